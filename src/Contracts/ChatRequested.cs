@@ -1,0 +1,17 @@
+namespace Pipeline.Contracts;
+
+/// <summary>A caller asked a question; the routing saga takes it from here.</summary>
+/// <param name="CallerAddress">Address of the API instance holding the caller; null for replayed requests that reach no caller.</param>
+/// <param name="BucketingKey">User id, else session id, else a fresh id: what flag buckets are computed from.</param>
+/// <param name="ReplayId">Set when an operator replays archived traffic; such runs have no user-visible effects.</param>
+public sealed record ChatRequested(
+    Guid RequestId,
+    Guid ConversationId,
+    string Message,
+    bool WebSearchEnabled,
+    string? UserId,
+    string? UserGroup,
+    string BucketingKey,
+    Uri? CallerAddress,
+    DateTime RequestedAt,
+    Guid? ReplayId = null);

@@ -1,0 +1,22 @@
+namespace Pipeline.Contracts;
+
+/// <summary>Command to one pipeline's workers to answer a request.</summary>
+/// <param name="Shadow">True when the answer is only compared, never served: no history, no cache writes, no caller events.</param>
+/// <param name="Attempt">Distinguishes a fallback run from the first one so stale tokens can be discarded.</param>
+/// <param name="StreamAddress">Where to stream tokens; null for shadow and replayed runs.</param>
+/// <param name="Sample">Distinguishes a second run of the same pipeline (the noise-floor sample) from the first.</param>
+public sealed record ExecuteChat(
+    Guid RequestId,
+    Guid ConversationId,
+    ChatPipeline Pipeline,
+    bool Shadow,
+    int Attempt,
+    string Message,
+    bool WebSearchEnabled,
+    string? UserId,
+    string? UserGroup,
+    string BucketingKey,
+    Uri? StreamAddress,
+    DateTime Deadline,
+    Guid? ReplayId = null,
+    int Sample = 0);

@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Infrastructure.Bus;
+
+/// <summary>How to reach the RabbitMQ broker (<c>RabbitMq:*</c>).</summary>
+public sealed class RabbitMqOptions
+{
+    public const string SectionName = "RabbitMq";
+
+    [Required] public string Host { get; set; } = "127.0.0.1";
+    [Range(1, 65535)] public int Port { get; set; } = 5672;
+    [Required] public string VirtualHost { get; set; } = "/";
+    [Required] public string Username { get; set; } = "";
+    [Required] public string Password { get; set; } = "";
+    [Range(1, 65535)] public int ManagementPort { get; set; } = 15672;
+
+    /// <summary>Messages a consumer may hold unacknowledged; bounds memory and fairness between instances.</summary>
+    [Range(1, 10_000)] public int PrefetchCount { get; set; } = 32;
+}

@@ -1,0 +1,5 @@
+using Pipeline.Workers.Comparator;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddComparatorWorkerServices();
+await builder.Build().RunAsync();

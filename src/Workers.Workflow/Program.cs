@@ -1,0 +1,5 @@
+using Pipeline.Workers.Workflow;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddWorkflowWorkerServices();
+await builder.Build().RunAsync();
