@@ -1,7 +1,8 @@
 using Pipeline.Api;
+using Pipeline.Api.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddApiServices();
 var app = builder.Build();
 app.MapApi();
-await app.RunAsync();
+await app.RunOrMigrateAsync(args);

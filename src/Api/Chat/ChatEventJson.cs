@@ -1,0 +1,11 @@
+using System.Text.Json;
+
+namespace Pipeline.Api.Chat;
+
+/// <summary>How chat events are written on the wire: web (camelCase) JSON, each by its own type.</summary>
+public static class ChatEventJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static string Serialize(ChatEvent chatEvent) => JsonSerializer.Serialize(chatEvent, chatEvent.GetType(), Options);
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Api.Chat;
+
+/// <summary>Limits and waits of the chat front door (<c>Chat:*</c>).</summary>
+public sealed class ChatOptions
+{
+    public const string SectionName = "Chat";
+
+    /// <summary>Message length after trimming (contract §1: 1 to 8,000).</summary>
+    [Range(1, 100_000)] public int MaxMessageLength { get; set; } = 8_000;
+
+    /// <summary>How long a caller waits for the saga's answer or error before the API gives up with 504; longer than the routing deadline.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")] public TimeSpan CallerTimeout { get; set; } = TimeSpan.FromSeconds(40);
+
+    /// <summary>How long <c>done</c> waits for late token pieces before it is sent anyway (its result carries the whole text).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan TokenGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Seconds a caller is told to wait (Retry-After) when the broker or the database cannot take a request.</summary>
+    [Range(1, 3600)] public int RetryAfterSeconds { get; set; } = 5;
+
+    /// <summary>Largest accepted request body in bytes.</summary>
+    [Range(1024, 10_000_000)] public long MaxBodyBytes { get; set; } = 64 * 1024;
+}

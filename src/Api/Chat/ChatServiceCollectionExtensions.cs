@@ -1,0 +1,36 @@
+using MassTransit;
+
+namespace Pipeline.Api.Chat;
+
+/// <summary>Registers the chat front door: submission, caller sessions, the instance endpoint, the hub.</summary>
+public static class ChatServiceCollectionExtensions
+{
+    public static IServiceCollection AddChatFrontDoor(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ChatOptions>()
+            .Bind(configuration.GetSection(ChatOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<CallerInstance>();
+        services.AddSingleton<CallerSessionRegistry>();
+        services.AddScoped<ChatSubmitter>();
+        services.AddSignalR();
+        return services;
+    }
+
+    public static void AddCallerEvents(this IBusRegistrationConfigurator bus) =>
+        bus.AddConsumer<CallerEventsConsumer>().ExcludeFromConfigureEndpoints();
+
+    /// <summary>The temporary queue that receives this instance's callers' events; bound to nothing, only sent to.</summary>
+    public static void AddCallerInstanceEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
+    {
+        var instance = context.GetRequiredService<CallerInstance>();
+        cfg.ReceiveEndpoint(instance.EndpointName, endpoint =>
+        {
+            endpoint.Durable = false;
+            endpoint.AutoDelete = true;
+            endpoint.ConfigureConsumeTopology = false;
+            endpoint.ConfigureConsumer<CallerEventsConsumer>(context);
+        });
+    }
+}

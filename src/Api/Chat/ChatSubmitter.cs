@@ -1,0 +1,67 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Pipeline.Api.Problems;
+using Pipeline.Contracts;
+using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Requests;
+
+namespace Pipeline.Api.Chat;
+
+/// <summary>
+/// Accepts a chat request: archives it and publishes <see cref="ChatRequested"/> in one transaction (through the bus
+/// outbox), after registering the caller's session so that no event can arrive before someone listens for it.
+/// </summary>
+public sealed class ChatSubmitter(
+    PipelineDbContext db,
+    IPublishEndpoint publish,
+    IBusControl bus,
+    CallerSessionRegistry sessions,
+    CallerInstance instance,
+    IOptions<ChatOptions> options,
+    TimeProvider time)
+{
+    public async Task<ChatSubmission> SubmitAsync(ChatRequestBody body, CallerIdentity caller, CancellationToken cancellationToken)
+    {
+        var errors = ChatRequestValidator.Validate(body, options.Value);
+        if (errors.Count > 0)
+            return new ChatRejected(errors);
+
+        if (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+            throw new ServiceUnavailableException("The message broker is not reachable.");
+
+        var requestId = NewId.NextGuid();
+        var conversationId = body.ConversationId ?? NewId.NextGuid();
+        var requestedAt = time.GetUtcNow().UtcDateTime;
+        var bucketingKey = caller.BucketingKey(requestId);
+        var message = body.Message!.Trim();
+
+        var session = new CallerSession(requestId, conversationId, time, options.Value.TokenGrace);
+        sessions.Add(session);
+        try
+        {
+            db.Add(new ArchivedChatRequest
+            {
+                RequestId = requestId,
+                ConversationId = conversationId,
+                Message = message,
+                WebSearchEnabled = body.WebSearchEnabled,
+                UserId = caller.UserId,
+                UserGroup = caller.UserGroup,
+                BucketingKey = bucketingKey,
+                RequestedAt = requestedAt,
+            });
+            await publish.Publish(
+                new ChatRequested(requestId, conversationId, message, body.WebSearchEnabled, caller.UserId, caller.UserGroup,
+                    bucketingKey, instance.Address, requestedAt),
+                cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch
+        {
+            sessions.Remove(session);
+            throw;
+        }
+
+        return new ChatAccepted(session);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+
+namespace Pipeline.Infrastructure.Answering;
+
+/// <summary>
+/// Writes the retrieval-augmented prompt (numbered sources in the system message, the question as the user message)
+/// and reads the sources back out of it, so any <see cref="IChatClient"/> (a model or the built-in extractive one)
+/// receives the same input.
+/// </summary>
+public static partial class GroundedPrompt
+{
+    private const string Instructions =
+        "Answer the question using only the numbered sources below. After every statement cite its source as [n]. " +
+        "If the sources do not contain the answer, say so.";
+
+    public static List<ChatMessage> Build(string question, IReadOnlyList<GroundingSource> sources)
+    {
+        var system = new StringBuilder(Instructions).AppendLine().AppendLine();
+        foreach (var source in sources)
+        {
+            system.Append('[').Append(source.Number).Append("] ").AppendLine(OneLine(source.Title));
+            system.AppendLine(OneLine(source.Text)).AppendLine();
+        }
+
+        return [new ChatMessage(ChatRole.System, system.ToString()), new ChatMessage(ChatRole.User, question)];
+    }
+
+    /// <summary>The numbered source texts of a prompt built by <see cref="Build"/>.</summary>
+    public static IReadOnlyList<(int Number, string Title, string Text)> ReadSources(string systemPrompt)
+    {
+        var sources = new List<(int, string, string)>();
+        foreach (Match match in SourceBlock().Matches(systemPrompt))
+            sources.Add((int.Parse(match.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture), match.Groups["title"].Value, match.Groups["text"].Value));
+        return sources;
+    }
+
+    private static string OneLine(string text) => WhiteSpace().Replace(text, " ").Trim();
+
+    [GeneratedRegex(@"^\[(?<n>\d+)\] (?<title>[^\n]*)\n(?<text>[^\n]*)$", RegexOptions.Multiline)]
+    private static partial Regex SourceBlock();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
+}

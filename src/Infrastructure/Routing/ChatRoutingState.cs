@@ -1,0 +1,37 @@
+using MassTransit;
+using Pipeline.Contracts;
+
+namespace Pipeline.Infrastructure.Routing;
+
+/// <summary>The routing saga's record of one chat request, from <see cref="ChatRequested"/> to its end.</summary>
+public sealed class ChatRoutingState : SagaStateMachineInstance
+{
+    public Guid CorrelationId { get; set; }
+    public string CurrentState { get; set; } = "";
+
+    /// <summary>PostgreSQL's xmin: optimistic concurrency between the saga's consumers and the deadline sweeper.</summary>
+    public uint Version { get; set; }
+
+    public Guid ConversationId { get; set; }
+    public string Message { get; set; } = "";
+    public bool WebSearchEnabled { get; set; }
+    public string? UserId { get; set; }
+    public string? UserGroup { get; set; }
+    public string BucketingKey { get; set; } = "";
+    public string? CallerAddress { get; set; }
+    public Guid? ReplayId { get; set; }
+
+    public RoutingMode Mode { get; set; }
+    public ChatPipeline ServedPipeline { get; set; }
+    public int Attempt { get; set; }
+    public bool Fallback { get; set; }
+    public ChatPipeline? ShadowPipeline { get; set; }
+    public ShadowOutcome ShadowOutcome { get; set; }
+
+    public DateTime RequestedAt { get; set; }
+    public DateTime? DeadlineAt { get; set; }
+    public DateTime? DeadlineSignalledAt { get; set; }
+    public DateTime? ServedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public string? FailureReason { get; set; }
+}

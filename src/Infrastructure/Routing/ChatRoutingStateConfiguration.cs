@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Pipeline.Infrastructure.Routing;
+
+/// <summary>Maps the routing saga's rows (<c>chat_routing_state</c>), with xmin as the concurrency token.</summary>
+internal sealed class ChatRoutingStateConfiguration : IEntityTypeConfiguration<ChatRoutingState>
+{
+    public void Configure(EntityTypeBuilder<ChatRoutingState> builder)
+    {
+        builder.ToTable("chat_routing_state");
+        builder.HasKey(s => s.CorrelationId);
+        builder.Property(s => s.CorrelationId).ValueGeneratedNever();
+        builder.Property(s => s.Version).IsRowVersion();
+        builder.Property(s => s.CurrentState).HasMaxLength(64).IsRequired();
+        builder.Property(s => s.Message).IsRequired();
+        builder.Property(s => s.BucketingKey).HasMaxLength(256).IsRequired();
+        builder.Property(s => s.UserId).HasMaxLength(256);
+        builder.Property(s => s.UserGroup).HasMaxLength(256);
+        builder.Property(s => s.CallerAddress).HasMaxLength(1024);
+        builder.Property(s => s.Mode).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.ServedPipeline).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.ShadowPipeline).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.ShadowOutcome).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.FailureReason).HasMaxLength(1024);
+        // The sweeper's query: overdue, not yet signalled.
+        builder.HasIndex(s => s.DeadlineAt).HasFilter("deadline_signalled_at IS NULL");
+        builder.HasIndex(s => s.RequestedAt);
+    }
+}

@@ -1,0 +1,216 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+using Pipeline.Infrastructure.Flags;
+
+namespace Pipeline.Infrastructure.Routing;
+
+/// <summary>
+/// Owns each chat request from <see cref="ChatRequested"/> to its end: routes it by the routing flag to the legacy or
+/// the workflow workers (both in shadow mode), serves the caller one answer, falls back to legacy when the workflow
+/// fails, and fails the request cleanly when its deadline passes.
+/// </summary>
+public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
+{
+    private readonly IFlagEvaluator _flags;
+    private readonly RoutingOptions _options;
+    private readonly TimeProvider _time;
+
+    public ChatRoutingStateMachine(IFlagEvaluator flags, IOptions<RoutingOptions> options, TimeProvider time)
+    {
+        _flags = flags;
+        _options = options.Value;
+        _time = time;
+
+        InstanceState(s => s.CurrentState);
+
+        Event(() => Requested, e =>
+        {
+            e.CorrelateById(m => m.Message.RequestId);
+            e.InsertOnInitial = true;
+            e.SetSagaFactory(m => new ChatRoutingState { CorrelationId = m.Message.RequestId });
+        });
+        Event(() => ExecutionCompleted, e =>
+        {
+            e.CorrelateById(m => m.Message.RequestId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => ExecutionFailed, e =>
+        {
+            e.CorrelateById(m => m.Message.RequestId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => DeadlinePassed, e =>
+        {
+            e.CorrelateById(m => m.Message.RequestId);
+            e.OnMissingInstance(m => m.Discard());
+        });
+
+        Initially(
+            When(Requested)
+                .ThenAsync(StartAsync)
+                .TransitionTo(Executing));
+
+        During(Executing,
+            Ignore(Requested),
+            When(ExecutionCompleted, c => c.Message.Shadow)
+                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Completed)
+                .If(c => c.Saga.ServedAt is not null, finish => finish.Then(Finish).TransitionTo(Completed)),
+            When(ExecutionCompleted, c => !c.Message.Shadow && c.Message.Attempt == c.Saga.Attempt)
+                .ThenAsync(ServeAsync)
+                .IfElse(c => c.Saga.ShadowOutcome == ShadowOutcome.Pending,
+                    wait => wait.Then(AwaitShadow).TransitionTo(AwaitingShadow),
+                    finish => finish.Then(Finish).TransitionTo(Completed)),
+            When(ExecutionFailed, c => c.Message.Shadow)
+                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Failed)
+                .If(c => c.Saga.ServedAt is not null, finish => finish.Then(Finish).TransitionTo(Completed)),
+            When(ExecutionFailed, c => !c.Message.Shadow && c.Message.Attempt == c.Saga.Attempt)
+                .IfElse(c => c.Saga.ServedPipeline == ChatPipeline.Workflow && !c.Saga.Fallback,
+                    fallback => fallback.ThenAsync(c => FallBackAsync(c, $"workflow failed: {c.Message.Title}")),
+                    fail => fail.ThenAsync(c => FailCallerAsync(c, StatusCodes.BadGateway, c.Message.Title)).TransitionTo(Failed)),
+            When(DeadlinePassed, IsOverdue)
+                .ThenAsync(c => FailCallerAsync(c, StatusCodes.GatewayTimeout, "The answer did not arrive before the deadline."))
+                .TransitionTo(Failed));
+
+        During(AwaitingShadow,
+            Ignore(Requested),
+            When(ExecutionCompleted, c => c.Message.Shadow)
+                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Completed)
+                .Then(Finish)
+                .TransitionTo(Completed),
+            When(ExecutionFailed, c => c.Message.Shadow)
+                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Failed)
+                .Then(Finish)
+                .TransitionTo(Completed),
+            When(DeadlinePassed, IsOverdue)
+                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Missing)
+                .Then(Finish)
+                .TransitionTo(Completed));
+
+        // Late or duplicate messages after the end change nothing.
+        During(Completed, Failed,
+            Ignore(Requested),
+            Ignore(ExecutionCompleted),
+            Ignore(ExecutionFailed),
+            Ignore(DeadlinePassed));
+    }
+
+    public State Executing { get; private set; } = null!;
+    public State AwaitingShadow { get; private set; } = null!;
+    public State Completed { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+
+    public Event<ChatRequested> Requested { get; private set; } = null!;
+    public Event<ChatCompleted> ExecutionCompleted { get; private set; } = null!;
+    public Event<ChatFailed> ExecutionFailed { get; private set; } = null!;
+    public Event<ChatDeadlinePassed> DeadlinePassed { get; private set; } = null!;
+
+    private async Task StartAsync(BehaviorContext<ChatRoutingState, ChatRequested> context)
+    {
+        var saga = context.Saga;
+        var request = context.Message;
+        saga.ConversationId = request.ConversationId;
+        saga.Message = request.Message;
+        saga.WebSearchEnabled = request.WebSearchEnabled;
+        saga.UserId = request.UserId;
+        saga.UserGroup = request.UserGroup;
+        saga.BucketingKey = request.BucketingKey;
+        saga.CallerAddress = request.CallerAddress?.ToString();
+        saga.ReplayId = request.ReplayId;
+        saga.RequestedAt = request.RequestedAt;
+        saga.DeadlineAt = Now + _options.Deadline;
+
+        var decision = _flags.Evaluate(_options.FlagName, new FlagContext(request.BucketingKey, request.UserId, request.UserGroup));
+        (saga.Mode, saga.ServedPipeline, saga.ShadowPipeline) = decision.Mode switch
+        {
+            FlagMode.On => (RoutingMode.Enabled, ChatPipeline.Workflow, (ChatPipeline?)null),
+            FlagMode.Shadow => (RoutingMode.Shadow, ChatPipeline.Legacy, ChatPipeline.Workflow),
+            _ => (RoutingMode.Disabled, ChatPipeline.Legacy, (ChatPipeline?)null),
+        };
+        saga.ShadowOutcome = saga.ShadowPipeline is null ? ShadowOutcome.None : ShadowOutcome.Pending;
+
+        await ExecuteAsync(context, saga.ServedPipeline, shadow: false);
+        if (saga.ShadowPipeline is { } shadowPipeline)
+            await ExecuteAsync(context, shadowPipeline, shadow: true);
+        await TellCallerAsync(context, Routed(saga, fallback: false, reason: null));
+    }
+
+    private async Task ServeAsync(BehaviorContext<ChatRoutingState, ChatCompleted> context)
+    {
+        var saga = context.Saga;
+        saga.ServedAt = Now;
+        await TellCallerAsync(context, new ChatServed(
+            saga.CorrelationId, saga.ConversationId, saga.ServedPipeline, saga.Mode, saga.Fallback, saga.Attempt,
+            context.Message.Answer, context.Message.TokenCount));
+    }
+
+    private async Task FallBackAsync(BehaviorContext<ChatRoutingState> context, string reason)
+    {
+        var saga = context.Saga;
+        saga.Attempt++;
+        saga.Fallback = true;
+        saga.ServedPipeline = ChatPipeline.Legacy;
+        saga.FailureReason = reason;
+        await ExecuteAsync(context, ChatPipeline.Legacy, shadow: false);
+        await TellCallerAsync(context, Routed(saga, fallback: true, reason));
+    }
+
+    private async Task FailCallerAsync(BehaviorContext<ChatRoutingState> context, int status, string title)
+    {
+        var saga = context.Saga;
+        saga.FailureReason = title;
+        saga.FinishedAt = Now;
+        saga.DeadlineAt = null;
+        await TellCallerAsync(context, new ChatFailed(saga.CorrelationId, null, false, saga.Attempt, status, title, null, saga.ReplayId));
+    }
+
+    private void AwaitShadow(BehaviorContext<ChatRoutingState> context)
+    {
+        // The shadow gets a bounded wait of its own after the caller is served.
+        context.Saga.DeadlineAt = Now + _options.ShadowWait;
+        context.Saga.DeadlineSignalledAt = null;
+    }
+
+    private void Finish(BehaviorContext<ChatRoutingState> context)
+    {
+        context.Saga.FinishedAt = Now;
+        context.Saga.DeadlineAt = null;
+    }
+
+    private bool IsOverdue(BehaviorContext<ChatRoutingState, ChatDeadlinePassed> context) =>
+        context.Saga.DeadlineAt is { } deadline && deadline <= Now;
+
+    private Task ExecuteAsync(BehaviorContext<ChatRoutingState> context, ChatPipeline pipeline, bool shadow)
+    {
+        var saga = context.Saga;
+        var streamTo = shadow || saga.CallerAddress is null ? null : new Uri(saga.CallerAddress);
+        var command = new ExecuteChat(
+            saga.CorrelationId, saga.ConversationId, pipeline, shadow, saga.Attempt, saga.Message, saga.WebSearchEnabled,
+            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.DeadlineAt ?? Now, saga.ReplayId);
+        var queue = pipeline == ChatPipeline.Legacy ? _options.LegacyEndpoint : _options.WorkflowEndpoint;
+        return SendAsync(context, new Uri($"exchange:{queue}"), command);
+    }
+
+    private static Task TellCallerAsync<T>(BehaviorContext<ChatRoutingState> context, T message)
+        where T : class =>
+        context.Saga.CallerAddress is { } caller ? SendAsync(context, new Uri(caller), message) : Task.CompletedTask;
+
+    private static async Task SendAsync<T>(BehaviorContext<ChatRoutingState> context, Uri address, T message)
+        where T : class
+    {
+        var endpoint = await context.GetSendEndpoint(address);
+        await endpoint.Send(message, context.CancellationToken);
+    }
+
+    private static ChatRouted Routed(ChatRoutingState saga, bool fallback, string? reason) =>
+        new(saga.CorrelationId, saga.ConversationId, saga.ServedPipeline, saga.Mode, saga.Attempt, fallback, reason, saga.ReplayId);
+
+    private DateTime Now => _time.GetUtcNow().UtcDateTime;
+
+    /// <summary>The statuses a caller sees for a failed request.</summary>
+    private static class StatusCodes
+    {
+        public const int BadGateway = 502;
+        public const int GatewayTimeout = 504;
+    }
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Infrastructure.Routing;
+
+/// <summary>How the routing saga routes and how long it waits (<c>Routing:*</c>).</summary>
+public sealed class RoutingOptions
+{
+    public const string SectionName = "Routing";
+
+    /// <summary>The flag that decides legacy vs workflow for whole chat requests (contract §2).</summary>
+    [Required] public string FlagName { get; set; } = "workflow-complete";
+
+    /// <summary>The routing saga's queue.</summary>
+    [Required] public string SagaEndpoint { get; set; } = "chat-routing";
+
+    /// <summary>Queue of the legacy workers.</summary>
+    [Required] public string LegacyEndpoint { get; set; } = "legacy-chat";
+
+    /// <summary>Queue of the workflow workers.</summary>
+    [Required] public string WorkflowEndpoint { get; set; } = "workflow-chat";
+
+    /// <summary>A request that has not been answered by then fails with 504: nobody waits forever.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>After the served answer, how long the saga still waits for the shadow answer before recording it as missing.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan ShadowWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the deadline sweeper looks for overdue requests.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")] public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Overdue requests signalled per sweep transaction.</summary>
+    [Range(1, 10_000)] public int SweepBatchSize { get; set; } = 200;
+
+    /// <summary>Messages of one request are processed one at a time in a process, to avoid optimistic-concurrency retries.</summary>
+    [Range(1, 1024)] public int PartitionCount { get; set; } = 64;
+}
