@@ -1,15 +1,37 @@
+using MassTransit;
 using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Routing;
 
 namespace Pipeline.Workers.Comparator;
 
-/// <summary>Composition of the comparator worker host.</summary>
+/// <summary>
+/// Composition of the coordination host: the routing saga (with its deadline sweeper) and the comparator.
+/// It is the one process that must evaluate the routing flag and see both answers of a shadow pair.
+/// </summary>
 public static class ComparatorWorkerServices
 {
     public static IHostApplicationBuilder AddComparatorWorkerServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddPipelineDatabase(builder.Configuration);
-        builder.Services.AddPipelineBus(builder.Configuration, _ => { });
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddPipelineDatabase(builder.Configuration);
+        services.AddRoutingOptions(builder.Configuration);
+        services.AddFlagEvaluation(builder.Configuration);
+        services.AddHostedService<ChatDeadlineSweeper>();
+        services.AddPipelineBus(builder.Configuration, bus =>
+        {
+            bus.AddEntityFrameworkOutbox<PipelineDbContext>(o => o.UseBusOutbox());
+            bus.AddFlagSnapshotRefresh();
+            bus.AddSagaStateMachine<ChatRoutingStateMachine, ChatRoutingState, ChatRoutingStateDefinition>()
+                .EntityFrameworkRepository(r =>
+                {
+                    r.ConcurrencyMode = ConcurrencyMode.Optimistic;
+                    r.ExistingDbContext<PipelineDbContext>();
+                });
+        });
         return builder;
     }
 }

@@ -1,5 +1,11 @@
+using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Execution;
+using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Routing;
+using Pipeline.Workers.Legacy.Chat;
 
 namespace Pipeline.Workers.Legacy;
 
@@ -8,8 +14,19 @@ public static class LegacyWorkerServices
 {
     public static IHostApplicationBuilder AddLegacyWorkerServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddPipelineDatabase(builder.Configuration);
-        builder.Services.AddPipelineBus(builder.Configuration, _ => { });
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddPipelineDatabase(builder.Configuration);
+        services.AddRoutingOptions(builder.Configuration);
+        services.AddExecutionOptions(builder.Configuration);
+        services.AddKnowledgeBase(builder.Configuration);
+        services.AddAnswerGeneration(builder.Configuration);
+        services.AddScoped<LegacyChatHandler>();
+        services.AddPipelineBus(builder.Configuration, bus =>
+        {
+            bus.AddEntityFrameworkOutbox<PipelineDbContext>(_ => { });
+            bus.AddConsumer<LegacyChatConsumer, LegacyChatConsumerDefinition>();
+        });
         return builder;
     }
 }

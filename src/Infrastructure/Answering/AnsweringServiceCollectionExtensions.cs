@@ -1,0 +1,43 @@
+using System.ClientModel;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenAI;
+
+namespace Pipeline.Infrastructure.Answering;
+
+/// <summary>Registers generation: the built-in extractive client, or any OpenAI-compatible endpoint by configuration alone.</summary>
+public static class AnsweringServiceCollectionExtensions
+{
+    public const string OpenAiProvider = "openai";
+
+    public static IServiceCollection AddAnswerGeneration(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GenerationOptions>()
+            .Bind(configuration.GetSection(GenerationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != OpenAiProvider || (!string.IsNullOrWhiteSpace(o.Endpoint) && !string.IsNullOrWhiteSpace(o.Model)),
+                "Generation:Endpoint and Generation:Model are required when Generation:Provider is 'openai'.")
+            .ValidateOnStart();
+        services.TryAddTimeProvider();
+        services.AddSingleton<IChatClient>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GenerationOptions>>();
+            if (options.Value.Provider != OpenAiProvider)
+                return new ExtractiveChatClient(options);
+
+            var client = new OpenAIClient(new ApiKeyCredential(options.Value.ApiKey ?? "unused"),
+                new OpenAIClientOptions { Endpoint = new Uri(options.Value.Endpoint!) });
+            return client.GetChatClient(options.Value.Model).AsIChatClient();
+        });
+        services.AddSingleton<GroundedAnswerWriter>();
+        return services;
+    }
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+            services.AddSingleton(TimeProvider.System);
+    }
+}

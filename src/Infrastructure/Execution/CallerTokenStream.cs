@@ -1,0 +1,38 @@
+using MassTransit;
+using Pipeline.Contracts;
+
+namespace Pipeline.Infrastructure.Execution;
+
+/// <summary>
+/// Streams an execution's answer pieces straight to the API instance holding the caller. Sent on the bus itself,
+/// not through the consumer outbox: tokens must flow while the answer is written, not after the transaction commits.
+/// A redelivered execution resends the same sequence numbers, which the receiver de-duplicates.
+/// </summary>
+public sealed class CallerTokenStream
+{
+    private readonly ISendEndpoint? _caller;
+    private readonly ExecuteChat _command;
+
+    private CallerTokenStream(ISendEndpoint? caller, ExecuteChat command)
+    {
+        _caller = caller;
+        _command = command;
+    }
+
+    /// <summary>Pieces sent so far.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>A stream for <paramref name="command"/>; silent for shadow and replayed runs, which have no caller.</summary>
+    public static async Task<CallerTokenStream> OpenAsync(IBus bus, ExecuteChat command)
+    {
+        var caller = command is { Shadow: false, StreamAddress: { } address } ? await bus.GetSendEndpoint(address) : null;
+        return new CallerTokenStream(caller, command);
+    }
+
+    public async Task SendAsync(string piece, CancellationToken cancellationToken)
+    {
+        var sequence = Count++;
+        if (_caller is not null)
+            await _caller.Send(new ChatTokenStreamed(_command.RequestId, _command.Pipeline, _command.Attempt, sequence, piece), cancellationToken);
+    }
+}

@@ -1,0 +1,18 @@
+using MassTransit;
+using Pipeline.Contracts;
+
+namespace Pipeline.Infrastructure.Execution;
+
+/// <summary>Reports an execution that cannot produce an answer, so the saga can fall back or fail the caller now.</summary>
+public static class ChatExecutionFailure
+{
+    public const int InternalError = 500;
+    public const int DeadlinePassed = 504;
+
+    public static Task PublishAsync(ConsumeContext<ExecuteChat> context, int status, string title, string? detail)
+    {
+        var command = context.Message;
+        return context.Publish(new ChatFailed(command.RequestId, command.Pipeline, command.Shadow, command.Attempt, status, title, detail,
+            command.ReplayId, command.Sample));
+    }
+}

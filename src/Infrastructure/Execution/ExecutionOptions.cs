@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Infrastructure.Execution;
+
+/// <summary>How chat workers execute and retry (<c>Execution:*</c>).</summary>
+public sealed class ExecutionOptions
+{
+    public const string SectionName = "Execution";
+
+    /// <summary>Immediate retries of a failing execution before it is reported as <c>ChatFailed</c>.</summary>
+    [Range(0, 10)] public int Retries { get; set; } = 2;
+
+    /// <summary>Executions a worker process runs at once.</summary>
+    [Range(1, 512)] public int ConcurrentMessageLimit { get; set; } = 32;
+
+    /// <summary>Passages retrieved per question.</summary>
+    [Range(1, 100)] public int TopK { get; set; } = 5;
+
+    /// <summary>Injected latency before answering (fault and rollout testing); zero in production.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")] public TimeSpan InjectedLatency { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Share of executions that fail on purpose (fault and rollout testing); zero in production.</summary>
+    [Range(0.0, 1.0)] public double InjectedFailureRate { get; set; }
+}

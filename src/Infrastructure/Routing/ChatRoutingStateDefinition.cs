@@ -1,0 +1,37 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Persistence;
+
+namespace Pipeline.Infrastructure.Routing;
+
+/// <summary>
+/// The routing saga's endpoint: retry on optimistic-concurrency conflicts, the transactional outbox (saga row and the
+/// commands it sends commit together; redeliveries are de-duplicated), and one-at-a-time processing per request.
+/// </summary>
+public sealed class ChatRoutingStateDefinition : SagaDefinition<ChatRoutingState>
+{
+    private readonly RoutingOptions _options;
+
+    public ChatRoutingStateDefinition(IOptions<RoutingOptions> options)
+    {
+        _options = options.Value;
+        EndpointName = _options.SagaEndpoint;
+    }
+
+    protected override void ConfigureSaga(
+        IReceiveEndpointConfigurator endpointConfigurator,
+        ISagaConfigurator<ChatRoutingState> sagaConfigurator,
+        IRegistrationContext context)
+    {
+        endpointConfigurator.UseMessageRetry(r => r.Intervals(10, 25, 50, 100, 250, 500, 1000));
+        endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
+
+        var partition = endpointConfigurator.CreatePartitioner(_options.PartitionCount);
+        sagaConfigurator.Message<ChatRequested>(m => m.UsePartitioner(partition, c => c.Message.RequestId));
+        sagaConfigurator.Message<ChatCompleted>(m => m.UsePartitioner(partition, c => c.Message.RequestId));
+        sagaConfigurator.Message<ChatFailed>(m => m.UsePartitioner(partition, c => c.Message.RequestId));
+        sagaConfigurator.Message<ChatDeadlinePassed>(m => m.UsePartitioner(partition, c => c.Message.RequestId));
+    }
+}
