@@ -1,0 +1,164 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipeline.Api;
+using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Infrastructure.Persistence;
+using Pipeline.Testing;
+using Pipeline.Workers.Comparator;
+using Pipeline.Workers.Legacy;
+using Pipeline.Workers.Workflow;
+
+namespace Pipeline.EndToEnd.Tests;
+
+/// <summary>
+/// The whole system on the real broker and database: the API on real Kestrel, the coordination host (routing saga),
+/// the legacy and workflow workers, each a separate host with its own bus connection, built by the same composition
+/// code the executables run. Hosts can be stopped and started to inject faults.
+/// </summary>
+public class PipelineSystem : IsolatedInfrastructure
+{
+    private readonly Dictionary<string, string?> _overrides = new()
+    {
+        ["Routing:Deadline"] = "00:00:20",
+        ["Routing:SweepInterval"] = "00:00:00.100",
+        ["Chat:CallerTimeout"] = "00:00:30",
+        ["Admin:ApiKeys:0"] = AdminKey,
+        ["Flags:PollInterval"] = "00:00:01",
+    };
+
+    public const string AdminKey = "test-admin-key";
+
+    public WebApplication Api { get; private set; } = null!;
+    public Uri ApiAddress { get; private set; } = null!;
+    public IHost Coordinator { get; private set; } = null!;
+    public IHost LegacyWorker { get; private set; } = null!;
+    public IHost WorkflowWorker { get; private set; } = null!;
+
+    /// <summary>Settings that every host of this system gets on top of the database and broker (set before start).</summary>
+    protected virtual IDictionary<string, string?> Overrides => _overrides;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await SeedAsync();
+        Coordinator = await StartCoordinatorAsync();
+        LegacyWorker = await StartLegacyWorkerAsync();
+        WorkflowWorker = await StartWorkflowWorkerAsync();
+        Api = await StartApiAsync();
+        ApiAddress = new Uri(Api.Urls.First());
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var host in new IHost?[] { Api, LegacyWorker, WorkflowWorker, Coordinator })
+            await StopQuietlyAsync(host);
+        await base.DisposeAsync();
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = ApiAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    public HttpClient CreateAdminClient()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+        return client;
+    }
+
+    public Task<IHost> StartCoordinatorAsync(IDictionary<string, string?>? extra = null) =>
+        StartWorkerAsync(b => b.AddComparatorWorkerServices(), extra);
+
+    public Task<IHost> StartLegacyWorkerAsync(IDictionary<string, string?>? extra = null) =>
+        StartWorkerAsync(b => b.AddLegacyWorkerServices(), extra);
+
+    public Task<IHost> StartWorkflowWorkerAsync(IDictionary<string, string?>? extra = null) =>
+        StartWorkerAsync(b => b.AddWorkflowWorkerServices(), extra);
+
+    public async Task RestartCoordinatorAsync(Func<Task> whileStopped)
+    {
+        await Coordinator.StopAsync();
+        Coordinator.Dispose();
+        await whileStopped();
+        Coordinator = await StartCoordinatorAsync();
+    }
+
+    public async Task ReplaceLegacyWorkerAsync(IDictionary<string, string?>? extra)
+    {
+        await StopQuietlyAsync(LegacyWorker);
+        LegacyWorker = extra is null ? null! : await StartLegacyWorkerAsync(extra);
+    }
+
+    public async Task<WebApplication> StartApiAsync(IDictionary<string, string?>? extra = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Testing",
+            ApplicationName = typeof(ApiServices).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(Settings(extra));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.AddApiServices();
+        var app = builder.Build();
+        app.MapApi();
+        await app.StartAsync();
+        return app;
+    }
+
+    private async Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = "Testing",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddInMemoryCollection(Settings(extra));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        compose(builder);
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private Dictionary<string, string?> Settings(IDictionary<string, string?>? extra)
+    {
+        var settings = new Dictionary<string, string?>(base.Settings);
+        foreach (var (key, value) in Overrides)
+            settings[key] = value;
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+            settings[key] = value;
+        return settings;
+    }
+
+    private async Task SeedAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(Settings(null));
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.AddApiServices();
+        await using var services = builder.Services.BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder>())
+            await seeder.SeedAsync(CancellationToken.None);
+        var ingestor = scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>();
+        await ingestor.IngestDirectoryAsync(RepositoryPaths.SampleKnowledgeBase, null, CancellationToken.None);
+    }
+
+    private static async Task StopQuietlyAsync(IHost? host)
+    {
+        if (host is null)
+            return;
+        try
+        {
+            await host.StopAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Pipeline.Testing;
+
+/// <summary>Paths of the repository the tests run from: its root, its sample knowledge base, and the shared corpus beside it.</summary>
+public static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string SampleKnowledgeBase => Path.Combine(Root, "samples", "knowledge-base");
+
+    /// <summary>Real EU legislation kept outside the repository (<c>../shared/corpus</c>).</summary>
+    public static string SharedCorpus => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus"));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln")))
+                return dir.FullName;
+        }
+
+        throw new InvalidOperationException($"Pipeline.sln not found above {AppContext.BaseDirectory}.");
+    }
+}
