@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+
+namespace Pipeline.Infrastructure.Comparisons;
+
+/// <summary>
+/// Compares whole chat answers as the original design does: semantic text similarity (cosine of embeddings), exact
+/// citations, source-id overlap and per-source score margins, each kept as its own dimension.
+/// </summary>
+public sealed class ChatAnswerComparer(
+    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    IOptions<ComparisonOptions> options) : IResultComparer
+{
+    public const string ChatKind = "chat";
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Kind => ChatKind;
+
+    public async Task<ComparisonScore> CompareAsync(string oldResultJson, string newResultJson, CancellationToken cancellationToken)
+    {
+        var before = JsonSerializer.Deserialize<ChatAnswer>(oldResultJson, Json) ?? throw new JsonException("The old result is empty.");
+        var after = JsonSerializer.Deserialize<ChatAnswer>(newResultJson, Json) ?? throw new JsonException("The new result is empty.");
+        return await CompareAsync(before, after, cancellationToken);
+    }
+
+    public async Task<ComparisonScore> CompareAsync(ChatAnswer before, ChatAnswer after, CancellationToken cancellationToken)
+    {
+        var thresholds = options.Value;
+        var similarity = await TextSimilarityAsync(before.Text, after.Text, cancellationToken);
+        var citationsMatch = before.Citations.SequenceEqual(after.Citations);
+        var (overlap, maxDelta, sourceDiff) = SourceSetComparison.Compare(
+            before.Sources.Select(s => (s.Id, s.Score)).ToList(),
+            after.Sources.Select(s => (s.Id, s.Score)).ToList());
+        var sourcesMatch = overlap >= thresholds.SourceOverlapThreshold && maxDelta <= thresholds.ScoreMargin;
+        var textMatch = similarity > thresholds.TextSimilarityThreshold;
+
+        var diff = new JsonObject();
+        if (!textMatch)
+            diff["text"] = new JsonObject { ["similarity"] = Math.Round(similarity, 4), ["old"] = before.Text, ["new"] = after.Text };
+        if (!citationsMatch)
+        {
+            diff["citations"] = new JsonObject
+            {
+                ["old"] = JsonSerializer.SerializeToNode(before.Citations, Json),
+                ["new"] = JsonSerializer.SerializeToNode(after.Citations, Json),
+            };
+        }
+
+        if (!sourcesMatch)
+            diff["sources"] = sourceDiff;
+
+        return new ComparisonScore(textMatch && citationsMatch && sourcesMatch, similarity, citationsMatch, sourcesMatch, overlap, maxDelta, diff);
+    }
+
+    private async Task<double> TextSimilarityAsync(string before, string after, CancellationToken cancellationToken)
+    {
+        if (string.Equals(before, after, StringComparison.Ordinal))
+            return 1.0;
+
+        var vectors = await embeddings.GenerateAsync([before, after], cancellationToken: cancellationToken);
+        return Cosine(vectors[0].Vector.Span, vectors[1].Vector.Span);
+    }
+
+    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double dot = 0, na = 0, nb = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            dot += a[i] * b[i];
+            na += a[i] * a[i];
+            nb += b[i] * b[i];
+        }
+
+        return na == 0 || nb == 0 ? 0 : dot / (Math.Sqrt(na) * Math.Sqrt(nb));
+    }
+}
