@@ -1,7 +1,5 @@
-using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Persistence;
 
@@ -59,16 +57,8 @@ public sealed class ComparisonRecorder(
         db.Add(comparison);
         await publish.Publish(new ComparisonRecorded(comparison.Id, pair.RequestId, pair.FlagName, pair.Kind, score.Match,
             score.TextSimilarity, score.CitationsMatch, score.SourcesMatch, pair.ReplayId), cancellationToken);
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            // A concurrent delivery of the same pair won the race; its row is the record.
-            return false;
-        }
-
+        // A concurrent delivery of the same pair hits the unique index here; the retry then finds the row and stops.
+        await db.SaveChangesAsync(cancellationToken);
         return true;
     }
 
