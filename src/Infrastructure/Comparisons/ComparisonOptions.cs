@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pipeline.Infrastructure.Comparisons;
 
-/// <summary>The match rule's thresholds (contract §3 defaults) and the noise-floor sampling (<c>Comparisons:*</c>).</summary>
+/// <summary>The match rule's thresholds, contract §3 defaults (<c>Comparisons:*</c>).</summary>
 public sealed class ComparisonOptions
 {
     public const string SectionName = "Comparisons";
@@ -15,7 +15,4 @@ public sealed class ComparisonOptions
 
     /// <summary>Every shared source's score must be within this relative margin.</summary>
     [Range(0.0, 1.0)] public double ScoreMargin { get; set; } = 0.05;
-
-    /// <summary>Share of shadow requests whose old pipeline also runs a second time, to measure its own noise.</summary>
-    [Range(0.0, 1.0)] public double NoiseSampleRate { get; set; } = 0.05;
 }

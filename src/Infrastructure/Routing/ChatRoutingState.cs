@@ -28,6 +28,14 @@ public sealed class ChatRoutingState : SagaStateMachineInstance
     public ChatPipeline? ShadowPipeline { get; set; }
     public ShadowOutcome ShadowOutcome { get; set; }
 
+    /// <summary>The old pipeline's second run on noise-floor samples (legacy vs legacy).</summary>
+    public ShadowOutcome NoiseOutcome { get; set; }
+
+    /// <summary>The answers kept for the comparator, as JSON.</summary>
+    public string? ServedAnswer { get; set; }
+    public string? ShadowAnswer { get; set; }
+    public string? NoiseAnswer { get; set; }
+
     public DateTime RequestedAt { get; set; }
     public DateTime? DeadlineAt { get; set; }
     public DateTime? DeadlineSignalledAt { get; set; }

@@ -22,6 +22,10 @@ internal sealed class ChatRoutingStateConfiguration : IEntityTypeConfiguration<C
         builder.Property(s => s.ServedPipeline).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.ShadowPipeline).HasConversion<string>().HasMaxLength(16);
         builder.Property(s => s.ShadowOutcome).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.NoiseOutcome).HasConversion<string>().HasMaxLength(16);
+        builder.Property(s => s.ServedAnswer).HasColumnType("jsonb");
+        builder.Property(s => s.ShadowAnswer).HasColumnType("jsonb");
+        builder.Property(s => s.NoiseAnswer).HasColumnType("jsonb");
         builder.Property(s => s.FailureReason).HasMaxLength(1024);
         // The sweeper's query: overdue, not yet signalled.
         builder.HasIndex(s => s.DeadlineAt).HasFilter("deadline_signalled_at IS NULL");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
@@ -7,11 +8,15 @@ namespace Pipeline.Infrastructure.Routing;
 
 /// <summary>
 /// Owns each chat request from <see cref="ChatRequested"/> to its end: routes it by the routing flag to the legacy or
-/// the workflow workers (both in shadow mode), serves the caller one answer, falls back to legacy when the workflow
-/// fails, and fails the request cleanly when its deadline passes.
+/// the workflow workers (both in shadow mode, the old one served), serves the caller one answer, falls back to legacy
+/// when the workflow fails, hands shadow pairs to the comparator, and fails the request cleanly when its deadline passes.
 /// </summary>
 public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
 {
+    private const string ChatKind = "chat";
+    private const int NoiseSample = 1;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     private readonly IFlagEvaluator _flags;
     private readonly RoutingOptions _options;
     private readonly TimeProvider _time;
@@ -54,16 +59,16 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         During(Executing,
             Ignore(Requested),
             When(ExecutionCompleted, c => c.Message.Shadow)
-                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Completed)
-                .If(c => c.Saga.ServedAt is not null, finish => finish.Then(Finish).TransitionTo(Completed)),
+                .Then(RecordShadowAnswer)
+                .If(IsSettled, finish => finish.ThenAsync(FinishAsync).TransitionTo(Completed)),
             When(ExecutionCompleted, c => !c.Message.Shadow && c.Message.Attempt == c.Saga.Attempt)
                 .ThenAsync(ServeAsync)
-                .IfElse(c => c.Saga.ShadowOutcome == ShadowOutcome.Pending,
-                    wait => wait.Then(AwaitShadow).TransitionTo(AwaitingShadow),
-                    finish => finish.Then(Finish).TransitionTo(Completed)),
+                .IfElse(IsSettled,
+                    finish => finish.ThenAsync(FinishAsync).TransitionTo(Completed),
+                    wait => wait.Then(AwaitShadow).TransitionTo(AwaitingShadow)),
             When(ExecutionFailed, c => c.Message.Shadow)
-                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Failed)
-                .If(c => c.Saga.ServedAt is not null, finish => finish.Then(Finish).TransitionTo(Completed)),
+                .Then(RecordShadowFailure)
+                .If(IsSettled, finish => finish.ThenAsync(FinishAsync).TransitionTo(Completed)),
             When(ExecutionFailed, c => !c.Message.Shadow && c.Message.Attempt == c.Saga.Attempt)
                 .IfElse(c => c.Saga.ServedPipeline == ChatPipeline.Workflow && !c.Saga.Fallback,
                     fallback => fallback.ThenAsync(c => FallBackAsync(c, $"workflow failed: {c.Message.Title}")),
@@ -75,16 +80,14 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         During(AwaitingShadow,
             Ignore(Requested),
             When(ExecutionCompleted, c => c.Message.Shadow)
-                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Completed)
-                .Then(Finish)
-                .TransitionTo(Completed),
+                .Then(RecordShadowAnswer)
+                .If(IsSettled, finish => finish.ThenAsync(FinishAsync).TransitionTo(Completed)),
             When(ExecutionFailed, c => c.Message.Shadow)
-                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Failed)
-                .Then(Finish)
-                .TransitionTo(Completed),
+                .Then(RecordShadowFailure)
+                .If(IsSettled, finish => finish.ThenAsync(FinishAsync).TransitionTo(Completed)),
             When(DeadlinePassed, IsOverdue)
-                .Then(c => c.Saga.ShadowOutcome = ShadowOutcome.Missing)
-                .Then(Finish)
+                .Then(RecordMissingShadows)
+                .ThenAsync(FinishAsync)
                 .TransitionTo(Completed));
 
         // Late or duplicate messages after the end change nothing.
@@ -128,10 +131,15 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             _ => (RoutingMode.Disabled, ChatPipeline.Legacy, (ChatPipeline?)null),
         };
         saga.ShadowOutcome = saga.ShadowPipeline is null ? ShadowOutcome.None : ShadowOutcome.Pending;
+        saga.NoiseOutcome = saga.ShadowPipeline is not null && NoiseSampling.Includes(saga.CorrelationId, _options.NoiseSampleRate)
+            ? ShadowOutcome.Pending
+            : ShadowOutcome.None;
 
         await ExecuteAsync(context, saga.ServedPipeline, shadow: false);
         if (saga.ShadowPipeline is { } shadowPipeline)
             await ExecuteAsync(context, shadowPipeline, shadow: true);
+        if (saga.NoiseOutcome == ShadowOutcome.Pending)
+            await ExecuteAsync(context, saga.ServedPipeline, shadow: true, NoiseSample);
         await TellCallerAsync(context, Routed(saga, fallback: false, reason: null));
     }
 
@@ -139,10 +147,42 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     {
         var saga = context.Saga;
         saga.ServedAt = Now;
+        saga.ServedAnswer = JsonSerializer.Serialize(context.Message.Answer, Json);
         await TellCallerAsync(context, new ChatServed(
             saga.CorrelationId, saga.ConversationId, saga.ServedPipeline, saga.Mode, saga.Fallback, saga.Attempt,
             context.Message.Answer, context.Message.TokenCount));
     }
+
+    private static void RecordShadowAnswer(BehaviorContext<ChatRoutingState, ChatCompleted> context)
+    {
+        var answer = JsonSerializer.Serialize(context.Message.Answer, Json);
+        if (context.Message.Sample == NoiseSample)
+            (context.Saga.NoiseOutcome, context.Saga.NoiseAnswer) = (ShadowOutcome.Completed, answer);
+        else
+            (context.Saga.ShadowOutcome, context.Saga.ShadowAnswer) = (ShadowOutcome.Completed, answer);
+    }
+
+    private static void RecordShadowFailure(BehaviorContext<ChatRoutingState, ChatFailed> context)
+    {
+        if (context.Message.Sample == NoiseSample)
+            context.Saga.NoiseOutcome = ShadowOutcome.Failed;
+        else
+            context.Saga.ShadowOutcome = ShadowOutcome.Failed;
+    }
+
+    private static void RecordMissingShadows(BehaviorContext<ChatRoutingState> context)
+    {
+        if (context.Saga.ShadowOutcome == ShadowOutcome.Pending)
+            context.Saga.ShadowOutcome = ShadowOutcome.Missing;
+        if (context.Saga.NoiseOutcome == ShadowOutcome.Pending)
+            context.Saga.NoiseOutcome = ShadowOutcome.Missing;
+    }
+
+    /// <summary>Served, and no shadow run is still outstanding.</summary>
+    private static bool IsSettled(BehaviorContext<ChatRoutingState> context) =>
+        context.Saga.ServedAt is not null
+        && context.Saga.ShadowOutcome != ShadowOutcome.Pending
+        && context.Saga.NoiseOutcome != ShadowOutcome.Pending;
 
     private async Task FallBackAsync(BehaviorContext<ChatRoutingState> context, string reason)
     {
@@ -171,22 +211,39 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         context.Saga.DeadlineSignalledAt = null;
     }
 
-    private void Finish(BehaviorContext<ChatRoutingState> context)
+    private async Task FinishAsync(BehaviorContext<ChatRoutingState> context)
     {
-        context.Saga.FinishedAt = Now;
-        context.Saga.DeadlineAt = null;
+        var saga = context.Saga;
+        saga.FinishedAt = Now;
+        saga.DeadlineAt = null;
+        if (saga.ServedAnswer is null)
+            return;
+
+        var comparator = new Uri($"exchange:{_options.ComparatorEndpoint}");
+        if (saga.ShadowOutcome != ShadowOutcome.None)
+            await SendAsync(context, comparator, Pair(saga, saga.ShadowOutcome, saga.ShadowAnswer, noiseSample: false));
+        if (saga.NoiseOutcome != ShadowOutcome.None)
+            await SendAsync(context, comparator, Pair(saga, saga.NoiseOutcome, saga.NoiseAnswer, noiseSample: true));
     }
+
+    private CompareResults Pair(ChatRoutingState saga, ShadowOutcome outcome, string? shadowAnswer, bool noiseSample) =>
+        new(saga.CorrelationId, _options.FlagName, ChatKind, saga.ServedAnswer!, outcome == ShadowOutcome.Completed ? shadowAnswer : null,
+            outcome.ToString().ToLowerInvariant(), DurationOf(saga.ServedAnswer), outcome == ShadowOutcome.Completed ? DurationOf(shadowAnswer) : null,
+            noiseSample, saga.ReplayId);
+
+    private static long DurationOf(string? answerJson) =>
+        answerJson is null ? 0 : JsonSerializer.Deserialize<ChatAnswer>(answerJson, Json)?.DurationMs ?? 0;
 
     private bool IsOverdue(BehaviorContext<ChatRoutingState, ChatDeadlinePassed> context) =>
         context.Saga.DeadlineAt is { } deadline && deadline <= Now;
 
-    private Task ExecuteAsync(BehaviorContext<ChatRoutingState> context, ChatPipeline pipeline, bool shadow)
+    private Task ExecuteAsync(BehaviorContext<ChatRoutingState> context, ChatPipeline pipeline, bool shadow, int sample = 0)
     {
         var saga = context.Saga;
         var streamTo = shadow || saga.CallerAddress is null ? null : new Uri(saga.CallerAddress);
         var command = new ExecuteChat(
             saga.CorrelationId, saga.ConversationId, pipeline, shadow, saga.Attempt, saga.Message, saga.WebSearchEnabled,
-            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.DeadlineAt ?? Now, saga.ReplayId);
+            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.DeadlineAt ?? Now, saga.ReplayId, sample);
         var queue = pipeline == ChatPipeline.Legacy ? _options.LegacyEndpoint : _options.WorkflowEndpoint;
         return SendAsync(context, new Uri($"exchange:{queue}"), command);
     }

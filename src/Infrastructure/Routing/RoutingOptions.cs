@@ -19,6 +19,12 @@ public sealed class RoutingOptions
     /// <summary>Queue of the workflow workers.</summary>
     [Required] public string WorkflowEndpoint { get; set; } = "workflow-chat";
 
+    /// <summary>The comparator's queue.</summary>
+    [Required] public string ComparatorEndpoint { get; set; } = "chat-comparisons";
+
+    /// <summary>Share of shadow requests whose old pipeline runs twice, so the comparator can measure its noise floor.</summary>
+    [Range(0.0, 1.0)] public double NoiseSampleRate { get; set; } = 0.05;
+
     /// <summary>A request that has not been answered by then fails with 504: nobody waits forever.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(30);
 
