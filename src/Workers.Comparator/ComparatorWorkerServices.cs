@@ -1,5 +1,8 @@
 using MassTransit;
 using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Workers.Comparator.Comparisons;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
@@ -20,6 +23,8 @@ public static class ComparatorWorkerServices
         services.AddPipelineDatabase(builder.Configuration);
         services.AddRoutingOptions(builder.Configuration);
         services.AddFlagEvaluation(builder.Configuration);
+        services.AddKnowledgeBase(builder.Configuration);
+        services.AddComparisons(builder.Configuration);
         services.AddHostedService<ChatDeadlineSweeper>();
         services.AddPipelineBus(builder.Configuration, bus =>
         {
@@ -31,6 +36,7 @@ public static class ComparatorWorkerServices
                     r.ConcurrencyMode = ConcurrencyMode.Optimistic;
                     r.ExistingDbContext<PipelineDbContext>();
                 });
+            bus.AddConsumer<CompareResultsConsumer, CompareResultsConsumerDefinition>();
         });
         return builder;
     }

@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Infrastructure.Persistence;
+
+namespace Pipeline.Api.Comparisons;
+
+/// <summary><c>/api/comparisons</c>: recorded shadow comparisons and their summary (admin).</summary>
+public static class ComparisonEndpoints
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+    public const string DefaultWindow = "1h";
+
+    public static IEndpointRouteBuilder MapComparisonEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/comparisons").RequireAuthorization(AdminPolicy.Name).WithTags("Comparisons");
+        group.MapGet("/", ListAsync);
+        group.MapGet("/summary", SummaryAsync);
+        group.MapGet("/{id:guid}", GetAsync);
+        return routes;
+    }
+
+    private static async Task<Results<Ok<List<ComparisonResponse>>, ValidationProblem>> ListAsync(
+        PipelineDbContext db, string? flag, bool? match, DateTime? from, DateTime? to, int? limit, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (limit is < 1 or > MaxLimit)
+            errors["limit"] = [$"limit must be between 1 and {MaxLimit}."];
+        if (from is not null && to is not null && from > to)
+            errors["from"] = ["from must not be after to."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
+
+        var query = db.Set<Comparison>().AsNoTracking();
+        if (!string.IsNullOrEmpty(flag))
+            query = query.Where(c => c.FlagName == flag);
+        if (match is not null)
+            query = query.Where(c => c.Match == match);
+        if (from is not null)
+            query = query.Where(c => c.CreatedAt >= from.Value.ToUniversalTime());
+        if (to is not null)
+            query = query.Where(c => c.CreatedAt <= to.Value.ToUniversalTime());
+        var rows = await query.OrderByDescending(c => c.CreatedAt).Take(limit ?? DefaultLimit).ToListAsync(cancellationToken);
+        return TypedResults.Ok(rows.Select(ComparisonResponse.From).ToList());
+    }
+
+    private static async Task<Results<Ok<ComparisonResponse>, NotFound>> GetAsync(PipelineDbContext db, Guid id, CancellationToken cancellationToken)
+    {
+        var row = await db.Set<Comparison>().AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
+        return row is null ? TypedResults.NotFound() : TypedResults.Ok(ComparisonResponse.From(row));
+    }
+
+    private static async Task<Results<Ok<ComparisonSummary>, ValidationProblem>> SummaryAsync(
+        ComparisonSummaryQuery summaries, TimeProvider time, string? flag, string? window, CancellationToken cancellationToken)
+    {
+        if (!TimeWindow.TryParse(window ?? DefaultWindow, out var span))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["window"] = [$"window must be a duration such as 5m, 1h, 7d or PT1H, at most {TimeWindow.Longest.TotalDays} days."],
+            });
+        }
+
+        var since = time.GetUtcNow().UtcDateTime - span;
+        return TypedResults.Ok(await summaries.SummarizeAsync(flag, since, cancellationToken));
+    }
+}

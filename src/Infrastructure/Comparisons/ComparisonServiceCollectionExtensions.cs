@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Pipeline.Infrastructure.Comparisons;
+
+/// <summary>Registers scoring (one comparer per result kind) and recording of comparisons.</summary>
+public static class ComparisonServiceCollectionExtensions
+{
+    public static IServiceCollection AddComparisons(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ComparisonOptions>()
+            .Bind(configuration.GetSection(ComparisonOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IResultComparer, ChatAnswerComparer>();
+        services.AddScoped<ComparisonRecorder>();
+        services.AddScoped<ComparisonSummaryQuery>();
+        return services;
+    }
+}
