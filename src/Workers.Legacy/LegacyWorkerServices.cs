@@ -1,5 +1,6 @@
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.KnowledgeBase;
@@ -22,6 +23,7 @@ public static class LegacyWorkerServices
         services.AddKnowledgeBase(builder.Configuration);
         services.AddAnswerGeneration(builder.Configuration);
         services.AddScoped<LegacyChatHandler>();
+        services.AddScoped<ConversationHistory>();
         services.AddPipelineBus(builder.Configuration, bus =>
         {
             bus.AddEntityFrameworkOutbox<PipelineDbContext>(_ => { });

@@ -1,13 +1,17 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Execution;
+using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Workers.Legacy.Chat;
 
 /// <summary>Executes <see cref="ExecuteChat"/> for the legacy pipeline and reports the outcome to the saga.</summary>
 public sealed partial class LegacyChatConsumer(
     LegacyChatHandler handler,
+    ConversationHistory history,
+    PipelineDbContext db,
     IBus bus,
     IOptions<ExecutionOptions> options,
     TimeProvider time,
@@ -27,8 +31,11 @@ public sealed partial class LegacyChatConsumer(
         {
             var tokens = await CallerTokenStream.OpenAsync(bus, command);
             var answer = await handler.AnswerAsync(command, tokens, context.CancellationToken);
+            await history.RememberAsync(command, answer, context.CancellationToken);
             await context.Publish(new ChatCompleted(command.RequestId, command.ConversationId, command.Pipeline, command.Shadow,
                 command.Attempt, answer, tokens.Count, command.ReplayId, command.Sample));
+            // History rows commit together with the outbox's ChatCompleted.
+            await db.SaveChangesAsync(context.CancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException && context.GetRetryAttempt() >= options.Value.Retries)
         {
