@@ -12,6 +12,7 @@ public static class ExecutionServiceCollectionExtensions
             .Bind(configuration.GetSection(ExecutionOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<FaultInjection>();
         return services;
     }
 }

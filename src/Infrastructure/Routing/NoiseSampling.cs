@@ -1,6 +1,6 @@
 namespace Pipeline.Infrastructure.Routing;
 
-/// <summary>Picks the requests whose old pipeline runs twice; derived from the request id so a redelivery decides the same.</summary>
+/// <summary>Picks a stable share of requests (noise-floor samples, injected faults): derived from the request id, so a redelivery decides the same.</summary>
 public static class NoiseSampling
 {
     private const uint FnvOffset = 2166136261;

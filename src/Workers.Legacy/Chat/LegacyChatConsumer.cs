@@ -13,6 +13,7 @@ public sealed partial class LegacyChatConsumer(
     ConversationHistory history,
     PipelineDbContext db,
     IBus bus,
+    FaultInjection faults,
     IOptions<ExecutionOptions> options,
     TimeProvider time,
     ILogger<LegacyChatConsumer> logger) : IConsumer<ExecuteChat>
@@ -29,6 +30,7 @@ public sealed partial class LegacyChatConsumer(
 
         try
         {
+            await faults.ApplyAsync(command, context.CancellationToken);
             var tokens = await CallerTokenStream.OpenAsync(bus, command);
             var answer = await handler.AnswerAsync(command, tokens, context.CancellationToken);
             await history.RememberAsync(command, answer, context.CancellationToken);
