@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 namespace Pipeline.Infrastructure.Persistence;
 
@@ -9,5 +10,6 @@ public sealed class PipelineDbContext(DbContextOptions<PipelineDbContext> option
     {
         modelBuilder.HasPostgresExtension("vector");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PipelineDbContext).Assembly);
+        modelBuilder.AddTransactionalOutboxEntities();
     }
 }

@@ -1,0 +1,41 @@
+using System.Data;
+
+namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
+
+/// <summary>Settings of <see cref="EntityFrameworkOutboxRegistrationExtensions.AddEntityFrameworkOutbox{TDbContext}"/> (names as in MassTransit's).</summary>
+public sealed class EntityFrameworkOutboxConfigurator
+{
+    /// <summary>Backstop poll of the delivery service when no commit notification arrives.</summary>
+    public TimeSpan QueryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Messages delivered per run before the service checks for shutdown.</summary>
+    public int QueryMessageLimit { get; set; } = 1000;
+
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a consumed message id is remembered to reject duplicates.</summary>
+    public TimeSpan DuplicateDetectionWindow { get; set; } = TimeSpan.FromMinutes(30);
+
+    public IsolationLevel IsolationLevel { get; set; } = IsolationLevel.ReadCommitted;
+
+    /// <summary>Messages sent per outbox per transaction.</summary>
+    public int MessageDeliveryLimit { get; set; } = 100;
+
+    public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    internal bool BusOutbox { get; private set; }
+    internal bool InboxCleanup { get; private set; } = true;
+
+    /// <summary>Capture publishes and sends made outside consumers (scoped endpoints) in the application's transaction.</summary>
+    public void UseBusOutbox() => BusOutbox = true;
+
+    public void DisableInboxCleanupService() => InboxCleanup = false;
+
+    internal void Validate()
+    {
+        if (QueryDelay <= TimeSpan.Zero || QueryTimeout <= TimeSpan.Zero || MessageDeliveryTimeout <= TimeSpan.Zero || DuplicateDetectionWindow <= TimeSpan.Zero)
+            throw new ArgumentException("Outbox delays, timeouts and the duplicate-detection window must be positive.");
+        if (QueryMessageLimit < 1 || MessageDeliveryLimit < 1)
+            throw new ArgumentException("Outbox query and delivery limits must be at least 1.");
+    }
+}

@@ -1,0 +1,98 @@
+using MassTransit;
+using MassTransit.Middleware;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
+
+/// <summary>
+/// Runs each step of the core outbox pipe in a short transaction around the message's inbox row (locked
+/// <c>FOR UPDATE</c>): first receipt inserts the row; later passes consume, then deliver, until the pipe is done.
+/// A redelivered duplicate finds the row consumed and delivered and is acknowledged without running the consumer.
+/// </summary>
+public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
+    TDbContext db,
+    IServiceProvider provider,
+    IOptions<EntityFrameworkOutboxOptions<TDbContext>> options) : IOutboxContextFactory<TDbContext>
+    where TDbContext : DbContext
+{
+    private string? _lockStatement;
+
+    public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions outboxOptions, IPipe<OutboxConsumeContext<T>> next)
+        where T : class
+    {
+        var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "MessageId required to use the outbox");
+        _lockStatement ??= OutboxLockStatements.InboxRow(db);
+
+        var continueProcessing = true;
+        while (continueProcessing)
+        {
+            var strategy = db.Database.CreateExecutionStrategy();
+            continueProcessing = await strategy.ExecuteAsync(() => ExecuteStepAsync(context, outboxOptions, next, messageId));
+        }
+    }
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("outboxContextFactory").Add("provider", "pipeline-entityFrameworkCore");
+
+    private async Task<bool> ExecuteStepAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions outboxOptions, IPipe<OutboxConsumeContext<T>> next, Guid messageId)
+        where T : class
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(options.Value.IsolationLevel, context.CancellationToken);
+        try
+        {
+            var inbox = (await db.Set<InboxState>()
+                .FromSqlRaw(_lockStatement!, messageId, outboxOptions.ConsumerId)
+                .AsTracking()
+                .ToListAsync(context.CancellationToken)).SingleOrDefault();
+
+            bool continueProcessing;
+            if (inbox is null)
+            {
+                db.Add(new InboxState
+                {
+                    MessageId = messageId,
+                    ConsumerId = outboxOptions.ConsumerId,
+                    Received = DateTime.UtcNow,
+                    LockId = NewId.NextGuid(),
+                    ReceiveCount = 0,
+                });
+                await db.SaveChangesAsync(context.CancellationToken);
+                continueProcessing = true;
+            }
+            else
+            {
+                inbox.LockId = NewId.NextGuid();
+                inbox.ReceiveCount++;
+                await db.SaveChangesAsync(context.CancellationToken);
+
+                var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);
+                await next.Send(outboxContext);
+                await db.SaveChangesAsync(context.CancellationToken);
+                continueProcessing = outboxContext.ContinueProcessing;
+            }
+
+            await transaction.CommitAsync(context.CancellationToken);
+            return continueProcessing;
+        }
+        catch
+        {
+            await RollBackQuietlyAsync(transaction);
+            // The failed step's tracked changes must not leak into the retry's unit of work.
+            db.ChangeTracker.Clear();
+            throw;
+        }
+    }
+
+    private static async Task RollBackQuietlyAsync(IDbContextTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The connection may already be gone; the transaction dies with it.
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using MassTransit;
+using MassTransit.Saga;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
+
+/// <summary>
+/// The EF Core saga repository: each message runs in one transaction inside EF's execution strategy, or inside the
+/// outbox's transaction when the endpoint has the outbox (then the saga row and the captured messages commit together).
+/// </summary>
+public sealed class EntityFrameworkSagaRepositoryContextFactory<TSaga>(
+    ISagaDbContextFactory<TSaga> dbContextFactory,
+    ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory,
+    SagaLoader<TSaga> loader) :
+    ISagaRepositoryContextFactory<TSaga>,
+    IQuerySagaRepositoryContextFactory<TSaga>,
+    ILoadSagaRepositoryContextFactory<TSaga>
+    where TSaga : class, ISaga
+{
+    public async Task Send<T>(ConsumeContext<T> context, IPipe<SagaRepositoryContext<TSaga, T>> next)
+        where T : class
+    {
+        var db = dbContextFactory.CreateScoped(context);
+        try
+        {
+            async Task SendWithinContext()
+            {
+                using var repositoryContext = new DbContextSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, loader);
+                await next.Send(repositoryContext);
+            }
+
+            if (context.TryGetPayload(out IDbTransactionPayload? _))
+                await SendWithinContext();
+            else
+                await db.Database.CreateExecutionStrategy().ExecuteAsync(() => WithinTransactionAsync(db, context.CancellationToken, SendWithinContext));
+        }
+        finally
+        {
+            await dbContextFactory.ReleaseAsync(db);
+        }
+    }
+
+    public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
+        where T : class
+    {
+        var db = dbContextFactory.CreateScoped(context);
+        try
+        {
+            async Task SendWithinContext()
+            {
+                var instances = await loader.LoadAsync(db, query, context.CancellationToken);
+                using var repositoryContext = new DbContextSagaRepositoryContext<TSaga, T>(db, context, consumeContextFactory, loader);
+                await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
+            }
+
+            if (context.TryGetPayload(out IDbTransactionPayload? _))
+                await SendWithinContext();
+            else
+                await db.Database.CreateExecutionStrategy().ExecuteAsync(() => WithinTransactionAsync(db, context.CancellationToken, SendWithinContext));
+        }
+        finally
+        {
+            await dbContextFactory.ReleaseAsync(db);
+        }
+    }
+
+    public async Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        var db = dbContextFactory.Create();
+        try
+        {
+            return await asyncMethod(new DbContextSagaRepositoryContext<TSaga>(db, cancellationToken));
+        }
+        finally
+        {
+            await dbContextFactory.ReleaseAsync(db);
+        }
+    }
+
+    public async Task<T> Execute<T>(Func<QuerySagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        var db = dbContextFactory.Create();
+        try
+        {
+            return await asyncMethod(new DbContextSagaRepositoryContext<TSaga>(db, cancellationToken));
+        }
+        finally
+        {
+            await dbContextFactory.ReleaseAsync(db);
+        }
+    }
+
+    public void Probe(ProbeContext context) => context.Add("persistence", "pipeline-entityFrameworkCore");
+
+    private async Task WithinTransactionAsync(DbContext db, CancellationToken cancellationToken, Func<Task> callback)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(loader.IsolationLevel, cancellationToken);
+        try
+        {
+            await callback();
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            await RollBackQuietlyAsync(transaction);
+            // A retry of this message must start from the database, not from this attempt's tracked changes.
+            db.ChangeTracker.Clear();
+            throw;
+        }
+    }
+
+    private static async Task RollBackQuietlyAsync(IDbContextTransaction transaction)
+    {
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The connection may be gone; so is the transaction.
+        }
+    }
+}

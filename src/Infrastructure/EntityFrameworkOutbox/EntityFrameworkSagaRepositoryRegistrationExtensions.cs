@@ -1,0 +1,26 @@
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Saga;
+using Microsoft.EntityFrameworkCore;
+
+namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
+
+/// <summary><c>EntityFrameworkRepository</c> for a saga registration, as in MassTransit.EntityFrameworkCore.</summary>
+public static class EntityFrameworkSagaRepositoryRegistrationExtensions
+{
+    public static ISagaRegistrationConfigurator<TSaga> EntityFrameworkRepository<TSaga>(
+        this ISagaRegistrationConfigurator<TSaga> configurator,
+        Action<EntityFrameworkSagaRepositoryConfigurator<TSaga>> configure)
+        where TSaga : class, ISaga
+    {
+        var repository = new EntityFrameworkSagaRepositoryConfigurator<TSaga>();
+        configure(repository);
+        configurator.Repository(registration =>
+        {
+            repository.Register(registration);
+            registration.RegisterSagaRepository<TSaga, DbContext, SagaConsumeContextFactory<DbContext, TSaga>,
+                EntityFrameworkSagaRepositoryContextFactory<TSaga>>();
+        });
+        return configurator;
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
+
+/// <summary>PostgreSQL row-lock statements, with table and column names read from the EF model (naming conventions apply).</summary>
+internal static class OutboxLockStatements
+{
+    /// <summary>Locks one inbox row by (message id, consumer id): parameters {0} and {1}.</summary>
+    public static string InboxRow(DbContext db)
+    {
+        var (table, column) = Names<InboxState>(db);
+        return $$"""SELECT * FROM {{table}} WHERE "{{column(nameof(InboxState.MessageId))}}" = {0} AND "{{column(nameof(InboxState.ConsumerId))}}" = {1} FOR UPDATE""";
+    }
+
+    /// <summary>Claims the oldest outbox that no other delivery service holds.</summary>
+    public static string NextOutbox(DbContext db)
+    {
+        var (table, column) = Names<OutboxState>(db);
+        return $"""SELECT * FROM {table} ORDER BY "{column(nameof(OutboxState.Created))}" LIMIT 1 FOR UPDATE SKIP LOCKED""";
+    }
+
+    /// <summary>Locks one saga row by correlation id: parameter {0}.</summary>
+    public static string SagaRow<TSaga>(DbContext db, string keyProperty)
+        where TSaga : class
+    {
+        var (table, column) = Names<TSaga>(db);
+        return $$"""SELECT * FROM {{table}} WHERE "{{column(keyProperty)}}" = {0} FOR UPDATE""";
+    }
+
+    private static (string Table, Func<string, string> Column) Names<T>(DbContext db)
+        where T : class
+    {
+        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped in {db.GetType().Name}.");
+        var tableName = entity.GetTableName()!;
+        var schema = entity.GetSchema();
+        var store = StoreObjectIdentifier.Table(tableName, schema);
+        var table = schema is null ? $"\"{tableName}\"" : $"\"{schema}\".\"{tableName}\"";
+        return (table, property => entity.FindProperty(property)!.GetColumnName(store)!);
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
+
+/// <summary>Maps the inbox and outbox tables with the keys and indexes MassTransit's own EF outbox uses.</summary>
+public static class OutboxModelBuilderExtensions
+{
+    public static ModelBuilder AddTransactionalOutboxEntities(this ModelBuilder modelBuilder)
+    {
+        modelBuilder.AddInboxStateEntity();
+        modelBuilder.AddOutboxStateEntity();
+        modelBuilder.AddOutboxMessageEntity();
+        return modelBuilder;
+    }
+
+    public static void AddInboxStateEntity(this ModelBuilder modelBuilder, Action<EntityTypeBuilder<InboxState>>? callback = null)
+    {
+        var inbox = modelBuilder.Entity<InboxState>();
+        inbox.HasKey(p => p.Id);
+        inbox.Property(p => p.Id).UseIdentityByDefaultColumn();
+        inbox.HasAlternateKey(p => new { p.MessageId, p.ConsumerId });
+        inbox.HasIndex(p => p.Delivered);
+        callback?.Invoke(inbox);
+    }
+
+    public static void AddOutboxStateEntity(this ModelBuilder modelBuilder, Action<EntityTypeBuilder<OutboxState>>? callback = null)
+    {
+        var outbox = modelBuilder.Entity<OutboxState>();
+        outbox.HasKey(p => p.OutboxId);
+        outbox.HasIndex(p => p.Created);
+        callback?.Invoke(outbox);
+    }
+
+    public static void AddOutboxMessageEntity(this ModelBuilder modelBuilder, Action<EntityTypeBuilder<OutboxMessage>>? callback = null)
+    {
+        var message = modelBuilder.Entity<OutboxMessage>();
+        message.HasKey(p => p.SequenceNumber);
+        message.Property(p => p.SequenceNumber).UseIdentityByDefaultColumn();
+        message.Property(p => p.SourceAddress).HasMaxLength(256);
+        message.Property(p => p.DestinationAddress).HasMaxLength(256);
+        message.Property(p => p.ResponseAddress).HasMaxLength(256);
+        message.Property(p => p.FaultAddress).HasMaxLength(256);
+        message.Property(p => p.ContentType).HasMaxLength(256);
+        message.HasIndex(p => p.ExpirationTime);
+        message.HasIndex(p => p.EnqueueTime);
+        message.HasIndex(p => new { p.InboxMessageId, p.InboxConsumerId, p.SequenceNumber }).IsUnique();
+        message.HasIndex(p => new { p.OutboxId, p.SequenceNumber }).IsUnique();
+        callback?.Invoke(message);
+    }
+}
