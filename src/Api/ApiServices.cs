@@ -1,9 +1,15 @@
 using System.Diagnostics;
-using MassTransit;
 using Pipeline.Api.Chat;
+using Pipeline.Api.Comparisons;
 using Pipeline.Api.Health;
+using Pipeline.Api.Hosting;
 using Pipeline.Api.Problems;
+using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Api;
@@ -14,14 +20,25 @@ public static class ApiServices
     public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var configuration = builder.Configuration;
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<ProblemResponseHandler>();
         services.AddSingleton(TimeProvider.System);
-        services.AddPipelineDatabase(builder.Configuration);
+        services.AddApiKeySecurity(configuration);
+        services.AddPipelineDatabase(configuration);
         services.AddPipelineHealthChecks();
-        services.AddChatFrontDoor(builder.Configuration);
-        services.AddPipelineBus(builder.Configuration, bus => bus.AddCallerEvents(), (context, cfg) => cfg.AddCallerInstanceEndpoint(context));
+        services.AddKnowledgeBase(configuration);
+        services.AddComparisons(configuration);
+        services.AddFlagSeeding();
+        services.AddScoped<IDatabaseSeeder, SampleKnowledgeBaseSeeder>();
+        services.AddChatFrontDoor(configuration);
+        services.AddPipelineBus(configuration, bus =>
+            {
+                bus.AddEntityFrameworkOutbox<PipelineDbContext>(o => o.UseBusOutbox());
+                bus.AddCallerEvents();
+            },
+            (context, cfg) => cfg.AddCallerInstanceEndpoint(context));
         return builder;
     }
 
@@ -29,8 +46,11 @@ public static class ApiServices
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapChatEndpoints();
+        app.MapComparisonEndpoints();
         return app;
     }
 }

@@ -36,8 +36,8 @@ public static class ComparatorWorkerServices
                     r.ConcurrencyMode = ConcurrencyMode.Optimistic;
                     r.ExistingDbContext<PipelineDbContext>();
                 });
-            bus.AddConsumer<CompareResultsConsumer, CompareResultsConsumerDefinition>();
-        });
+            bus.AddConsumer<CompareResultsConsumer>(typeof(CompareResultsConsumerDefinition));
+        }, (context, cfg) => cfg.AddFlagRefreshEndpoint(context));
         return builder;
     }
 }

@@ -27,7 +27,7 @@ public static class LegacyWorkerServices
         services.AddPipelineBus(builder.Configuration, bus =>
         {
             bus.AddEntityFrameworkOutbox<PipelineDbContext>(_ => { });
-            bus.AddConsumer<LegacyChatConsumer, LegacyChatConsumerDefinition>();
+            bus.AddConsumer<LegacyChatConsumer>(typeof(LegacyChatConsumerDefinition));
         });
         return builder;
     }

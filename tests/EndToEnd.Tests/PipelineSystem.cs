@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Api;
-using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Testing;
 using Pipeline.Workers.Comparator;
@@ -28,6 +27,7 @@ public class PipelineSystem : IsolatedInfrastructure
         ["Chat:CallerTimeout"] = "00:00:30",
         ["Admin:ApiKeys:0"] = AdminKey,
         ["Flags:PollInterval"] = "00:00:01",
+        ["KnowledgeBase:SamplePath"] = RepositoryPaths.SampleKnowledgeBase,
     };
 
     public const string AdminKey = "test-admin-key";
@@ -50,6 +50,14 @@ public class PipelineSystem : IsolatedInfrastructure
         WorkflowWorker = await StartWorkflowWorkerAsync();
         Api = await StartApiAsync();
         ApiAddress = new Uri(Api.Urls.First());
+        await WaitUntilReadyAsync(ApiAddress);
+    }
+
+    /// <summary>Waits, as a load balancer would, until the API reports ready (bus connected, database reachable).</summary>
+    public static async Task WaitUntilReadyAsync(Uri apiAddress)
+    {
+        using var http = new HttpClient { BaseAddress = apiAddress };
+        await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the API never became ready");
     }
 
     public override async Task DisposeAsync()
@@ -99,7 +107,7 @@ public class PipelineSystem : IsolatedInfrastructure
             ApplicationName = typeof(ApiServices).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddInMemoryCollection(Settings(extra));
+        builder.Configuration.AddInMemoryCollection(HostSettings(extra));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.AddApiServices();
@@ -116,7 +124,7 @@ public class PipelineSystem : IsolatedInfrastructure
             EnvironmentName = "Testing",
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddInMemoryCollection(Settings(extra));
+        builder.Configuration.AddInMemoryCollection(HostSettings(extra));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         compose(builder);
         var host = builder.Build();
@@ -124,7 +132,7 @@ public class PipelineSystem : IsolatedInfrastructure
         return host;
     }
 
-    private Dictionary<string, string?> Settings(IDictionary<string, string?>? extra)
+    private Dictionary<string, string?> HostSettings(IDictionary<string, string?>? extra)
     {
         var settings = new Dictionary<string, string?>(base.Settings);
         foreach (var (key, value) in Overrides)
@@ -134,18 +142,17 @@ public class PipelineSystem : IsolatedInfrastructure
         return settings;
     }
 
+    /// <summary>What the <c>migrate</c> verb does after the schema: the flag hierarchy and the sample knowledge base.</summary>
     private async Task SeedAsync()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(Settings(null));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(HostSettings(null));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddApiServices();
-        await using var services = builder.Services.BuildServiceProvider();
-        await using var scope = services.CreateAsyncScope();
+        await using var app = builder.Build();
+        await using var scope = app.Services.CreateAsyncScope();
         foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder>())
             await seeder.SeedAsync(CancellationToken.None);
-        var ingestor = scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>();
-        await ingestor.IngestDirectoryAsync(RepositoryPaths.SampleKnowledgeBase, null, CancellationToken.None);
     }
 
     private static async Task StopQuietlyAsync(IHost? host)

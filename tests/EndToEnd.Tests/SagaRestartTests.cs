@@ -31,16 +31,14 @@ public sealed class SagaRestartTests(SagaRestartTests.SlowLegacySystem system) :
         using var http = system.CreateClient();
         var call = ChatClient.PostJsonAsync(http, new { message = "Cos'è il GDPR?" });
 
-        await system.RestartCoordinatorAsync(async () =>
+        // Stopped only once the saga owns the request, so the restart really happens mid-request; it stays down
+        // while the worker finishes, so the worker's answer waits in the saga's durable queue.
+        await Eventually.TrueAsync(async () =>
         {
-            // Stopped only once the saga owns the request, so the restart really happens mid-request.
-            await Eventually.TrueAsync(async () =>
-            {
-                await using var db = system.CreateDbContext();
-                return await db.Set<ChatRoutingState>().AnyAsync(s => s.CurrentState == "Executing");
-            });
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await using var db = system.CreateDbContext();
+            return await db.Set<ChatRoutingState>().AnyAsync(s => s.CurrentState == "Executing");
         });
+        await system.RestartCoordinatorAsync(() => Task.Delay(TimeSpan.FromSeconds(4)));
 
         var (response, result) = await call;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

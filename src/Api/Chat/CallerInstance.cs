@@ -1,3 +1,5 @@
+using Pipeline.Infrastructure.Bus;
+
 namespace Pipeline.Api.Chat;
 
 /// <summary>
@@ -8,7 +10,7 @@ public sealed class CallerInstance
 {
     public CallerInstance()
     {
-        EndpointName = $"api-instance-{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid():N}";
+        EndpointName = BusServiceCollectionExtensions.InstanceEndpointName("api");
         // An exchange address never declares a queue, so events for a departed instance are dropped by the broker
         // instead of piling up in an orphaned queue; the flags match how the temporary endpoint declares it.
         Address = new Uri($"exchange:{EndpointName}?durable=false&autodelete=true");

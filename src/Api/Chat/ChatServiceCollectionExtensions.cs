@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Infrastructure.Bus;
 
 namespace Pipeline.Api.Chat;
 
@@ -25,10 +26,8 @@ public static class ChatServiceCollectionExtensions
     public static void AddCallerInstanceEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
     {
         var instance = context.GetRequiredService<CallerInstance>();
-        cfg.ReceiveEndpoint(instance.EndpointName, endpoint =>
+        cfg.ReceiveInstanceEndpoint(instance.EndpointName, endpoint =>
         {
-            endpoint.Durable = false;
-            endpoint.AutoDelete = true;
             endpoint.ConfigureConsumeTopology = false;
             endpoint.ConfigureConsumer<CallerEventsConsumer>(context);
         });

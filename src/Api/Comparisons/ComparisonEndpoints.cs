@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Api.Comparisons;

@@ -9,11 +9,14 @@ namespace Pipeline.Infrastructure.Bus;
 /// <summary>One bus configuration for every host: RabbitMQ, quorum queues, confirmed publishes, string enums.</summary>
 public static class BusServiceCollectionExtensions
 {
+    /// <summary>Prefix of per-process, temporary endpoints (no quorum: they die with their process).</summary>
+    public const string InstanceEndpointPrefix = "instance-";
+
     public static IServiceCollection AddPipelineBus(
         this IServiceCollection services,
         IConfiguration configuration,
         Action<IBusRegistrationConfigurator> registerConsumers,
-        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
+        params Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>[] configureBus)
     {
         services.AddOptions<RabbitMqOptions>()
             .Bind(configuration.GetSection(RabbitMqOptions.SectionName))
@@ -27,9 +30,9 @@ public static class BusServiceCollectionExtensions
             registerConsumers(x);
 
             // Durable endpoints get quorum queues so a broker node loss keeps their messages.
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((_, name, endpoint) =>
             {
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && !name.StartsWith(InstanceEndpointPrefix, StringComparison.Ordinal))
                     rabbit.SetQuorumQueue();
             });
 
@@ -48,10 +51,32 @@ public static class BusServiceCollectionExtensions
                     json.Converters.Add(new JsonStringEnumConverter());
                     return json;
                 });
-                configureBus?.Invoke(context, cfg);
+                foreach (var configure in configureBus)
+                    configure(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
         });
         return services;
     }
+
+    /// <summary>
+    /// A per-process queue that disappears with its process: for events every process must see (flag changes) or
+    /// that only this process may see (its callers' tokens).
+    /// </summary>
+    public static void ReceiveInstanceEndpoint(this IRabbitMqBusFactoryConfigurator cfg, string name, Action<IRabbitMqReceiveEndpointConfigurator> configure)
+    {
+        if (!name.StartsWith(InstanceEndpointPrefix, StringComparison.Ordinal))
+            throw new ArgumentException($"Instance endpoint names start with '{InstanceEndpointPrefix}'.", nameof(name));
+
+        cfg.ReceiveEndpoint(name, endpoint =>
+        {
+            endpoint.Durable = false;
+            endpoint.AutoDelete = true;
+            configure(endpoint);
+        });
+    }
+
+    /// <summary>A unique instance endpoint name for <paramref name="purpose"/> in this process.</summary>
+    public static string InstanceEndpointName(string purpose) =>
+        $"{InstanceEndpointPrefix}{purpose}-{Environment.MachineName.ToLowerInvariant()}-{Guid.NewGuid():N}";
 }

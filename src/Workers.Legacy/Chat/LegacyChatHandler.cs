@@ -17,7 +17,7 @@ public sealed class LegacyChatHandler(IKnowledgeSearch search, GroundedAnswerWri
         var chunks = await search.SearchKeywordsAsync(command.Message, options.Value.TopK, null, cancellationToken);
         var passages = chunks
             .Select(c => new RetrievedPassage(
-                new ChatSource(c.ChunkId, c.DocumentId, c.DocumentTitle, c.ArticleNumber, Math.Round(c.Score, 4), "document", null),
+                new ChatSource(c.ChunkId, c.DocumentId.ToString(), c.DocumentTitle, c.ArticleNumber, Math.Round(c.Score, 4), "document", null),
                 c.Text))
             .ToList();
         return await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken);

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Options;
+using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Infrastructure.Persistence;
+
+namespace Pipeline.Api.Hosting;
+
+/// <summary>Loads the project's sample knowledge base so a fresh install answers out of the box (idempotent: unchanged files are skipped).</summary>
+public sealed partial class SampleKnowledgeBaseSeeder(
+    KnowledgeBaseIngestor ingestor,
+    IOptions<KnowledgeBaseOptions> options,
+    ILogger<SampleKnowledgeBaseSeeder> logger) : IDatabaseSeeder
+{
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        var summaries = await ingestor.IngestDirectoryAsync(options.Value.SamplePath, null, cancellationToken);
+        LogLoaded(summaries.Count, summaries.Count(s => s.Outcome != IngestionOutcome.Unchanged), summaries.Sum(s => s.Chunks));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sample knowledge base: {Documents} documents ({Changed} new or changed), {Chunks} chunks")]
+    private partial void LogLoaded(int documents, int changed, int chunks);
+}

@@ -1,0 +1,50 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Api.Security;
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;key&gt;</c>: an admin key authenticates an operator, a user key a plain caller.
+/// Keys are compared in constant time. No header means anonymous; an unknown key is a failed authentication (401).
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptions<ApiKeyOptions> keys) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    private const string BearerPrefix = "Bearer ";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header))
+            return Task.FromResult(AuthenticateResult.NoResult());
+        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+            return Task.FromResult(AuthenticateResult.Fail("Only bearer keys are accepted."));
+
+        var presented = header[BearerPrefix.Length..].Trim();
+        var role = Matches(presented, keys.Value.AdminKeys) ? AdminPolicy.Role
+            : Matches(presented, keys.Value.UserKeys) ? AdminPolicy.UserRole
+            : null;
+        if (role is null)
+            return Task.FromResult(AuthenticateResult.Fail("Unknown key."));
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, role == AdminPolicy.Role ? "admin" : "user"), new Claim(ClaimTypes.Role, role)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    private static bool Matches(string presented, IEnumerable<string> candidates)
+    {
+        var given = Encoding.UTF8.GetBytes(presented);
+        var match = false;
+        foreach (var candidate in candidates)
+            match |= CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(candidate));
+        return match;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Pipeline.Infrastructure.Flags;
+
+/// <summary>Why a flag evaluated as it did; formatted into text only where a person reads it.</summary>
+public enum DecisionReason
+{
+    UnknownFlag,
+    KilledByParent,
+    Disabled,
+    TargetedUser,
+    TargetedGroup,
+    Everyone,
+    InRollout,
+    OutsideRollout,
+}

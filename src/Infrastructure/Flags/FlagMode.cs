@@ -1,0 +1,9 @@
+namespace Pipeline.Infrastructure.Flags;
+
+/// <summary>What a flag means for one request.</summary>
+public enum FlagMode
+{
+    Off,
+    Shadow,
+    On,
+}

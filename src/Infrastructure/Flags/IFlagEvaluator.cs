@@ -1,0 +1,7 @@
+namespace Pipeline.Infrastructure.Flags;
+
+/// <summary>Evaluates flags against this process's current snapshot.</summary>
+public interface IFlagEvaluator
+{
+    FlagDecision Evaluate(string flagName, in FlagContext context);
+}

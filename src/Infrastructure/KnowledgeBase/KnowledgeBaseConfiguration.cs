@@ -1,0 +1,49 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Pipeline.Infrastructure.KnowledgeBase;
+
+/// <summary>Maps <c>documents</c>.</summary>
+internal sealed class KnowledgeDocumentConfiguration : IEntityTypeConfiguration<KnowledgeDocument>
+{
+    public void Configure(EntityTypeBuilder<KnowledgeDocument> builder)
+    {
+        builder.ToTable("documents");
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.SourceKey).HasMaxLength(256).IsRequired();
+        builder.HasIndex(d => d.SourceKey).IsUnique();
+        builder.Property(d => d.Title).HasMaxLength(512).IsRequired();
+        builder.Property(d => d.Regulation).HasMaxLength(64).IsRequired();
+        builder.Property(d => d.Language).HasMaxLength(8).IsRequired();
+        builder.Property(d => d.Format).HasMaxLength(16).IsRequired();
+        builder.Property(d => d.ContentHash).HasMaxLength(64).IsRequired();
+        builder.HasMany(d => d.Chunks).WithOne(c => c.Document).HasForeignKey(c => c.DocumentId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>Maps <c>chunks</c> with an HNSW index over the embeddings and a GIN index over the generated full-text vector.</summary>
+internal sealed class KnowledgeChunkConfiguration : IEntityTypeConfiguration<KnowledgeChunk>
+{
+    /// <summary>Dimension of the stored embeddings; must match <see cref="KnowledgeBaseOptions.EmbeddingDimensions"/>.</summary>
+    public const int EmbeddingDimensions = 384;
+
+    /// <summary>The 'simple' configuration: no stemming, so Italian and English text are indexed alike.</summary>
+    public const string TextSearchConfiguration = "simple";
+
+    public void Configure(EntityTypeBuilder<KnowledgeChunk> builder)
+    {
+        builder.ToTable("chunks");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).HasMaxLength(300);
+        builder.Property(c => c.ArticleTitle).HasMaxLength(512);
+        builder.Property(c => c.Heading).HasMaxLength(512);
+        builder.Property(c => c.Language).HasMaxLength(8).IsRequired();
+        builder.Property(c => c.Text).IsRequired();
+        builder.Property(c => c.Embedding).HasColumnType($"vector({EmbeddingDimensions})");
+        builder.HasGeneratedTsVectorColumn(c => c.SearchVector, TextSearchConfiguration, c => new { c.ArticleTitle, c.Text })
+            .HasIndex(c => c.SearchVector).HasMethod("GIN");
+        builder.HasIndex(c => c.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops");
+        builder.HasIndex(c => new { c.DocumentId, c.Ordinal }).IsUnique();
+        builder.HasIndex(c => c.ArticleNumber);
+    }
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Infrastructure.KnowledgeBase;
+
+/// <summary>Ingestion and retrieval settings (<c>KnowledgeBase:*</c>).</summary>
+public sealed class KnowledgeBaseOptions
+{
+    public const string SectionName = "KnowledgeBase";
+
+    /// <summary>Folder of the project's own sample documents, loaded by the <c>migrate</c> verb.</summary>
+    [Required] public string SamplePath { get; set; } = "samples/knowledge-base";
+
+    /// <summary>Longest chunk in characters; longer articles are split at paragraph boundaries.</summary>
+    [Range(200, 20_000)] public int MaxChunkCharacters { get; set; } = 1_500;
+
+    /// <summary>Must equal the column's dimension (384).</summary>
+    [Range(KnowledgeChunkConfiguration.EmbeddingDimensions, KnowledgeChunkConfiguration.EmbeddingDimensions)]
+    public int EmbeddingDimensions { get; set; } = KnowledgeChunkConfiguration.EmbeddingDimensions;
+
+    /// <summary>Largest document accepted by ingestion, in characters.</summary>
+    [Range(1, 50_000_000)] public int MaxDocumentCharacters { get; set; } = 5_000_000;
+}

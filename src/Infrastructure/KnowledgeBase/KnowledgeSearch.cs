@@ -1,0 +1,67 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using NpgsqlTypes;
+using Pgvector;
+using Pgvector.EntityFrameworkCore;
+using Pipeline.Infrastructure.Persistence;
+
+namespace Pipeline.Infrastructure.KnowledgeBase;
+
+/// <summary>Full-text search ranked by cover density, and nearest-neighbour search over the HNSW index.</summary>
+public sealed class KnowledgeSearch(PipelineDbContext db, IEmbeddingGenerator<string, Embedding<float>> embeddings) : IKnowledgeSearch
+{
+    public async Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+    {
+        var tsQuery = KeywordQuery.Build(query);
+        if (tsQuery is null)
+            return [];
+
+        var chunks = Filtered(filter);
+        var found = await chunks
+            .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery)))
+            .Select(c => new
+            {
+                Chunk = c,
+                c.Document!.Title,
+                c.Document.Regulation,
+                // Normalisation 32 maps the rank to rank / (rank + 1): a score in [0, 1).
+                Score = c.SearchVector.RankCoverDensity(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery),
+                    NpgsqlTsRankingNormalization.DivideByItselfPlusOne),
+            })
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Chunk.Id)
+            .Take(topK)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return found.Select(x => ToRetrieved(x.Chunk, x.Title, x.Regulation, x.Score)).ToList();
+    }
+
+    public async Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+    {
+        var generated = await embeddings.GenerateAsync([query], cancellationToken: cancellationToken);
+        var vector = new Vector(generated[0].Vector);
+        var found = await Filtered(filter)
+            .Select(c => new { Chunk = c, c.Document!.Title, c.Document.Regulation, Distance = c.Embedding!.CosineDistance(vector) })
+            .OrderBy(x => x.Distance).ThenBy(x => x.Chunk.Id)
+            .Take(topK)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return found.Select(x => ToRetrieved(x.Chunk, x.Title, x.Regulation, 1 - x.Distance)).ToList();
+    }
+
+    public async Task<KnowledgeBaseStats> GetStatsAsync(CancellationToken cancellationToken) =>
+        new(await db.Set<KnowledgeDocument>().CountAsync(cancellationToken), await db.Set<KnowledgeChunk>().CountAsync(cancellationToken));
+
+    private IQueryable<KnowledgeChunk> Filtered(SearchFilter? filter)
+    {
+        var chunks = db.Set<KnowledgeChunk>().AsQueryable();
+        if (filter?.ArticleNumber is { } article)
+            chunks = chunks.Where(c => c.ArticleNumber == article);
+        if (filter?.Regulation is { } regulation)
+            chunks = chunks.Where(c => c.Document!.Regulation == regulation);
+        return chunks;
+    }
+
+    private static RetrievedChunk ToRetrieved(KnowledgeChunk chunk, string title, string regulation, double score) =>
+        new(chunk.Id, chunk.DocumentId, chunk.ArticleNumber is { } n ? $"{title} — Art. {n}" : title, regulation, chunk.ArticleNumber,
+            chunk.ArticleTitle, chunk.Text, Math.Round(score, 6));
+}
