@@ -1,3 +1,4 @@
+using Pipeline.Testing;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Routing;

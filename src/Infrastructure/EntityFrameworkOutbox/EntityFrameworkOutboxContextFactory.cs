@@ -3,6 +3,7 @@ using MassTransit.Middleware;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
@@ -38,6 +39,9 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
     private async Task<bool> ExecuteStepAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions outboxOptions, IPipe<OutboxConsumeContext<T>> next, Guid messageId)
         where T : class
     {
+        // Each step must see the inbox row as committed now: a concurrent duplicate may have advanced it, and EF would
+        // otherwise hand back the instance it still tracks from the previous step.
+        db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(options.Value.IsolationLevel, context.CancellationToken);
         try
         {
@@ -57,7 +61,17 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                     LockId = NewId.NextGuid(),
                     ReceiveCount = 0,
                 });
-                await db.SaveChangesAsync(context.CancellationToken);
+                try
+                {
+                    await db.SaveChangesAsync(context.CancellationToken);
+                }
+                catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+                {
+                    // A concurrent duplicate inserted the row first: go round again and lock theirs.
+                    await RollBackQuietlyAsync(transaction);
+                    return true;
+                }
+
                 continueProcessing = true;
             }
             else

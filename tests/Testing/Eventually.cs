@@ -1,4 +1,4 @@
-namespace Pipeline.EndToEnd.Tests;
+namespace Pipeline.Testing;
 
 /// <summary>Bounded waiting for an eventual effect; fails with a message instead of hanging.</summary>
 public static class Eventually

@@ -1,0 +1,96 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Persistence;
+
+namespace Pipeline.Infrastructure.Tests.EntityFrameworkOutbox;
+
+/// <summary>A host on the real broker and database with the bus outbox, and a consumer endpoint behind the consumer outbox.</summary>
+public static class OutboxTestHost
+{
+    public const string VisitsQueue = "outbox-test-visits";
+
+    public static async Task<IHost> StartAsync(IConfiguration configuration, Action<IServiceCollection>? services = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<Received>();
+        builder.Services.AddPipelineDatabase(builder.Configuration);
+        services?.Invoke(builder.Services);
+        builder.Services.AddPipelineBus(builder.Configuration, bus =>
+        {
+            bus.AddEntityFrameworkOutbox<PipelineDbContext>(o =>
+            {
+                o.UseBusOutbox();
+                o.QueryDelay = TimeSpan.FromSeconds(30);
+            });
+            bus.AddConsumer<RecordVisitConsumer>(typeof(RecordVisitConsumerDefinition));
+            bus.AddConsumer<ReceivedConsumer>();
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        return host;
+    }
+
+    /// <summary>Everything the observing consumer saw, by message type.</summary>
+    public sealed class Received
+    {
+        private readonly List<object> _messages = [];
+
+        public void Add(object message)
+        {
+            lock (_messages)
+                _messages.Add(message);
+        }
+
+        public IReadOnlyList<T> Of<T>()
+        {
+            lock (_messages)
+                return _messages.OfType<T>().ToList();
+        }
+    }
+
+    /// <summary>Observes what reaches the broker.</summary>
+    public sealed class ReceivedConsumer(Received received) : IConsumer<OrderPlaced>, IConsumer<VisitRecorded>
+    {
+        public Task Consume(ConsumeContext<OrderPlaced> context)
+        {
+            received.Add(context.Message);
+            return Task.CompletedTask;
+        }
+
+        public Task Consume(ConsumeContext<VisitRecorded> context)
+        {
+            received.Add(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Counts executions and publishes behind the consumer outbox; fails on request.</summary>
+    public sealed class RecordVisitConsumer(Received received) : IConsumer<RecordVisit>
+    {
+        public async Task Consume(ConsumeContext<RecordVisit> context)
+        {
+            received.Add(context.Message);
+            await context.Publish(new VisitRecorded(context.Message.VisitId));
+            if (context.Message.Fail)
+                throw new InvalidOperationException("failing on purpose after publishing");
+        }
+    }
+
+    /// <summary>The visits queue with the transactional outbox and no retries (failures go to the error queue).</summary>
+    public sealed class RecordVisitConsumerDefinition : ConsumerDefinition<RecordVisitConsumer>
+    {
+        public RecordVisitConsumerDefinition() => EndpointName = VisitsQueue;
+
+        protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RecordVisitConsumer> consumerConfigurator,
+            IRegistrationContext context) =>
+            endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
+    }
+}

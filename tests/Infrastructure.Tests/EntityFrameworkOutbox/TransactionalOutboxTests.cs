@@ -1,0 +1,151 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Requests;
+using Pipeline.Testing;
+using Xunit;
+
+namespace Pipeline.Infrastructure.Tests.EntityFrameworkOutbox;
+
+/// <summary>The rebuilt EF outbox and inbox on the real RabbitMQ and PostgreSQL.</summary>
+public sealed class TransactionalOutboxTests(IsolatedInfrastructure infrastructure) : IClassFixture<IsolatedInfrastructure>, IAsyncLifetime
+{
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
+    private IHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await OutboxTestHost.StartAsync(infrastructure.Configuration());
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private OutboxTestHost.Received Received => _host.Services.GetRequiredService<OutboxTestHost.Received>();
+
+    [Fact]
+    public async Task Publish_committed_with_a_business_row_is_delivered_once()
+    {
+        var orderId = Guid.NewGuid();
+
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            db.Add(Archived(orderId));
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+            await db.SaveChangesAsync();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<OrderPlaced>().Any(o => o.OrderId == orderId)));
+        await Task.Delay(Settle);
+        Assert.Single(Received.Of<OrderPlaced>(), o => o.OrderId == orderId);
+        await using var check = infrastructure.CreateDbContext();
+        Assert.False(await check.Set<OutboxMessage>().AnyAsync(), "delivered messages are removed from the outbox");
+    }
+
+    [Fact]
+    public async Task Publish_in_a_rolled_back_transaction_is_never_delivered()
+    {
+        var orderId = Guid.NewGuid();
+
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Add(Archived(orderId));
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        // A later, committed publish proves delivery works meanwhile, so the absence below is not a stalled outbox.
+        var witness = Guid.NewGuid();
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            db.Add(Archived(witness));
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(witness));
+            await db.SaveChangesAsync();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<OrderPlaced>().Any(o => o.OrderId == witness)));
+        await Task.Delay(Settle);
+        Assert.DoesNotContain(Received.Of<OrderPlaced>(), o => o.OrderId == orderId);
+        await using var check = infrastructure.CreateDbContext();
+        Assert.False(await check.Set<ArchivedChatRequest>().AnyAsync(r => r.RequestId == orderId));
+    }
+
+    [Fact]
+    public async Task Publish_never_saved_is_never_delivered()
+    {
+        var orderId = Guid.NewGuid();
+        await using (var scope = _host.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+
+        await Task.Delay(Settle);
+        Assert.DoesNotContain(Received.Of<OrderPlaced>(), o => o.OrderId == orderId);
+    }
+
+    [Fact]
+    public async Task The_same_message_delivered_twice_is_consumed_once()
+    {
+        var visitId = Guid.NewGuid();
+        var messageId = NewId.NextGuid();
+        var endpoint = await _host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"exchange:{OutboxTestHost.VisitsQueue}"));
+
+        await endpoint.Send(new RecordVisit(visitId, Fail: false), c => c.MessageId = messageId);
+        await endpoint.Send(new RecordVisit(visitId, Fail: false), c => c.MessageId = messageId);
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<VisitRecorded>().Any(v => v.VisitId == visitId)));
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var db = infrastructure.CreateDbContext();
+            return await db.Set<InboxState>().AnyAsync(i => i.MessageId == messageId && i.ReceiveCount >= 1 && i.Delivered != null);
+        }, because: "the duplicate should reach the inbox");
+        await Task.Delay(Settle);
+        Assert.Single(Received.Of<RecordVisit>(), v => v.VisitId == visitId);
+        Assert.Single(Received.Of<VisitRecorded>(), v => v.VisitId == visitId);
+    }
+
+    [Fact]
+    public async Task A_consumer_that_throws_publishes_nothing()
+    {
+        var visitId = Guid.NewGuid();
+        var endpoint = await _host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"exchange:{OutboxTestHost.VisitsQueue}"));
+
+        await endpoint.Send(new RecordVisit(visitId, Fail: true));
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<RecordVisit>().Any(v => v.VisitId == visitId)));
+        await Task.Delay(Settle);
+        Assert.DoesNotContain(Received.Of<VisitRecorded>(), v => v.VisitId == visitId);
+        await using var db = infrastructure.CreateDbContext();
+        Assert.False(await db.Set<OutboxMessage>().AnyAsync(), "the failed consumer's captured publish must not survive");
+    }
+
+    [Fact]
+    public async Task Cleanup_removes_inbox_rows_past_the_duplicate_detection_window_and_keeps_recent_ones()
+    {
+        await using (var db = infrastructure.CreateDbContext())
+        {
+            db.Add(new InboxState { MessageId = Guid.NewGuid(), ConsumerId = Guid.NewGuid(), Received = DateTime.UtcNow.AddHours(-2), Delivered = DateTime.UtcNow.AddHours(-2) });
+            db.Add(new InboxState { MessageId = Guid.NewGuid(), ConsumerId = Guid.NewGuid(), Received = DateTime.UtcNow, Delivered = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var cleanup = _host.Services.GetServices<IHostedService>().OfType<InboxCleanupService<PipelineDbContext>>().Single();
+        var removed = await cleanup.RemoveExpiredAsync(CancellationToken.None);
+
+        Assert.True(removed >= 1);
+        await using var check = infrastructure.CreateDbContext();
+        Assert.False(await check.Set<InboxState>().AnyAsync(i => i.Delivered < DateTime.UtcNow.AddHours(-1)));
+        Assert.True(await check.Set<InboxState>().AnyAsync(i => i.Delivered > DateTime.UtcNow.AddMinutes(-5)));
+    }
+
+    private static ArchivedChatRequest Archived(Guid id) => new()
+    {
+        RequestId = id, ConversationId = id, Message = "outbox test", BucketingKey = "test", RequestedAt = DateTime.UtcNow,
+    };
+}
