@@ -17,29 +17,34 @@ public abstract record ChatEvent(Guid RequestId)
 /// <summary>Routing is decided: which pipeline's answer the caller will see.</summary>
 public sealed record RoutedEvent(Guid RequestId, Guid ConversationId, string PoweredBy, string Mode) : ChatEvent(RequestId)
 {
+    [JsonPropertyOrder(-1)]
     public override string Type => "routed";
 }
 
 /// <summary>A piece of the answer.</summary>
 public sealed record TokenEvent(Guid RequestId, string Text) : ChatEvent(RequestId)
 {
+    [JsonPropertyOrder(-1)]
     public override string Type => "token";
 }
 
 /// <summary>Discard the tokens so far: a fallback answer follows.</summary>
 public sealed record ResetEvent(Guid RequestId, string Reason) : ChatEvent(RequestId)
 {
+    [JsonPropertyOrder(-1)]
     public override string Type => "reset";
 }
 
 /// <summary>The final answer.</summary>
 public sealed record DoneEvent(Guid RequestId, ChatResult Result) : ChatEvent(RequestId)
 {
+    [JsonPropertyOrder(-1)]
     public override string Type => "done";
 }
 
 /// <summary>The request ended without an answer.</summary>
 public sealed record ErrorEvent(Guid RequestId, int Status, string Title) : ChatEvent(RequestId)
 {
+    [JsonPropertyOrder(-1)]
     public override string Type => "error";
 }
