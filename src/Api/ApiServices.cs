@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pipeline.Api.Chat;
 using Pipeline.Api.Comparisons;
+using Pipeline.Api.Flags;
 using Pipeline.Api.Health;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Problems;
@@ -31,6 +32,7 @@ public static class ApiServices
         services.AddKnowledgeBase(configuration);
         services.AddComparisons(configuration);
         services.AddFlagSeeding();
+        services.AddScoped<FlagAdministration>();
         services.AddScoped<IDatabaseSeeder, SampleKnowledgeBaseSeeder>();
         services.AddChatFrontDoor(configuration);
         services.AddPipelineBus(configuration, bus =>
@@ -51,6 +53,7 @@ public static class ApiServices
         app.MapHealthEndpoints();
         app.MapChatEndpoints();
         app.MapComparisonEndpoints();
+        app.MapFlagEndpoints();
         return app;
     }
 }
