@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Api;
+using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Testing;
 using Pipeline.Workers.Comparator;
@@ -50,20 +51,15 @@ public class PipelineSystem : IsolatedInfrastructure
         WorkflowWorker = await StartWorkflowWorkerAsync();
         Api = await StartApiAsync();
         ApiAddress = new Uri(Api.Urls.First());
-        await WaitUntilReadyAsync(ApiAddress);
+        await TestHosts.WaitUntilReadyAsync(ApiAddress);
     }
 
-    /// <summary>Waits, as a load balancer would, until the API reports ready (bus connected, database reachable).</summary>
-    public static async Task WaitUntilReadyAsync(Uri apiAddress)
-    {
-        using var http = new HttpClient { BaseAddress = apiAddress };
-        await Eventually.TrueAsync(async () => (await http.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the API never became ready");
-    }
+
 
     public override async Task DisposeAsync()
     {
         foreach (var host in new IHost?[] { Api, LegacyWorker, WorkflowWorker, Coordinator })
-            await StopQuietlyAsync(host);
+            await TestHosts.StopQuietlyAsync(host);
         await base.DisposeAsync();
     }
 
@@ -95,42 +91,15 @@ public class PipelineSystem : IsolatedInfrastructure
 
     public async Task ReplaceLegacyWorkerAsync(IDictionary<string, string?>? extra)
     {
-        await StopQuietlyAsync(LegacyWorker);
+        await TestHosts.StopQuietlyAsync(LegacyWorker);
         LegacyWorker = extra is null ? null! : await StartLegacyWorkerAsync(extra);
     }
 
-    public async Task<WebApplication> StartApiAsync(IDictionary<string, string?>? extra = null)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            EnvironmentName = "Testing",
-            ApplicationName = typeof(ApiServices).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(HostSettings(extra));
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddApiServices();
-        var app = builder.Build();
-        app.MapApi();
-        await app.StartAsync();
-        return app;
-    }
+    public Task<WebApplication> StartApiAsync(IDictionary<string, string?>? extra = null) =>
+        TestHosts.StartWebAsync(HostSettings(extra), b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
 
-    private async Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            EnvironmentName = "Testing",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Configuration.AddInMemoryCollection(HostSettings(extra));
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        compose(builder);
-        var host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra) =>
+        TestHosts.StartWorkerAsync(HostSettings(extra), compose);
 
     private Dictionary<string, string?> HostSettings(IDictionary<string, string?>? extra)
     {
@@ -142,30 +111,14 @@ public class PipelineSystem : IsolatedInfrastructure
         return settings;
     }
 
-    /// <summary>What the <c>migrate</c> verb does after the schema: the flag hierarchy and the sample knowledge base.</summary>
+    /// <summary>What the <c>migrate</c> verb does: schema, flag hierarchy, sample knowledge base.</summary>
     private async Task SeedAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing", ContentRootPath = AppContext.BaseDirectory });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = TestHosts.Environment, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(HostSettings(null));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddApiServices();
         await using var app = builder.Build();
-        await using var scope = app.Services.CreateAsyncScope();
-        foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder>())
-            await seeder.SeedAsync(CancellationToken.None);
-    }
-
-    private static async Task StopQuietlyAsync(IHost? host)
-    {
-        if (host is null)
-            return;
-        try
-        {
-            await host.StopAsync(TimeSpan.FromSeconds(10));
-        }
-        finally
-        {
-            host.Dispose();
-        }
+        await MigrateCommand.MigrateAndSeedAsync(app.Services, CancellationToken.None);
     }
 }

@@ -73,7 +73,7 @@ public static class FlagEndpoints
         if (InvalidName(name) is { } invalid)
             return invalid;
         string? reason = null;
-        if (http.Request.ContentLength > 0)
+        if (http.Request.ContentLength > 0 || http.Request.HasJsonContentType())
         {
             var (request, failure) = await ReadAsync(name, http, cancellationToken);
             if (failure is not null)

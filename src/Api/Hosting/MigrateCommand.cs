@@ -16,11 +16,16 @@ public static class MigrateCommand
             return;
         }
 
-        var stopping = app.Lifetime.ApplicationStopping;
-        await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(stopping);
-        await using var scope = app.Services.CreateAsyncScope();
-        foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder>())
-            await seeder.SeedAsync(stopping);
+        await MigrateAndSeedAsync(app.Services, app.Lifetime.ApplicationStopping);
         app.Logger.LogInformation("Schema migrated and seeded.");
+    }
+
+    /// <summary>Applies pending migrations, then every feature's first-start data (idempotent).</summary>
+    public static async Task MigrateAndSeedAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<SchemaMigrator>().MigrateAsync(cancellationToken);
+        await using var scope = services.CreateAsyncScope();
+        foreach (var seeder in scope.ServiceProvider.GetServices<IDatabaseSeeder>())
+            await seeder.SeedAsync(cancellationToken);
     }
 }

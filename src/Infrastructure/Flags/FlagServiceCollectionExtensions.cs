@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.FeatureManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,10 @@ public static class FlagServiceCollectionExtensions
         services.AddSingleton<FlagSnapshotStore>();
         services.AddSingleton<IFlagEvaluator>(sp => sp.GetRequiredService<FlagSnapshotStore>());
         services.AddHostedService<FlagSnapshotPoller>();
+
+        // Ours first: AddFeatureManagement only adds its configuration-based provider when none is registered.
+        services.AddSingleton<IFeatureDefinitionProvider, FlagFeatureDefinitionProvider>();
+        services.AddFeatureManagement().AddFeatureFilter<PipelineFlagFilter>();
         return services;
     }
 
