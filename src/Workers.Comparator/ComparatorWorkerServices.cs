@@ -26,6 +26,8 @@ public static class ComparatorWorkerServices
         services.AddKnowledgeBase(builder.Configuration);
         services.AddComparisons(builder.Configuration);
         services.AddHostedService<ChatDeadlineSweeper>();
+        services.AddSingleton<LegacyLatencyBaseline>();
+        services.AddHostedService(sp => sp.GetRequiredService<LegacyLatencyBaseline>());
         services.AddPipelineBus(builder.Configuration, bus =>
         {
             bus.AddEntityFrameworkOutbox<PipelineDbContext>(o => o.UseBusOutbox());

@@ -22,6 +22,7 @@ public static class LegacyWorkerServices
         services.AddExecutionOptions(builder.Configuration);
         services.AddKnowledgeBase(builder.Configuration);
         services.AddAnswerGeneration(builder.Configuration);
+        services.AddRetrieval(builder.Configuration);
         services.AddScoped<LegacyChatHandler>();
         services.AddScoped<ConversationHistory>();
         services.AddPipelineBus(builder.Configuration, bus =>

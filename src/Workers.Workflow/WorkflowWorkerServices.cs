@@ -1,5 +1,14 @@
+using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.Conversations;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Execution;
+using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Routing;
+using Pipeline.Workers.Workflow.Chat;
+using Pipeline.Workers.Workflow.Steps;
 
 namespace Pipeline.Workers.Workflow;
 
@@ -8,8 +17,24 @@ public static class WorkflowWorkerServices
 {
     public static IHostApplicationBuilder AddWorkflowWorkerServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddPipelineDatabase(builder.Configuration);
-        builder.Services.AddPipelineBus(builder.Configuration, _ => { });
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddPipelineDatabase(builder.Configuration);
+        services.AddRoutingOptions(builder.Configuration);
+        services.AddExecutionOptions(builder.Configuration);
+        services.AddFlagEvaluation(builder.Configuration);
+        services.AddKnowledgeBase(builder.Configuration);
+        services.AddAnswerGeneration(builder.Configuration);
+        services.AddRetrieval(builder.Configuration);
+        services.AddScoped<ConversationHistory>();
+        services.AddSingleton<StepRunner>();
+        services.AddScoped<WorkflowChatPipeline>();
+        services.AddPipelineBus(builder.Configuration, bus =>
+        {
+            bus.AddEntityFrameworkOutbox<PipelineDbContext>(_ => { });
+            bus.AddFlagSnapshotRefresh();
+            bus.AddConsumer<WorkflowChatConsumer>(typeof(WorkflowChatConsumerDefinition));
+        }, (context, cfg) => cfg.AddFlagRefreshEndpoint(context));
         return builder;
     }
 }

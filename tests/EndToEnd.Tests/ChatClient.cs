@@ -68,3 +68,14 @@ public static class ChatClient
 
     public static string Text(this JsonElement element, string property) => element.GetProperty(property).GetString() ?? "";
 }
+
+/// <summary>Reads JSON responses as elements.</summary>
+public static class HttpJsonExtensions
+{
+    public static async Task<JsonElement> GetFromJsonAsyncElement(this HttpClient http, string path)
+    {
+        var response = await http.GetAsync(path);
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+}

@@ -8,6 +8,9 @@ using Pipeline.Api;
 using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Testing;
+using Pipeline.Infrastructure.Flags;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Pipeline.Workers.Comparator;
 using Pipeline.Workers.Legacy;
 using Pipeline.Workers.Workflow;
@@ -81,18 +84,44 @@ public class PipelineSystem : IsolatedInfrastructure
     public Task<IHost> StartWorkflowWorkerAsync(IDictionary<string, string?>? extra = null) =>
         StartWorkerAsync(b => b.AddWorkflowWorkerServices(), extra);
 
-    public async Task RestartCoordinatorAsync(Func<Task> whileStopped)
+    public async Task RestartCoordinatorAsync(Func<Task> whileStopped, IDictionary<string, string?>? extra = null)
     {
         await Coordinator.StopAsync();
         Coordinator.Dispose();
         await whileStopped();
-        Coordinator = await StartCoordinatorAsync();
+        Coordinator = await StartCoordinatorAsync(extra);
     }
 
+    /// <summary>Stops the legacy worker and, unless <paramref name="extra"/> is null, starts it again with those settings.</summary>
     public async Task ReplaceLegacyWorkerAsync(IDictionary<string, string?>? extra)
     {
         await TestHosts.StopQuietlyAsync(LegacyWorker);
         LegacyWorker = extra is null ? null! : await StartLegacyWorkerAsync(extra);
+    }
+
+    /// <summary>Restarts the workflow worker with extra settings (e.g. injected faults).</summary>
+    public async Task ReplaceWorkflowWorkerAsync(IDictionary<string, string?> extra)
+    {
+        await TestHosts.StopQuietlyAsync(WorkflowWorker);
+        WorkflowWorker = await StartWorkflowWorkerAsync(extra);
+    }
+
+    /// <summary>Sets a flag through the admin API, as an operator would.</summary>
+    public async Task SetFlagAsync(string name, string status, double? rolloutPercentage = null)
+    {
+        using var http = CreateAdminClient();
+        var flag = await http.GetFromJsonAsync<JsonElement>($"/api/flags/{name}");
+        var response = await http.PatchAsJsonAsync($"/api/flags/{name}",
+            new { status, rolloutPercentage, version = flag.GetProperty("version").GetInt64() });
+        response.EnsureSuccessStatusCode();
+        // Every router must see it before the test goes on; the coordinator's snapshot is the one that routes.
+        var evaluator = Coordinator.Services.GetRequiredService<IFlagEvaluator>();
+        var expected = status switch { FlagStatus.Shadow => FlagMode.Shadow, FlagStatus.Enabled => FlagMode.On, _ => FlagMode.Off };
+        await Eventually.TrueAsync(() => Task.FromResult(evaluator.Evaluate(name, new FlagContext("probe", "probe", null)).Mode == expected || rolloutPercentage is not null),
+            TimeSpan.FromSeconds(10), $"{name} should become {status} in the coordinator");
+        await Eventually.TrueAsync(() => Task.FromResult(
+            WorkflowWorker.Services.GetRequiredService<FlagSnapshotStore>().Current.TryGet(name, out var seen, out _) && seen.Status == status),
+            TimeSpan.FromSeconds(10), $"{name} should become {status} in the workflow worker");
     }
 
     public Task<WebApplication> StartApiAsync(IDictionary<string, string?>? extra = null) =>

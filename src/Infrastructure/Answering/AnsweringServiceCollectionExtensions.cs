@@ -35,6 +35,18 @@ public static class AnsweringServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Both retrievals: the legacy keyword search and the workflow's hybrid search.</summary>
+    public static IServiceCollection AddRetrieval(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RetrievalOptions>()
+            .Bind(configuration.GetSection(RetrievalOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddScoped<KeywordRetrieval>();
+        services.AddScoped<HybridRetrieval>();
+        return services;
+    }
+
     private static void TryAddTimeProvider(this IServiceCollection services)
     {
         if (services.All(d => d.ServiceType != typeof(TimeProvider)))

@@ -13,6 +13,8 @@ public static class ComparisonServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IResultComparer, ChatAnswerComparer>();
+        services.AddSingleton<IResultComparer, AnalysisComparer>();
+        services.AddSingleton<IResultComparer, RetrievalComparer>();
         services.AddScoped<ComparisonRecorder>();
         services.AddScoped<ComparisonSummaryQuery>();
         return services;

@@ -30,7 +30,7 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
     }
 
     public Task<SagaConsumeContext<TSaga, TMessage>> Add(TSaga instance) =>
-        _factory.CreateSagaConsumeContext(_db, _context, instance, SagaConsumeContextMode.Add);
+        _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Add);
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {
@@ -38,7 +38,7 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
         try
         {
             await _db.SaveChangesAsync(CancellationToken);
-            return await _factory.CreateSagaConsumeContext(_db, _context, instance, SagaConsumeContextMode.Insert);
+            return await _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Insert);
         }
         catch (DbUpdateException)
         {
@@ -52,7 +52,7 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
         var instance = await _loader.LoadAsync(_db, correlationId, CancellationToken);
-        return instance is null ? null! : await _factory.CreateSagaConsumeContext(_db, _context, instance, SagaConsumeContextMode.Load);
+        return instance is null ? null! : await _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Load);
     }
 
     public async Task Save(SagaConsumeContext<TSaga> context)

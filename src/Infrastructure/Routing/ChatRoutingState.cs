@@ -37,7 +37,11 @@ public sealed class ChatRoutingState : SagaStateMachineInstance
     public string? NoiseAnswer { get; set; }
 
     public DateTime RequestedAt { get; set; }
+    /// <summary>The next deadline the sweeper watches: the workflow's own in <c>on</c> mode, else the request's.</summary>
     public DateTime? DeadlineAt { get; set; }
+
+    /// <summary>The request's overall deadline, after which the caller gets 504 whatever the mode.</summary>
+    public DateTime? FinalDeadlineAt { get; set; }
     public DateTime? DeadlineSignalledAt { get; set; }
     public DateTime? ServedAt { get; set; }
     public DateTime? FinishedAt { get; set; }

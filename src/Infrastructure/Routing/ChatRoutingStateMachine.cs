@@ -2,7 +2,9 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.Routing;
 
@@ -17,13 +19,17 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     private const int NoiseSample = 1;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    private const string SagaActor = "routing-saga";
+
     private readonly IFlagEvaluator _flags;
+    private readonly LegacyLatencyBaseline _baseline;
     private readonly RoutingOptions _options;
     private readonly TimeProvider _time;
 
-    public ChatRoutingStateMachine(IFlagEvaluator flags, IOptions<RoutingOptions> options, TimeProvider time)
+    public ChatRoutingStateMachine(IFlagEvaluator flags, LegacyLatencyBaseline baseline, IOptions<RoutingOptions> options, TimeProvider time)
     {
         _flags = flags;
+        _baseline = baseline;
         _options = options.Value;
         _time = time;
 
@@ -74,8 +80,10 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
                     fallback => fallback.ThenAsync(c => FallBackAsync(c, $"workflow failed: {c.Message.Title}")),
                     fail => fail.ThenAsync(c => FailCallerAsync(c, StatusCodes.BadGateway, c.Message.Title)).TransitionTo(Failed)),
             When(DeadlinePassed, IsOverdue)
-                .ThenAsync(c => FailCallerAsync(c, StatusCodes.GatewayTimeout, "The answer did not arrive before the deadline."))
-                .TransitionTo(Failed));
+                .IfElse(c => c.Saga.ServedPipeline == ChatPipeline.Workflow && !c.Saga.Fallback,
+                    fallback => fallback.ThenAsync(c => FallBackAsync(c, "workflow missed its deadline")),
+                    fail => fail.ThenAsync(c => FailCallerAsync(c, StatusCodes.GatewayTimeout, "The answer did not arrive before the deadline."))
+                        .TransitionTo(Failed)));
 
         During(AwaitingShadow,
             Ignore(Requested),
@@ -121,7 +129,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         saga.CallerAddress = request.CallerAddress?.ToString();
         saga.ReplayId = request.ReplayId;
         saga.RequestedAt = request.RequestedAt;
-        saga.DeadlineAt = Now + _options.Deadline;
+        saga.FinalDeadlineAt = Now + _options.Deadline;
 
         var decision = _flags.Evaluate(_options.FlagName, new FlagContext(request.BucketingKey, request.UserId, request.UserGroup));
         (saga.Mode, saga.ServedPipeline, saga.ShadowPipeline) = decision.Mode switch
@@ -130,6 +138,8 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             FlagMode.Shadow => (RoutingMode.Shadow, ChatPipeline.Legacy, ChatPipeline.Workflow),
             _ => (RoutingMode.Disabled, ChatPipeline.Legacy, (ChatPipeline?)null),
         };
+        // In on mode the workflow gets a deadline of its own, so a slow workflow still leaves time for the legacy fallback.
+        saga.DeadlineAt = saga.Mode == RoutingMode.Enabled ? Min(Now + _baseline.WorkflowDeadline(), saga.FinalDeadlineAt.Value) : saga.FinalDeadlineAt;
         saga.ShadowOutcome = saga.ShadowPipeline is null ? ShadowOutcome.None : ShadowOutcome.Pending;
         saga.NoiseOutcome = saga.ShadowPipeline is not null && NoiseSampling.Includes(saga.CorrelationId, _options.NoiseSampleRate)
             ? ShadowOutcome.Pending
@@ -191,9 +201,33 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         saga.Fallback = true;
         saga.ServedPipeline = ChatPipeline.Legacy;
         saga.FailureReason = reason;
+        saga.DeadlineAt = saga.FinalDeadlineAt;
+        saga.DeadlineSignalledAt = null;
+        RecordFailure(context, reason);
         await ExecuteAsync(context, ChatPipeline.Legacy, shadow: false);
         await TellCallerAsync(context, Routed(saga, fallback: true, reason));
     }
+
+    /// <summary>The fallback lands in the routing flag's audit trail, in the saga's own transaction.</summary>
+    private void RecordFailure(BehaviorContext<ChatRoutingState> context, string reason)
+    {
+        var db = context.TryGetPayload(out PipelineDbContext? scoped) ? scoped
+            : context.TryGetPayload(out DbContext? any) ? (DbContext)any
+            : throw new InvalidOperationException("The routing saga needs its DbContext to record a fallback.");
+        var saga = context.Saga;
+        db.Add(new FeatureFlagEvent
+        {
+            Id = NewId.NextGuid(),
+            FlagName = _options.FlagName,
+            At = Now,
+            Type = FlagEventTypes.Failure,
+            Actor = SagaActor,
+            Reason = reason,
+            After = JsonSerializer.Serialize(new { requestId = saga.CorrelationId, fallbackAttempt = saga.Attempt, pipeline = "workflow" }, Json),
+        });
+    }
+
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
     private async Task FailCallerAsync(BehaviorContext<ChatRoutingState> context, int status, string title)
     {
@@ -243,7 +277,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         var streamTo = shadow || saga.CallerAddress is null ? null : new Uri(saga.CallerAddress);
         var command = new ExecuteChat(
             saga.CorrelationId, saga.ConversationId, pipeline, shadow, saga.Attempt, saga.Message, saga.WebSearchEnabled,
-            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.DeadlineAt ?? Now, saga.ReplayId, sample);
+            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.FinalDeadlineAt ?? Now, saga.ReplayId, sample);
         var queue = pipeline == ChatPipeline.Legacy ? _options.LegacyEndpoint : _options.WorkflowEndpoint;
         return SendAsync(context, new Uri($"exchange:{queue}"), command);
     }

@@ -28,6 +28,21 @@ public sealed class RoutingOptions
     /// <summary>A request that has not been answered by then fails with 504: nobody waits forever.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>In <c>on</c> mode, how long the workflow may take before the saga falls back to legacy; unset: derived from the legacy p95.</summary>
+    public TimeSpan? WorkflowDeadline { get; set; }
+
+    /// <summary>The derived workflow deadline is this multiple of the legacy pipeline's observed p95.</summary>
+    [Range(1.0, 100.0)] public double WorkflowDeadlineMultiplier { get; set; } = 3.0;
+
+    /// <summary>The derived workflow deadline is never shorter than this.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")] public TimeSpan WorkflowDeadlineFloor { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the legacy latency baseline is recomputed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan BaselineRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most recent legacy requests the baseline looks at.</summary>
+    [Range(10, 1_000_000)] public int BaselineSampleLimit { get; set; } = 5_000;
+
     /// <summary>After the served answer, how long the saga still waits for the shadow answer before recording it as missing.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")] public TimeSpan ShadowWait { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -752,6 +752,10 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("fallback");
 
+                    b.Property<DateTime?>("FinalDeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("final_deadline_at");
+
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("finished_at");

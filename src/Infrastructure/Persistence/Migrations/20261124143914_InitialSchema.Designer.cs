@@ -15,7 +15,7 @@ using Pipeline.Infrastructure.Persistence;
 namespace Pipeline.Infrastructure.Persistence.Migrations
 {
     [DbContext(typeof(PipelineDbContext))]
-    [Migration("20261124142014_InitialSchema")]
+    [Migration("20261124143914_InitialSchema")]
     partial class InitialSchema
     {
         /// <inheritdoc />
@@ -754,6 +754,10 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.Property<bool>("Fallback")
                         .HasColumnType("boolean")
                         .HasColumnName("fallback");
+
+                    b.Property<DateTime?>("FinalDeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("final_deadline_at");
 
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("timestamp with time zone")

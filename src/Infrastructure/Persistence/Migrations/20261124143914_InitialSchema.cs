@@ -63,6 +63,7 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     noise_answer = table.Column<string>(type: "jsonb", nullable: true),
                     requested_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     deadline_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    final_deadline_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     deadline_signalled_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     served_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     finished_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),

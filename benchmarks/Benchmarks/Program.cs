@@ -1,0 +1,22 @@
+using BenchmarkDotNet.Running;
+using Pipeline.Benchmarks.Flags;
+
+// Each mode is one measurement; see docs/benchmarks.md for the method and the last results.
+return args.FirstOrDefault() switch
+{
+    "flags" => Run(() => BenchmarkRunner.Run<FlagEvaluationBenchmarks>(args: args[1..])),
+    "kill-switch" => await KillSwitchPropagation.RunAsync(),
+    _ => Usage(),
+};
+
+static int Run(Action benchmark)
+{
+    benchmark();
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Pipeline.Benchmarks flags | kill-switch");
+    return 2;
+}

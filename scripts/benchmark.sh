@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs one benchmark mode against the real servers: bash scripts/benchmark.sh flags | kill-switch
+set -euo pipefail
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo_root"
+bash scripts/infra.sh up
+eval "$(bash scripts/infra.sh env)"
+dotnet run -c Release --project benchmarks/Benchmarks -- "$@"

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Pipeline.Contracts;
+using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Telemetry;
+
+namespace Pipeline.Workers.Workflow.Steps;
+
+/// <summary>
+/// Runs one workflow step under its own flag, as the strangler fig wants it: off → the legacy implementation,
+/// on → the new one, shadow → both, the legacy result is used and the pair is handed to the comparator.
+/// Every step is a span tagged with its flag decision.
+/// </summary>
+public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<T> RunAsync<T>(
+        string step,
+        string flagName,
+        ExecuteChat command,
+        Func<CancellationToken, Task<T>> legacy,
+        Func<CancellationToken, Task<T>> modern,
+        Func<CompareResults, Task> compare,
+        CancellationToken cancellationToken)
+    {
+        var decision = flags.Evaluate(flagName, new FlagContext(command.BucketingKey, command.UserId, command.UserGroup));
+        using var activity = PipelineTelemetry.Source.StartActivity($"workflow.{step}");
+        activity?.SetTag("pipeline.step", step);
+        activity?.SetTag("pipeline.flag", flagName);
+        activity?.SetTag("pipeline.flag.mode", decision.Mode.ToString().ToLowerInvariant());
+
+        switch (decision.Mode)
+        {
+            case FlagMode.On:
+                return await modern(cancellationToken);
+            case FlagMode.Shadow:
+                var legacyTask = Timed(legacy, cancellationToken);
+                var modernTask = Timed(modern, cancellationToken);
+                var old = await legacyTask;
+                try
+                {
+                    var fresh = await modernTask;
+                    await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), Serialize(fresh.Value), "completed",
+                        old.Milliseconds, fresh.Milliseconds, false, command.ReplayId));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The new step failing in shadow must never hurt the served answer; it is recorded, not thrown.
+                    activity?.AddException(ex);
+                    await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), null, "failed",
+                        old.Milliseconds, null, false, command.ReplayId));
+                }
+
+                return old.Value;
+            default:
+                return await legacy(cancellationToken);
+        }
+    }
+
+    private async Task<(T Value, long Milliseconds)> Timed<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var value = await step(cancellationToken);
+        return (value, (long)time.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+}
