@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pipeline.Api.Chat;
 using Pipeline.Api.Comparisons;
+using Pipeline.Api.Documents;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Health;
 using Pipeline.Api.Hosting;
@@ -54,6 +55,7 @@ public static class ApiServices
         app.MapChatEndpoints();
         app.MapComparisonEndpoints();
         app.MapFlagEndpoints();
+        app.MapDocumentEndpoints();
         return app;
     }
 }

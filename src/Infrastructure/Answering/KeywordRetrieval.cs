@@ -3,12 +3,16 @@ using Pipeline.Infrastructure.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.Answering;
 
-/// <summary>The legacy retrieval: full-text keyword search, nothing else.</summary>
+/// <summary>The legacy retrieval: full-text keyword search, narrowed to an article when the question names one.</summary>
 public sealed class KeywordRetrieval(IKnowledgeSearch search)
 {
     public async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(string question, int topK, CancellationToken cancellationToken)
     {
-        var chunks = await search.SearchKeywordsAsync(question, topK, null, cancellationToken);
+        var analysis = LegacyQueryAnalyzer.Analyze(question);
+        var filter = analysis.ArticleNumbers.Count > 0 ? new SearchFilter(analysis.ArticleNumbers[0], analysis.Regulations.FirstOrDefault()) : null;
+        var chunks = await search.SearchKeywordsAsync(question, topK, filter, cancellationToken);
+        if (chunks.Count == 0 && filter is not null)
+            chunks = await search.SearchKeywordsAsync(question, topK, null, cancellationToken);
         return chunks.Select(ToPassage).ToList();
     }
 

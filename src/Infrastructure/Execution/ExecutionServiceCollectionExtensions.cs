@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Infrastructure.Answering;
+using Pipeline.Infrastructure.Conversations;
 
 namespace Pipeline.Infrastructure.Execution;
 
@@ -13,6 +15,15 @@ public static class ExecutionServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<FaultInjection>();
+        return services;
+    }
+
+    /// <summary>What every chat worker needs around its pipeline: memory, cache writes, count answers.</summary>
+    public static IServiceCollection AddChatExecution(this IServiceCollection services)
+    {
+        services.AddScoped<ConversationHistory>();
+        services.AddScoped<ExecutionEffects>();
+        services.AddScoped<KnowledgeBaseStatsAnswer>();
         return services;
     }
 }

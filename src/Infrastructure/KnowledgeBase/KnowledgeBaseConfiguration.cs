@@ -40,7 +40,7 @@ internal sealed class KnowledgeChunkConfiguration : IEntityTypeConfiguration<Kno
         builder.Property(c => c.Language).HasMaxLength(8).IsRequired();
         builder.Property(c => c.Text).IsRequired();
         builder.Property(c => c.Embedding).HasColumnType($"vector({EmbeddingDimensions})");
-        builder.HasGeneratedTsVectorColumn(c => c.SearchVector, TextSearchConfiguration, c => new { c.ArticleTitle, c.Text })
+        builder.HasGeneratedTsVectorColumn(c => c.SearchVector, TextSearchConfiguration, c => new { c.Heading, c.ArticleTitle, c.Text })
             .HasIndex(c => c.SearchVector).HasMethod("GIN");
         builder.HasIndex(c => c.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops");
         builder.HasIndex(c => new { c.DocumentId, c.Ordinal }).IsUnique();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pipeline.Infrastructure.SemanticCache;
 
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
@@ -18,6 +19,12 @@ public static class KnowledgeBaseServiceCollectionExtensions
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>, HashingEmbeddingGenerator>();
         services.TryAddScoped<IKnowledgeSearch, KnowledgeSearch>();
         services.TryAddScoped<KnowledgeBaseIngestor>();
+        services.AddOptions<SemanticCacheOptions>()
+            .Bind(configuration.GetSection(SemanticCacheOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddScoped<SemanticAnswerCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IKnowledgeBaseChangeObserver, SemanticCacheInvalidation>());
         return services;
     }
 }

@@ -37,7 +37,9 @@ public static partial class MarkdownParser
             var headingMatch = HeadingLine().Match(line);
             var headingText = headingMatch.Success ? headingMatch.Groups["text"].Value.Trim().TrimEnd('`') : null;
             var articleMatch = ArticleLine().Match(headingText ?? line.Trim());
-            if (articleMatch.Success && (headingMatch.Success || line.Trim().Length <= MaxArticleLineLength))
+            // Outside headings only a bare "Article N" line opens an article: wrapped body text often starts with
+            // "Article 3 of Directive …".
+            if (articleMatch.Success && (headingMatch.Success || articleMatch.Groups["title"].Value.Trim().Length == 0))
             {
                 Flush();
                 article = int.Parse(articleMatch.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture);

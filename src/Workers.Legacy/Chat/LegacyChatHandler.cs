@@ -1,18 +1,34 @@
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Execution;
+using Pipeline.Infrastructure.SemanticCache;
 
 namespace Pipeline.Workers.Legacy.Chat;
 
 /// <summary>
-/// The legacy pipeline as it was: one sequential handler — keyword search over the knowledge base, then a grounded
-/// answer from the top passages.
+/// The legacy pipeline as it was: one sequential handler — count questions from the database, the semantic cache,
+/// keyword search over the knowledge base, then a grounded answer from the top passages.
 /// </summary>
-public sealed class LegacyChatHandler(KeywordRetrieval retrieval, GroundedAnswerWriter writer, IOptions<ExecutionOptions> options)
+public sealed class LegacyChatHandler(
+    KnowledgeBaseStatsAnswer stats,
+    SemanticAnswerCache cache,
+    KeywordRetrieval retrieval,
+    GroundedAnswerWriter writer,
+    IOptions<ExecutionOptions> options,
+    IOptions<GenerationOptions> generation,
+    TimeProvider time) : IChatPipeline
 {
-    public async Task<ChatAnswer> AnswerAsync(ExecuteChat command, CallerTokenStream tokens, CancellationToken cancellationToken)
+    public async Task<ChatAnswer> AnswerAsync(ExecuteChat command, CallerTokenStream tokens, ConsumeContext context, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
+        if (CountQuestion.Matches(command.Message))
+            return await stats.WriteAsync(command.Message, tokens.SendAsync, cancellationToken);
+
+        if (await cache.LookupAsync(command.Message, cancellationToken) is { } cached)
+            return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
+
         var passages = await retrieval.RetrieveAsync(command.Message, options.Value.TopK, cancellationToken);
         return await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken);
     }

@@ -1,44 +1,63 @@
+using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.SemanticCache;
 using Pipeline.Infrastructure.Telemetry;
 using Pipeline.Workers.Workflow.Steps;
 
 namespace Pipeline.Workers.Workflow.Chat;
 
 /// <summary>
-/// The workflow pipeline: the same capability as the legacy handler as an explicit step graph —
-/// analysis → retrieval → generation — each step behind its own flag (off: legacy step, shadow: both, on: new step).
+/// The workflow pipeline: the legacy capability as an explicit step graph — analysis → cache → retrieval →
+/// generation — each step a span behind its own flag (off: the legacy step, shadow: both, compared; on: the new step).
 /// </summary>
 public sealed class WorkflowChatPipeline(
     StepRunner steps,
+    KnowledgeBaseStatsAnswer stats,
+    SemanticAnswerCache cache,
     KeywordRetrieval legacyRetrieval,
     HybridRetrieval hybridRetrieval,
     GroundedAnswerWriter writer,
-    IOptions<ExecutionOptions> options)
+    IOptions<ExecutionOptions> options,
+    IOptions<GenerationOptions> generation,
+    IOptions<RoutingOptions> routing,
+    TimeProvider time) : IChatPipeline
 {
     public const string AnalysisStep = "analysis";
     public const string RetrievalStep = "retrieval";
 
-    public async Task<ChatAnswer> AnswerAsync(ExecuteChat command, CallerTokenStream tokens, Func<CompareResults, Task> compare, CancellationToken cancellationToken)
+    public async Task<ChatAnswer> AnswerAsync(ExecuteChat command, CallerTokenStream tokens, ConsumeContext context, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         using var activity = PipelineTelemetry.Source.StartActivity("workflow.chat");
         activity?.SetTag("pipeline.name", "workflow");
         activity?.SetTag("pipeline.shadow", command.Shadow);
+        var comparator = await context.GetSendEndpoint(new Uri($"exchange:{routing.Value.ComparatorEndpoint}"));
+        Task Compare(CompareResults pair) => comparator.Send(pair, cancellationToken);
 
         var analysis = await steps.RunAsync(AnalysisStep, MigrationFlags.WorkflowAnalysis, command,
             _ => Task.FromResult(LegacyQueryAnalyzer.Analyze(command.Message)),
             _ => Task.FromResult(QueryAnalyzer.Analyze(command.Message)),
-            compare, cancellationToken);
+            Compare, cancellationToken);
+        if (analysis.Intent == QueryIntent.Meta || CountQuestion.Matches(command.Message))
+            return await stats.WriteAsync(command.Message, tokens.SendAsync, cancellationToken);
+
+        using (PipelineTelemetry.Source.StartActivity("workflow.cache"))
+        {
+            if (await cache.LookupAsync(command.Message, cancellationToken) is { } cached)
+                return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
+        }
 
         var passages = await steps.RunAsync(RetrievalStep, MigrationFlags.WorkflowRetrieval, command,
             ct => legacyRetrieval.RetrieveAsync(command.Message, options.Value.TopK, ct),
             ct => hybridRetrieval.RetrieveAsync(command.Message, analysis, ct),
-            compare, cancellationToken);
+            Compare, cancellationToken);
 
-        using var generation = PipelineTelemetry.Source.StartActivity("workflow.generation");
+        using var generationSpan = PipelineTelemetry.Source.StartActivity("workflow.generation");
         return await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken);
     }
 }

@@ -563,7 +563,7 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasColumnType("tsvector")
                         .HasColumnName("search_vector")
                         .HasAnnotation("Npgsql:TsVectorConfig", "simple")
-                        .HasAnnotation("Npgsql:TsVectorProperties", new[] { "ArticleTitle", "Text" });
+                        .HasAnnotation("Npgsql:TsVectorProperties", new[] { "Heading", "ArticleTitle", "Text" });
 
                     b.Property<string>("Text")
                         .IsRequired()
@@ -849,6 +849,67 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_chat_routing_state_requested_at");
 
                     b.ToTable("chat_routing_state", (string)null);
+                });
+
+            modelBuilder.Entity("Pipeline.Infrastructure.SemanticCache.SemanticCacheEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("answer");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<Guid>>("DocumentIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("document_ids");
+
+                    b.Property<Vector>("Embedding")
+                        .IsRequired()
+                        .HasColumnType("vector(384)")
+                        .HasColumnName("embedding");
+
+                    b.Property<int>("Hits")
+                        .HasColumnType("integer")
+                        .HasColumnName("hits");
+
+                    b.Property<string>("Pipeline")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("pipeline");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("question");
+
+                    b.HasKey("Id")
+                        .HasName("pk_semantic_cache");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_semantic_cache_created_at");
+
+                    b.HasIndex("DocumentIds")
+                        .HasDatabaseName("ix_semantic_cache_document_ids");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("DocumentIds"), "GIN");
+
+                    b.HasIndex("Embedding")
+                        .HasDatabaseName("ix_semantic_cache_embedding");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Embedding"), "hnsw");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Embedding"), new[] { "vector_cosine_ops" });
+
+                    b.ToTable("semantic_cache", (string)null);
                 });
 
             modelBuilder.Entity("Pipeline.Infrastructure.KnowledgeBase.KnowledgeChunk", b =>

@@ -251,6 +251,24 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "semantic_cache",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    question = table.Column<string>(type: "text", nullable: false),
+                    embedding = table.Column<Vector>(type: "vector(384)", nullable: false),
+                    answer = table.Column<string>(type: "jsonb", nullable: false),
+                    document_ids = table.Column<List<Guid>>(type: "uuid[]", nullable: false),
+                    pipeline = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    hits = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_semantic_cache", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "chunks",
                 columns: table => new
                 {
@@ -265,7 +283,7 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     embedding = table.Column<Vector>(type: "vector(384)", nullable: true),
                     search_vector = table.Column<NpgsqlTsVector>(type: "tsvector", nullable: false)
                         .Annotation("Npgsql:TsVectorConfig", "simple")
-                        .Annotation("Npgsql:TsVectorProperties", new[] { "article_title", "text" })
+                        .Annotation("Npgsql:TsVectorProperties", new[] { "heading", "article_title", "text" })
                 },
                 constraints: table =>
                 {
@@ -403,6 +421,24 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                 name: "ix_outbox_state_created",
                 table: "outbox_state",
                 column: "created");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_semantic_cache_created_at",
+                table: "semantic_cache",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_semantic_cache_document_ids",
+                table: "semantic_cache",
+                column: "document_ids")
+                .Annotation("Npgsql:IndexMethod", "GIN");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_semantic_cache_embedding",
+                table: "semantic_cache",
+                column: "embedding")
+                .Annotation("Npgsql:IndexMethod", "hnsw")
+                .Annotation("Npgsql:IndexOperators", new[] { "vector_cosine_ops" });
         }
 
         /// <inheritdoc />
@@ -437,6 +473,9 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_state");
+
+            migrationBuilder.DropTable(
+                name: "semantic_cache");
 
             migrationBuilder.DropTable(
                 name: "documents");

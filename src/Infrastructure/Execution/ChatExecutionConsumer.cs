@@ -1,0 +1,49 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts;
+
+namespace Pipeline.Infrastructure.Execution;
+
+/// <summary>
+/// Executes <see cref="ExecuteChat"/> with one pipeline: skips work nobody waits for, streams tokens to the caller,
+/// records the served answer's effects and publishes the outcome through the outbox; after the last retry a failure
+/// becomes <see cref="ChatFailed"/> so the saga can fall back or fail the caller at once.
+/// </summary>
+public abstract partial class ChatExecutionConsumer(
+    IChatPipeline pipeline,
+    ExecutionEffects effects,
+    IBus bus,
+    FaultInjection faults,
+    IOptions<ExecutionOptions> options,
+    TimeProvider time,
+    ILogger logger) : IConsumer<ExecuteChat>
+{
+    public async Task Consume(ConsumeContext<ExecuteChat> context)
+    {
+        var command = context.Message;
+        if (command.Deadline <= time.GetUtcNow().UtcDateTime)
+        {
+            await ChatExecutionFailure.PublishAsync(context, ChatExecutionFailure.DeadlinePassed, "The deadline passed before execution.", null);
+            return;
+        }
+
+        try
+        {
+            await faults.ApplyAsync(command, context.CancellationToken);
+            var tokens = await CallerTokenStream.OpenAsync(bus, command);
+            var answer = await pipeline.AnswerAsync(command, tokens, context, context.CancellationToken);
+            await context.Publish(new ChatCompleted(command.RequestId, command.ConversationId, command.Pipeline, command.Shadow,
+                command.Attempt, answer, tokens.Count, command.ReplayId, command.Sample));
+            await effects.RecordAsync(command, answer, context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && context.GetRetryAttempt() >= options.Value.Retries)
+        {
+            LogExecutionFailed(ex, command.Pipeline, command.RequestId);
+            await ChatExecutionFailure.PublishAsync(context, ChatExecutionFailure.InternalError, $"The {command.Pipeline.ToString().ToLowerInvariant()} pipeline failed.", ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Pipeline} execution of request {RequestId} failed after retries")]
+    private partial void LogExecutionFailed(Exception exception, ChatPipeline pipeline, Guid requestId);
+}

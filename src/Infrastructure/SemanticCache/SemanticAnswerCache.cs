@@ -1,0 +1,64 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Pgvector;
+using Pgvector.EntityFrameworkCore;
+using Pipeline.Contracts;
+using Pipeline.Infrastructure.Persistence;
+
+namespace Pipeline.Infrastructure.SemanticCache;
+
+/// <summary>
+/// Reuses the answer of the nearest previous question when it is similar enough. Entries are added to the caller's
+/// unit of work (they commit with the execution), and only for served live executions: a shadow or replayed run
+/// never writes the cache.
+/// </summary>
+public sealed class SemanticAnswerCache(
+    PipelineDbContext db,
+    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    IOptions<SemanticCacheOptions> options,
+    TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<ChatAnswer?> LookupAsync(string question, CancellationToken cancellationToken)
+    {
+        var vector = await EmbedAsync(question, cancellationToken);
+        var maxDistance = 1 - options.Value.SimilarityThreshold;
+        var since = time.GetUtcNow().UtcDateTime - options.Value.TimeToLive;
+        var nearest = await db.Set<SemanticCacheEntry>().AsNoTracking()
+            .Where(e => e.CreatedAt >= since)
+            .OrderBy(e => e.Embedding.CosineDistance(vector))
+            .Select(e => new { e.Answer, Distance = e.Embedding.CosineDistance(vector) })
+            .FirstOrDefaultAsync(cancellationToken);
+        return nearest is not null && nearest.Distance <= maxDistance
+            ? JsonSerializer.Deserialize<ChatAnswer>(nearest.Answer, Json)
+            : null;
+    }
+
+    /// <summary>Adds the answer to the unit of work, unless the execution may leave no user-visible trace.</summary>
+    public async Task StoreAsync(ExecuteChat command, ChatAnswer answer, CancellationToken cancellationToken)
+    {
+        if (command.Shadow || command.ReplayId is not null || answer.Cached || answer.Sources.Count == 0)
+            return;
+
+        db.Add(new SemanticCacheEntry
+        {
+            Id = NewId.NextGuid(),
+            Question = command.Message,
+            Embedding = await EmbedAsync(command.Message, cancellationToken),
+            Answer = JsonSerializer.Serialize(answer, Json),
+            DocumentIds = answer.Sources.Select(s => Guid.TryParse(s.DocumentId, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList(),
+            Pipeline = command.Pipeline.ToString().ToLowerInvariant(),
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        });
+    }
+
+    private async Task<Vector> EmbedAsync(string text, CancellationToken cancellationToken)
+    {
+        var generated = await embeddings.GenerateAsync([text], cancellationToken: cancellationToken);
+        return new Vector(generated[0].Vector);
+    }
+}
