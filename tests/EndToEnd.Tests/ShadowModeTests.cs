@@ -6,6 +6,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.SemanticCache;
 using Pipeline.Testing;
 using Xunit;
 
@@ -64,7 +65,7 @@ public sealed class ShadowModeTests(ShadowModeTests.ShadowSystem system) : IClas
     }
 
     [Fact]
-    public async Task The_shadow_side_writes_no_conversation_history()
+    public async Task The_shadow_side_writes_no_conversation_history_and_no_cache_entry()
     {
         using var http = system.CreateClient();
 
@@ -81,6 +82,8 @@ public sealed class ShadowModeTests(ShadowModeTests.ShadowSystem system) : IClas
         Assert.Equal(2, turns.Count);
         Assert.Single(turns, t => t.Role == ConversationHistory.AssistantRole && t.Pipeline == "legacy");
         Assert.DoesNotContain(turns, t => t.Pipeline == "workflow");
+        Assert.False(await check.Set<SemanticCacheEntry>().AnyAsync(e => e.Pipeline == "workflow"), "a shadow run must not write the cache");
+        Assert.True(await check.Set<SemanticCacheEntry>().AnyAsync(e => e.Question == "Articolo 28 del GDPR" && e.Pipeline == "legacy"));
     }
 
     [Fact]

@@ -76,13 +76,22 @@ public sealed class ExtractiveChatClient(IOptions<GenerationOptions> options) : 
             }
         }
 
-        var chosen = candidates
+        // Breadth first: the best sentence of each source (in retrieval order), then the best of what is left, so
+        // an answer drawing on several documents (a comparison) cites each of them.
+        var bestPerSource = candidates
+            .GroupBy(c => c.Source)
+            .OrderBy(g => g.Key)
+            .Select(g => g.MaxBy(c => c.Score))
+            .Take(options.Value.MaxSentences)
+            .ToList();
+        var rest = candidates
+            .Except(bestPerSource)
             .OrderByDescending(c => c.Score)
             .GroupBy(c => c.Source)
-            .SelectMany(g => g.Take(options.Value.MaxSentencesPerSource))
+            .SelectMany(g => g.Take(options.Value.MaxSentencesPerSource - 1))
             .OrderByDescending(c => c.Score)
-            .Take(options.Value.MaxSentences)
-            .OrderBy(c => c.Source).ThenBy(c => c.Order);
+            .Take(options.Value.MaxSentences - bestPerSource.Count);
+        var chosen = bestPerSource.Concat(rest).OrderBy(c => c.Source).ThenBy(c => c.Order);
 
         var answer = new StringBuilder();
         foreach (var (_, source, _, sentence) in chosen)
