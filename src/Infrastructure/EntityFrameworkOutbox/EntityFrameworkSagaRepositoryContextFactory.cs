@@ -65,35 +65,28 @@ public sealed class EntityFrameworkSagaRepositoryContextFactory<TSaga>(
         }
     }
 
-    public async Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
-        where T : class
-    {
-        var db = dbContextFactory.Create();
-        try
-        {
-            return await asyncMethod(new DbContextSagaRepositoryContext<TSaga>(db, cancellationToken));
-        }
-        finally
-        {
-            await dbContextFactory.ReleaseAsync(db);
-        }
-    }
+    public Task<T> Execute<T>(Func<LoadSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+        where T : class =>
+        ExecuteReadOnlyAsync(asyncMethod, cancellationToken);
 
-    public async Task<T> Execute<T>(Func<QuerySagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
-        where T : class
-    {
-        var db = dbContextFactory.Create();
-        try
-        {
-            return await asyncMethod(new DbContextSagaRepositoryContext<TSaga>(db, cancellationToken));
-        }
-        finally
-        {
-            await dbContextFactory.ReleaseAsync(db);
-        }
-    }
+    public Task<T> Execute<T>(Func<QuerySagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken = default)
+        where T : class =>
+        ExecuteReadOnlyAsync(asyncMethod, cancellationToken);
 
     public void Probe(ProbeContext context) => context.Add("persistence", "pipeline-entityFrameworkCore");
+
+    private async Task<T> ExecuteReadOnlyAsync<T>(Func<DbContextSagaRepositoryContext<TSaga>, Task<T>> asyncMethod, CancellationToken cancellationToken)
+    {
+        var db = dbContextFactory.Create();
+        try
+        {
+            return await asyncMethod(new DbContextSagaRepositoryContext<TSaga>(db, cancellationToken));
+        }
+        finally
+        {
+            await dbContextFactory.ReleaseAsync(db);
+        }
+    }
 
     private async Task WithinTransactionAsync(DbContext db, CancellationToken cancellationToken, Func<Task> callback)
     {
