@@ -1,5 +1,6 @@
 using MassTransit;
 using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Api.Chat;
 
@@ -8,10 +9,7 @@ public static class ChatServiceCollectionExtensions
 {
     public static IServiceCollection AddChatFrontDoor(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ChatOptions>()
-            .Bind(configuration.GetSection(ChatOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<ChatOptions>(configuration, ChatOptions.SectionName);
         services.AddSingleton<CallerInstance>();
         services.AddSingleton<CallerSessionRegistry>();
         services.AddScoped<ChatSubmitter>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenAI;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.Answering;
 
@@ -14,9 +15,7 @@ public static class AnsweringServiceCollectionExtensions
 
     public static IServiceCollection AddAnswerGeneration(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<GenerationOptions>()
-            .Bind(configuration.GetSection(GenerationOptions.SectionName))
-            .ValidateDataAnnotations()
+        services.AddValidatedOptions<GenerationOptions>(configuration, GenerationOptions.SectionName)
             .Validate(o => o.Provider != OpenAiProvider || (!string.IsNullOrWhiteSpace(o.Endpoint) && !string.IsNullOrWhiteSpace(o.Model)),
                 "Generation:Endpoint and Generation:Model are required when Generation:Provider is 'openai'.")
             .ValidateOnStart();
@@ -38,10 +37,7 @@ public static class AnsweringServiceCollectionExtensions
     /// <summary>Both retrievals: the legacy keyword search and the workflow's hybrid search.</summary>
     public static IServiceCollection AddRetrieval(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RetrievalOptions>()
-            .Bind(configuration.GetSection(RetrievalOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<RetrievalOptions>(configuration, RetrievalOptions.SectionName);
         services.AddScoped<KeywordRetrieval>();
         services.AddScoped<HybridRetrieval>();
         return services;

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.Bus;
 
@@ -18,10 +19,7 @@ public static class BusServiceCollectionExtensions
         Action<IBusRegistrationConfigurator> registerConsumers,
         params Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>[] configureBus)
     {
-        services.AddOptions<RabbitMqOptions>()
-            .Bind(configuration.GetSection(RabbitMqOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<RabbitMqOptions>(configuration, RabbitMqOptions.SectionName);
 
         services.AddMassTransit(x =>
         {

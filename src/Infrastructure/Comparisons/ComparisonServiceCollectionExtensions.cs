@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.Comparisons;
 
@@ -8,10 +9,7 @@ public static class ComparisonServiceCollectionExtensions
 {
     public static IServiceCollection AddComparisons(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ComparisonOptions>()
-            .Bind(configuration.GetSection(ComparisonOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<ComparisonOptions>(configuration, ComparisonOptions.SectionName);
         services.AddSingleton<IResultComparer, ChatAnswerComparer>();
         services.AddSingleton<IResultComparer, AnalysisComparer>();
         services.AddSingleton<IResultComparer, RetrievalComparer>();

@@ -108,15 +108,7 @@ public sealed partial class BusOutboxDeliveryService<TDbContext>(
         }
         catch
         {
-            try
-            {
-                await transaction.RollbackAsync(CancellationToken.None);
-            }
-            catch (Exception)
-            {
-                // Connection lost: the transaction is gone with it.
-            }
-
+            await transaction.RollBackQuietlyAsync();
             throw;
         }
     }

@@ -68,7 +68,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                 catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
                 {
                     // A concurrent duplicate inserted the row first: go round again and lock theirs.
-                    await RollBackQuietlyAsync(transaction);
+                    await transaction.RollBackQuietlyAsync();
                     return true;
                 }
 
@@ -91,22 +91,10 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         }
         catch
         {
-            await RollBackQuietlyAsync(transaction);
+            await transaction.RollBackQuietlyAsync();
             // The failed step's tracked changes must not leak into the retry's unit of work.
             db.ChangeTracker.Clear();
             throw;
-        }
-    }
-
-    private static async Task RollBackQuietlyAsync(IDbContextTransaction transaction)
-    {
-        try
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            // The connection may already be gone; the transaction dies with it.
         }
     }
 }

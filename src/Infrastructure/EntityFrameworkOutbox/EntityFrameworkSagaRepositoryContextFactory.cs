@@ -98,22 +98,10 @@ public sealed class EntityFrameworkSagaRepositoryContextFactory<TSaga>(
         }
         catch
         {
-            await RollBackQuietlyAsync(transaction);
+            await transaction.RollBackQuietlyAsync();
             // A retry of this message must start from the database, not from this attempt's tracked changes.
             db.ChangeTracker.Clear();
             throw;
-        }
-    }
-
-    private static async Task RollBackQuietlyAsync(IDbContextTransaction transaction)
-    {
-        try
-        {
-            await transaction.RollbackAsync(CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            // The connection may be gone; so is the transaction.
         }
     }
 }

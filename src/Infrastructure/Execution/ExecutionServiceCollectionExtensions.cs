@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Conversations;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.Execution;
 
@@ -10,10 +11,7 @@ public static class ExecutionServiceCollectionExtensions
 {
     public static IServiceCollection AddExecutionOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ExecutionOptions>()
-            .Bind(configuration.GetSection(ExecutionOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<ExecutionOptions>(configuration, ExecutionOptions.SectionName);
         services.AddSingleton<FaultInjection>();
         return services;
     }

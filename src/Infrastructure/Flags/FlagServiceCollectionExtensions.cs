@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.Flags;
 
@@ -14,10 +15,7 @@ public static class FlagServiceCollectionExtensions
 
     public static IServiceCollection AddFlagEvaluation(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<FlagOptions>()
-            .Bind(configuration.GetSection(FlagOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<FlagOptions>(configuration, FlagOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FlagSnapshotStore>();
         services.AddSingleton<IFlagEvaluator>(sp => sp.GetRequiredService<FlagSnapshotStore>());

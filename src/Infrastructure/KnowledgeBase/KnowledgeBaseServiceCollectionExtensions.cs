@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
@@ -11,18 +12,12 @@ public static class KnowledgeBaseServiceCollectionExtensions
 {
     public static IServiceCollection AddKnowledgeBase(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<KnowledgeBaseOptions>()
-            .Bind(configuration.GetSection(KnowledgeBaseOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<KnowledgeBaseOptions>(configuration, KnowledgeBaseOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>, HashingEmbeddingGenerator>();
         services.TryAddScoped<IKnowledgeSearch, KnowledgeSearch>();
         services.TryAddScoped<KnowledgeBaseIngestor>();
-        services.AddOptions<SemanticCacheOptions>()
-            .Bind(configuration.GetSection(SemanticCacheOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<SemanticCacheOptions>(configuration, SemanticCacheOptions.SectionName);
         services.TryAddScoped<SemanticAnswerCache>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IKnowledgeBaseChangeObserver, SemanticCacheInvalidation>());
         return services;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.Routing;
 
@@ -8,10 +9,7 @@ public static class RoutingServiceCollectionExtensions
 {
     public static IServiceCollection AddRoutingOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RoutingOptions>()
-            .Bind(configuration.GetSection(RoutingOptions.SectionName))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddValidatedOptions<RoutingOptions>(configuration, RoutingOptions.SectionName);
         return services;
     }
 }
