@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Flags;
 
 // Each mode is one measurement; see docs/benchmarks.md for the method and the last results.
@@ -6,6 +7,7 @@ return args.FirstOrDefault() switch
 {
     "flags" => Run(() => BenchmarkRunner.Run<FlagEvaluationBenchmarks>(args: args[1..])),
     "kill-switch" => await KillSwitchPropagation.RunAsync(),
+    "shadow" => await ShadowOverhead.RunAsync(),
     _ => Usage(),
 };
 
@@ -17,6 +19,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Pipeline.Benchmarks flags | kill-switch");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow");
     return 2;
 }

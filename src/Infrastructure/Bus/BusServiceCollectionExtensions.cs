@@ -28,9 +28,10 @@ public static class BusServiceCollectionExtensions
             registerConsumers(x);
 
             // Durable endpoints get quorum queues so a broker node loss keeps their messages.
-            x.AddConfigureEndpointsCallback((_, name, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && !name.StartsWith(InstanceEndpointPrefix, StringComparison.Ordinal))
+                var quorum = context.GetRequiredService<IOptions<RabbitMqOptions>>().Value.UseQuorumQueues;
+                if (quorum && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && !name.StartsWith(InstanceEndpointPrefix, StringComparison.Ordinal))
                     rabbit.SetQuorumQueue();
             });
 

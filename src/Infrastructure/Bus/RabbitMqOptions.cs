@@ -14,6 +14,12 @@ public sealed class RabbitMqOptions
     [Required] public string Password { get; set; } = "";
     [Range(1, 65535)] public int ManagementPort { get; set; } = 15672;
 
+    /// <summary>
+    /// Durable endpoints use quorum queues (replicated, fsync'd log) — what production wants. Off gives classic
+    /// durable queues, which a single-node development broker confirms faster.
+    /// </summary>
+    public bool UseQuorumQueues { get; set; } = true;
+
     /// <summary>Messages a consumer may hold unacknowledged; bounds memory and fairness between instances.</summary>
     [Range(1, 10_000)] public int PrefetchCount { get; set; } = 32;
 }

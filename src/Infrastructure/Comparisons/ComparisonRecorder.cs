@@ -6,7 +6,7 @@ using Pipeline.Infrastructure.Persistence;
 namespace Pipeline.Infrastructure.Comparisons;
 
 /// <summary>
-/// Scores a pair with the comparer for its kind and stores the comparison together with
+/// Scores pairs with the comparer for their kind and stores each comparison together with its
 /// <see cref="ComparisonRecorded"/> in one transaction (the outbox); a pair already recorded is not recorded twice.
 /// </summary>
 public sealed class ComparisonRecorder(
@@ -18,14 +18,40 @@ public sealed class ComparisonRecorder(
     public const string Completed = "completed";
 
     /// <summary>Records the pair; returns false when it was already recorded.</summary>
-    public async Task<bool> RecordAsync(CompareResults pair, CancellationToken cancellationToken)
-    {
-        var exists = await db.Set<Comparison>().AnyAsync(c =>
-            c.RequestId == pair.RequestId && c.FlagName == pair.FlagName && c.Kind == pair.Kind && c.NoiseSample == pair.NoiseSample,
-            cancellationToken);
-        if (exists)
-            return false;
+    public async Task<bool> RecordAsync(CompareResults pair, CancellationToken cancellationToken) =>
+        await RecordAsync([pair], cancellationToken) == 1;
 
+    /// <summary>
+    /// Records a batch of pairs in one unit of work; pairs already recorded (or repeated within the batch) are
+    /// skipped. Returns how many were recorded.
+    /// </summary>
+    public async Task<int> RecordAsync(IReadOnlyList<CompareResults> pairs, CancellationToken cancellationToken)
+    {
+        var requestIds = pairs.Select(p => p.RequestId).Distinct().ToList();
+        var recorded = (await db.Set<Comparison>().AsNoTracking()
+                .Where(c => requestIds.Contains(c.RequestId))
+                .Select(c => new { c.RequestId, c.FlagName, c.Kind, c.NoiseSample })
+                .ToListAsync(cancellationToken))
+            .Select(c => (c.RequestId, c.FlagName, c.Kind, c.NoiseSample))
+            .ToHashSet();
+
+        var added = 0;
+        foreach (var pair in pairs)
+        {
+            if (!recorded.Add((pair.RequestId, pair.FlagName, pair.Kind, pair.NoiseSample)))
+                continue;
+            await AddAsync(pair, cancellationToken);
+            added++;
+        }
+
+        // A concurrent delivery of the same pair hits the unique index here; the retry then finds the row and skips it.
+        if (added > 0)
+            await db.SaveChangesAsync(cancellationToken);
+        return added;
+    }
+
+    private async Task AddAsync(CompareResults pair, CancellationToken cancellationToken)
+    {
         var comparer = comparers.FirstOrDefault(c => c.Kind == pair.Kind)
             ?? throw new InvalidOperationException($"No comparer is registered for result kind '{pair.Kind}'.");
         var score = pair is { NewOutcome: Completed, NewResult: { } newResult }
@@ -57,9 +83,6 @@ public sealed class ComparisonRecorder(
         db.Add(comparison);
         await publish.Publish(new ComparisonRecorded(comparison.Id, pair.RequestId, pair.FlagName, pair.Kind, score.Match,
             score.TextSimilarity, score.CitationsMatch, score.SourcesMatch, pair.ReplayId), cancellationToken);
-        // A concurrent delivery of the same pair hits the unique index here; the retry then finds the row and stops.
-        await db.SaveChangesAsync(cancellationToken);
-        return true;
     }
 
     private static ComparisonScore Unanswered(string outcome) =>

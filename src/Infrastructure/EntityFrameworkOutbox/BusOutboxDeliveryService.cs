@@ -44,16 +44,8 @@ public sealed partial class BusOutboxDeliveryService<TDbContext>(
                 if (delivered > 0)
                     continue;
 
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                wait.CancelAfter(options.Value.QueryDelay);
-                try
-                {
-                    await notification.WaitForDelivery(wait.Token);
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // Backstop poll: catches commits made inside explicit transactions and other processes' outboxes.
-                }
+                // Until a commit is signalled or the backstop delay passes (commits of other processes, explicit transactions).
+                await notification.WaitForDelivery(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

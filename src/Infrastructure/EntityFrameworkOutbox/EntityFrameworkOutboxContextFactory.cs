@@ -9,7 +9,7 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
 /// Runs each step of the core outbox pipe in a short transaction around the message's inbox row (locked
-/// <c>FOR UPDATE</c>): first receipt inserts the row; later passes consume, then deliver, until the pipe is done.
+/// <c>FOR UPDATE</c>, or inserted on first receipt): consume, then deliver, until the pipe is done.
 /// A redelivered duplicate finds the row consumed and delivered and is acknowledged without running the consumer.
 /// </summary>
 public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
@@ -50,17 +50,19 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                 .AsTracking()
                 .ToListAsync(context.CancellationToken)).SingleOrDefault();
 
-            bool continueProcessing;
             if (inbox is null)
             {
-                db.Add(new InboxState
+                // First receipt: the inserted row is ours and locked until commit, so consuming can go on in this
+                // same transaction (one round of BEGIN/COMMIT fewer than inserting in a transaction of its own).
+                inbox = new InboxState
                 {
                     MessageId = messageId,
                     ConsumerId = outboxOptions.ConsumerId,
                     Received = DateTime.UtcNow,
                     LockId = NewId.NextGuid(),
-                    ReceiveCount = 0,
-                });
+                    ReceiveCount = 1,
+                };
+                db.Add(inbox);
                 try
                 {
                     await db.SaveChangesAsync(context.CancellationToken);
@@ -71,20 +73,18 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                     await transaction.RollBackQuietlyAsync();
                     return true;
                 }
-
-                continueProcessing = true;
             }
             else
             {
                 inbox.LockId = NewId.NextGuid();
                 inbox.ReceiveCount++;
                 await db.SaveChangesAsync(context.CancellationToken);
-
-                var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);
-                await next.Send(outboxContext);
-                await db.SaveChangesAsync(context.CancellationToken);
-                continueProcessing = outboxContext.ContinueProcessing;
             }
+
+            var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);
+            await next.Send(outboxContext);
+            await db.SaveChangesAsync(context.CancellationToken);
+            var continueProcessing = outboxContext.ContinueProcessing;
 
             await transaction.CommitAsync(context.CancellationToken);
             return continueProcessing;

@@ -48,7 +48,7 @@ public static class EntityFrameworkOutboxRegistrationExtensions
                 o.MessageDeliveryLimit = settings.MessageDeliveryLimit;
                 o.MessageDeliveryTimeout = settings.MessageDeliveryTimeout;
             });
-            configurator.TryAddSingleton<IBusOutboxNotification, BusOutboxNotification>();
+            configurator.TryAddSingleton<IBusOutboxNotification, OutboxCommitSignal>();
             configurator.Replace(ServiceDescriptor.Scoped<IScopedBusContextProvider<IBus>, EntityFrameworkScopedBusContextProvider<IBus, TDbContext>>());
             configurator.AddHostedService<BusOutboxDeliveryService<TDbContext>>();
         }

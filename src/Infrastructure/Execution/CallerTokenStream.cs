@@ -6,12 +6,15 @@ namespace Pipeline.Infrastructure.Execution;
 /// <summary>
 /// Streams an execution's answer pieces straight to the API instance holding the caller. Sent on the bus itself,
 /// not through the consumer outbox: tokens must flow while the answer is written, not after the transaction commits.
-/// A redelivered execution resends the same sequence numbers, which the receiver de-duplicates.
+/// Pieces go out without waiting for each broker confirmation in turn (the receiver restores order by sequence
+/// number); <see cref="FlushAsync"/> waits for all of them before the execution reports completion. A redelivered
+/// execution resends the same sequence numbers, which the receiver de-duplicates.
 /// </summary>
 public sealed class CallerTokenStream
 {
     private readonly ISendEndpoint? _caller;
     private readonly ExecuteChat _command;
+    private readonly List<Task> _pending = [];
 
     private CallerTokenStream(ISendEndpoint? caller, ExecuteChat command)
     {
@@ -29,10 +32,14 @@ public sealed class CallerTokenStream
         return new CallerTokenStream(caller, command);
     }
 
-    public async Task SendAsync(string piece, CancellationToken cancellationToken)
+    public Task SendAsync(string piece, CancellationToken cancellationToken)
     {
         var sequence = Count++;
         if (_caller is not null)
-            await _caller.Send(new ChatTokenStreamed(_command.RequestId, _command.Pipeline, _command.Attempt, sequence, piece), cancellationToken);
+            _pending.Add(_caller.Send(new ChatTokenStreamed(_command.RequestId, _command.Pipeline, _command.Attempt, sequence, piece), cancellationToken));
+        return Task.CompletedTask;
     }
+
+    /// <summary>Waits until the broker confirmed every piece sent.</summary>
+    public Task FlushAsync() => Task.WhenAll(_pending);
 }

@@ -33,6 +33,7 @@ public abstract partial class ChatExecutionConsumer(
             await faults.ApplyAsync(command, context.CancellationToken);
             var tokens = await CallerTokenStream.OpenAsync(bus, command);
             var answer = await pipeline.AnswerAsync(command, tokens, context, context.CancellationToken);
+            await tokens.FlushAsync();
             await context.Publish(new ChatCompleted(command.RequestId, command.ConversationId, command.Pipeline, command.Shadow,
                 command.Attempt, answer, tokens.Count, command.ReplayId, command.Sample));
             await effects.RecordAsync(command, answer, context.CancellationToken);

@@ -15,7 +15,8 @@ public static class PersistenceServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddDbContext<PipelineDbContext>((sp, options) =>
+        // Pooled: every consumed message and request creates a context, and pooling saves setting each one up.
+        services.AddDbContextPool<PipelineDbContext>((sp, options) =>
         {
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             options.UseNpgsql(database.ConnectionString, npgsql => npgsql.UseVector())

@@ -4,8 +4,9 @@ using Pipeline.Infrastructure.Comparisons;
 
 namespace Pipeline.Workers.Comparator.Comparisons;
 
-/// <summary>Scores and records each pair the saga hands over.</summary>
-public sealed class CompareResultsConsumer(ComparisonRecorder recorder) : IConsumer<CompareResults>
+/// <summary>Scores and records the pairs the saga and the workflow steps hand over, a batch per transaction.</summary>
+public sealed class CompareResultsConsumer(ComparisonRecorder recorder) : IConsumer<Batch<CompareResults>>
 {
-    public Task Consume(ConsumeContext<CompareResults> context) => recorder.RecordAsync(context.Message, context.CancellationToken);
+    public Task Consume(ConsumeContext<Batch<CompareResults>> context) =>
+        recorder.RecordAsync(context.Message.Select(m => m.Message).ToList(), context.CancellationToken);
 }

@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Api;
+using Pipeline.Api.Hosting;
+using Pipeline.Testing;
+using Pipeline.Workers.Comparator;
+using Pipeline.Workers.Legacy;
+using Pipeline.Workers.Workflow;
+
+namespace Pipeline.Benchmarks.Chat;
+
+/// <summary>The whole system in one process on the real broker and database, with its own database and virtual host.</summary>
+public sealed class BenchmarkSystem : IAsyncDisposable
+{
+    public const string AdminKey = "benchmark-admin-key";
+    private readonly IsolatedInfrastructure _infrastructure = new();
+    private readonly List<IHost> _hosts = [];
+
+    public Uri ApiAddress { get; private set; } = null!;
+    public IHost Coordinator { get; private set; } = null!;
+    public Dictionary<string, string?> Settings { get; private set; } = [];
+
+    public static async Task<BenchmarkSystem> StartAsync(IDictionary<string, string?>? overrides = null)
+    {
+        var system = new BenchmarkSystem();
+        await system._infrastructure.InitializeAsync();
+        system.Settings = new Dictionary<string, string?>(system._infrastructure.Settings)
+        {
+            ["Admin:ApiKeys:0"] = AdminKey,
+            ["KnowledgeBase:SamplePath"] = RepositoryPaths.SampleKnowledgeBase,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+            system.Settings[key] = value;
+
+        var api = await TestHosts.StartWebAsync(system.Settings, b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
+        system._hosts.Add(api);
+        await MigrateCommand.MigrateAndSeedAsync(api.Services, CancellationToken.None);
+        system.Coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddComparatorWorkerServices());
+        system._hosts.Add(system.Coordinator);
+        system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddLegacyWorkerServices()));
+        system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddWorkflowWorkerServices()));
+        system.ApiAddress = new Uri(api.Urls.First());
+        await TestHosts.WaitUntilReadyAsync(system.ApiAddress);
+        return system;
+    }
+
+    public string DatabaseConnectionString => _infrastructure.DatabaseConnectionString;
+
+    public Pipeline.Infrastructure.Persistence.PipelineDbContext CreateDbContext() => _infrastructure.CreateDbContext();
+
+    public async Task SetFlagAsync(string name, string status)
+    {
+        using var http = new HttpClient { BaseAddress = ApiAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        var flag = await http.GetFromJsonAsync<JsonElement>($"/api/flags/{name}");
+        (await http.PatchAsJsonAsync($"/api/flags/{name}", new { status, version = flag.GetProperty("version").GetInt64() })).EnsureSuccessStatusCode();
+        // Let every process's snapshot catch up before measuring.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in Enumerable.Reverse(_hosts))
+            await TestHosts.StopQuietlyAsync(host);
+        await _infrastructure.DisposeAsync();
+    }
+}
