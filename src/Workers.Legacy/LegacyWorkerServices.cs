@@ -24,7 +24,7 @@ public static class LegacyWorkerServices
         services.AddAnswerGeneration(builder.Configuration);
         services.AddRetrieval(builder.Configuration);
         services.AddScoped<LegacyChatHandler>();
-        services.AddChatExecution();
+        services.AddChatExecution(builder.Configuration);
         services.AddPipelineBus(builder.Configuration, bus =>
         {
             bus.AddEntityFrameworkOutbox<PipelineDbContext>(_ => { });

@@ -26,7 +26,7 @@ public static class WorkflowWorkerServices
         services.AddKnowledgeBase(builder.Configuration);
         services.AddAnswerGeneration(builder.Configuration);
         services.AddRetrieval(builder.Configuration);
-        services.AddChatExecution();
+        services.AddChatExecution(builder.Configuration);
         services.AddSingleton<StepRunner>();
         services.AddScoped<WorkflowChatPipeline>();
         services.AddPipelineBus(builder.Configuration, bus =>

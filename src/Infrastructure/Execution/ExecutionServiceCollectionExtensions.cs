@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Conversations;
+using Pipeline.Infrastructure.WebSearch;
 using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.Execution;
@@ -17,8 +18,9 @@ public static class ExecutionServiceCollectionExtensions
     }
 
     /// <summary>What every chat worker needs around its pipeline: memory, cache writes, count answers.</summary>
-    public static IServiceCollection AddChatExecution(this IServiceCollection services)
+    public static IServiceCollection AddChatExecution(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddWebSearch(configuration);
         services.AddScoped<ConversationHistory>();
         services.AddScoped<ExecutionEffects>();
         services.AddScoped<KnowledgeBaseStatsAnswer>();

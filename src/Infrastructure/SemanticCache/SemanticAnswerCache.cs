@@ -41,7 +41,7 @@ public sealed class SemanticAnswerCache(
     /// <summary>Adds the answer to the unit of work, unless the execution may leave no user-visible trace.</summary>
     public async Task StoreAsync(ExecuteChat command, ChatAnswer answer, CancellationToken cancellationToken)
     {
-        if (command.Shadow || command.ReplayId is not null || answer.Cached || answer.Sources.Count == 0)
+        if (command.Shadow || command.ReplayId is not null || answer.Cached || answer.Sources.Count == 0 || answer.Sources.Any(s => s.Url is not null))
             return;
 
         db.Add(new SemanticCacheEntry

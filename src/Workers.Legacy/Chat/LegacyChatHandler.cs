@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.Infrastructure.WebSearch;
 
 namespace Pipeline.Workers.Legacy.Chat;
 
@@ -16,6 +17,7 @@ public sealed class LegacyChatHandler(
     SemanticAnswerCache cache,
     KeywordRetrieval retrieval,
     GroundedAnswerWriter writer,
+    WebAugmentation web,
     IOptions<ExecutionOptions> options,
     IOptions<GenerationOptions> generation,
     TimeProvider time) : IChatPipeline
@@ -26,10 +28,12 @@ public sealed class LegacyChatHandler(
         if (CountQuestion.Matches(command.Message))
             return await stats.WriteAsync(command.Message, tokens.SendAsync, cancellationToken);
 
-        if (await cache.LookupAsync(command.Message, cancellationToken) is { } cached)
+        // Web results are fresh by request; a cached answer would not be.
+        if (!command.WebSearchEnabled && await cache.LookupAsync(command.Message, cancellationToken) is { } cached)
             return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
 
         var passages = await retrieval.RetrieveAsync(command.Message, options.Value.TopK, cancellationToken);
+        passages = await web.AppendAsync(command, passages, cancellationToken);
         return await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken);
     }
 }

@@ -7,6 +7,7 @@ using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.SemanticCache;
 using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Infrastructure.WebSearch;
 using Pipeline.Workers.Workflow.Steps;
 
 namespace Pipeline.Workers.Workflow.Chat;
@@ -22,6 +23,7 @@ public sealed class WorkflowChatPipeline(
     KeywordRetrieval legacyRetrieval,
     HybridRetrieval hybridRetrieval,
     GroundedAnswerWriter writer,
+    WebAugmentation web,
     IOptions<ExecutionOptions> options,
     IOptions<GenerationOptions> generation,
     IOptions<RoutingOptions> routing,
@@ -48,7 +50,8 @@ public sealed class WorkflowChatPipeline(
 
         using (PipelineTelemetry.Source.StartActivity("workflow.cache"))
         {
-            if (await cache.LookupAsync(command.Message, cancellationToken) is { } cached)
+            // Web results are fresh by request; a cached answer would not be.
+            if (!command.WebSearchEnabled && await cache.LookupAsync(command.Message, cancellationToken) is { } cached)
                 return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
         }
 
@@ -56,6 +59,7 @@ public sealed class WorkflowChatPipeline(
             ct => legacyRetrieval.RetrieveAsync(command.Message, options.Value.TopK, ct),
             ct => hybridRetrieval.RetrieveAsync(command.Message, analysis, ct),
             Compare, cancellationToken);
+        passages = await web.AppendAsync(command, passages, cancellationToken);
 
         using var generationSpan = PipelineTelemetry.Source.StartActivity("workflow.generation");
         return await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken);
