@@ -1,8 +1,9 @@
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings files ship beside the binaries; the working directory stays the caller's (relative data paths).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddApiServices();
 var app = builder.Build();
 app.MapApi();
-await app.RunOrMigrateAsync(args);
+return await app.RunOrMigrateAsync(args);

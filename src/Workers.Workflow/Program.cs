@@ -1,5 +1,5 @@
 using Pipeline.Workers.Workflow;
 
-var builder = Host.CreateApplicationBuilder(args);
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddWorkflowWorkerServices();
 await builder.Build().RunAsync();

@@ -7,17 +7,24 @@ public static class MigrateCommand
 {
     public const string Verb = "migrate";
 
-    /// <summary>Runs the verb named in <paramref name="args"/>, or the web host when none is.</summary>
-    public static async Task RunOrMigrateAsync(this WebApplication app, string[] args)
+    /// <summary>Runs the verb named in <paramref name="args"/> (<c>migrate</c>, <c>ingest &lt;path&gt;</c>), or the web host when none is.</summary>
+    public static async Task<int> RunOrMigrateAsync(this WebApplication app, string[] args)
     {
-        if (args.Length == 0 || args[0] != Verb)
+        switch (args)
         {
-            await app.RunAsync();
-            return;
+            case [Verb, ..]:
+                await MigrateAndSeedAsync(app.Services, app.Lifetime.ApplicationStopping);
+                app.Logger.LogInformation("Schema migrated and seeded.");
+                return 0;
+            case [IngestCommand.Verb, var path, ..]:
+                return await IngestCommand.RunAsync(app.Services, path, app.Lifetime.ApplicationStopping);
+            case [IngestCommand.Verb]:
+                await Console.Error.WriteLineAsync("usage: ingest <file or folder>");
+                return 2;
+            default:
+                await app.RunAsync();
+                return 0;
         }
-
-        await MigrateAndSeedAsync(app.Services, app.Lifetime.ApplicationStopping);
-        app.Logger.LogInformation("Schema migrated and seeded.");
     }
 
     /// <summary>Applies pending migrations, then every feature's first-start data (idempotent).</summary>
