@@ -32,6 +32,7 @@ public static class ApiServices
         services.AddApiKeySecurity(configuration);
         services.AddPipelineDatabase(configuration);
         services.AddPipelineHealthChecks();
+        services.AddApiTelemetry(configuration);
         services.AddKnowledgeBase(configuration);
         services.AddComparisons(configuration);
         services.AddFlagSeeding();
@@ -54,6 +55,7 @@ public static class ApiServices
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapChatEndpoints();
         app.MapComparisonEndpoints();
         app.MapFlagEndpoints();

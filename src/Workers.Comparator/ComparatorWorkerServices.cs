@@ -7,6 +7,7 @@ using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Workers.Comparator;
 
@@ -21,6 +22,7 @@ public static class ComparatorWorkerServices
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddPipelineDatabase(builder.Configuration);
+        services.AddPipelineTelemetry(builder.Configuration, "pipeline-workers-comparator");
         services.AddRoutingOptions(builder.Configuration);
         services.AddFlagEvaluation(builder.Configuration);
         services.AddKnowledgeBase(builder.Configuration);

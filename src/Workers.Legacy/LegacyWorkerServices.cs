@@ -6,6 +6,7 @@ using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.Telemetry;
 using Pipeline.Workers.Legacy.Chat;
 
 namespace Pipeline.Workers.Legacy;
@@ -18,6 +19,7 @@ public static class LegacyWorkerServices
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddPipelineDatabase(builder.Configuration);
+        services.AddPipelineTelemetry(builder.Configuration, "pipeline-workers-legacy");
         services.AddRoutingOptions(builder.Configuration);
         services.AddExecutionOptions(builder.Configuration);
         services.AddKnowledgeBase(builder.Configuration);

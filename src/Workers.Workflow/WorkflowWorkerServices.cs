@@ -7,6 +7,7 @@ using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.Telemetry;
 using Pipeline.Workers.Workflow.Chat;
 using Pipeline.Workers.Workflow.Steps;
 
@@ -20,6 +21,7 @@ public static class WorkflowWorkerServices
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddPipelineDatabase(builder.Configuration);
+        services.AddPipelineTelemetry(builder.Configuration, "pipeline-workers-workflow");
         services.AddRoutingOptions(builder.Configuration);
         services.AddExecutionOptions(builder.Configuration);
         services.AddFlagEvaluation(builder.Configuration);

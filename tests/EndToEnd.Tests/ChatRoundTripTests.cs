@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Requests;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Testing;
 using Xunit;
 
 namespace Pipeline.EndToEnd.Tests;
@@ -107,6 +108,26 @@ public sealed class ChatRoundTripTests(PipelineSystem system) : IClassFixture<Pi
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("8000", problem.GetProperty("errors").GetProperty("message")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Metrics_are_served_in_prometheus_text_format_with_request_database_and_runtime_meters()
+    {
+        using var http = system.CreateClient();
+        await ChatClient.PostJsonAsync(http, new { message = "What is DORA?" });
+
+        var text = "";
+        // Scrapes are cached briefly: poll until the request shows up.
+        await Eventually.TrueAsync(async () =>
+        {
+            var response = await http.GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            text = await response.Content.ReadAsStringAsync();
+            return text.Contains("# TYPE http_server_request_duration_seconds histogram", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10), "ASP.NET Core's request meter should be exported");
+
+        Assert.Contains("db_client_operation_duration_seconds", text);
+        Assert.Contains("dotnet_gc_collections_total", text);
     }
 
     [Fact]
