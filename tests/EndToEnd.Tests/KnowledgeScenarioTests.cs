@@ -27,12 +27,13 @@ public sealed class KnowledgeScenarioTests(KnowledgeScenarioTests.CorpusSystem s
             await scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>().IngestDirectoryAsync(RepositoryPaths.SharedCorpus, null, CancellationToken.None);
         }
 
-        /// <summary>Routes everything to one pipeline; the workflow runs with its new analysis and retrieval.</summary>
+        /// <summary>Routes everything to one pipeline; the workflow runs with its new analysis, enhancement and retrieval.</summary>
         public async Task UseAsync(string pipeline)
         {
             var workflow = pipeline == "workflow";
             await SetFlagAsync(MigrationFlags.WorkflowComplete, workflow ? FlagStatus.Enabled : FlagStatus.Disabled);
             await SetFlagAsync(MigrationFlags.WorkflowAnalysis, workflow ? FlagStatus.Enabled : FlagStatus.Disabled);
+            await SetFlagAsync(MigrationFlags.WorkflowEnhancement, workflow ? FlagStatus.Enabled : FlagStatus.Disabled);
             await SetFlagAsync(MigrationFlags.WorkflowRetrieval, workflow ? FlagStatus.Enabled : FlagStatus.Disabled);
         }
     }

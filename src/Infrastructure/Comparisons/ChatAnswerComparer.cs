@@ -30,7 +30,7 @@ public sealed class ChatAnswerComparer(
     public async Task<ComparisonScore> CompareAsync(ChatAnswer before, ChatAnswer after, CancellationToken cancellationToken)
     {
         var thresholds = options.Value;
-        var similarity = await TextSimilarityAsync(before.Text, after.Text, cancellationToken);
+        var similarity = await TextSimilarity.OfAsync(embeddings, before.Text, after.Text, cancellationToken);
         var citationsMatch = before.Citations.SequenceEqual(after.Citations);
         var (overlap, maxDelta, sourceDiff) = SourceSetComparison.Compare(
             before.Sources.Select(s => (s.Id, s.Score)).ToList(),
@@ -54,27 +54,5 @@ public sealed class ChatAnswerComparer(
             diff["sources"] = sourceDiff;
 
         return new ComparisonScore(textMatch && citationsMatch && sourcesMatch, similarity, citationsMatch, sourcesMatch, overlap, maxDelta, diff);
-    }
-
-    private async Task<double> TextSimilarityAsync(string before, string after, CancellationToken cancellationToken)
-    {
-        if (string.Equals(before, after, StringComparison.Ordinal))
-            return 1.0;
-
-        var vectors = await embeddings.GenerateAsync([before, after], cancellationToken: cancellationToken);
-        return Cosine(vectors[0].Vector.Span, vectors[1].Vector.Span);
-    }
-
-    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-
-        return na == 0 || nb == 0 ? 0 : dot / (Math.Sqrt(na) * Math.Sqrt(nb));
     }
 }

@@ -13,6 +13,7 @@ public static class ComparisonServiceCollectionExtensions
         services.AddSingleton<IResultComparer, ChatAnswerComparer>();
         services.AddSingleton<IResultComparer, AnalysisComparer>();
         services.AddSingleton<IResultComparer, RetrievalComparer>();
+        services.AddSingleton<IResultComparer, EnhancementComparer>();
         services.AddScoped<ComparisonRecorder>();
         services.AddScoped<ComparisonSummaryQuery>();
         return services;

@@ -17,6 +17,13 @@ public sealed class KnowledgeBaseOptions
     [Range(KnowledgeChunkConfiguration.EmbeddingDimensions, KnowledgeChunkConfiguration.EmbeddingDimensions)]
     public int EmbeddingDimensions { get; set; } = KnowledgeChunkConfiguration.EmbeddingDimensions;
 
+    /// <summary><c>hashing</c> (built-in, offline, lexical) or <c>openai</c> (any OpenAI-compatible embeddings endpoint).</summary>
+    [Required, RegularExpression("^(hashing|openai)$")] public string EmbeddingProvider { get; set; } = "hashing";
+
+    public Uri? EmbeddingEndpoint { get; set; }
+    public string? EmbeddingModel { get; set; }
+    public string? EmbeddingApiKey { get; set; }
+
     /// <summary>Largest document accepted by ingestion, in characters.</summary>
     [Range(1, 50_000_000)] public int MaxDocumentCharacters { get; set; } = 5_000_000;
 }

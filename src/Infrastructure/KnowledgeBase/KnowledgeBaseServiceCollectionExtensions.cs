@@ -1,7 +1,10 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using System.ClientModel;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenAI;
 using Pipeline.Infrastructure.SemanticCache;
 using Pipeline.Infrastructure.Hosting;
 
@@ -10,11 +13,27 @@ namespace Pipeline.Infrastructure.KnowledgeBase;
 /// <summary>Registers the knowledge base: embeddings, ingestion and search.</summary>
 public static class KnowledgeBaseServiceCollectionExtensions
 {
+    public const string OpenAiProvider = "openai";
+
     public static IServiceCollection AddKnowledgeBase(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<KnowledgeBaseOptions>(configuration, KnowledgeBaseOptions.SectionName);
+        services.AddValidatedOptions<KnowledgeBaseOptions>(configuration, KnowledgeBaseOptions.SectionName)
+            .Validate(o => o.EmbeddingProvider != OpenAiProvider || (o.EmbeddingEndpoint is { IsAbsoluteUri: true } && !string.IsNullOrWhiteSpace(o.EmbeddingModel)),
+                "KnowledgeBase:EmbeddingEndpoint and KnowledgeBase:EmbeddingModel are required when KnowledgeBase:EmbeddingProvider is 'openai'.");
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>, HashingEmbeddingGenerator>();
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<KnowledgeBaseOptions>>();
+            if (options.Value.EmbeddingProvider != OpenAiProvider)
+                return new HashingEmbeddingGenerator(options);
+
+            // The stored vectors have a fixed dimension; models that can shorten theirs (text-embedding-3-*) are asked to.
+            var client = new OpenAIClient(new ApiKeyCredential(options.Value.EmbeddingApiKey ?? "unused"),
+                new OpenAIClientOptions { Endpoint = options.Value.EmbeddingEndpoint });
+            return new ConfigureOptionsEmbeddingGenerator<string, Embedding<float>>(
+                client.GetEmbeddingClient(options.Value.EmbeddingModel).AsIEmbeddingGenerator(),
+                o => o.Dimensions = options.Value.EmbeddingDimensions);
+        });
         services.TryAddScoped<IKnowledgeSearch, KnowledgeSearch>();
         services.TryAddScoped<KnowledgeBaseIngestor>();
         services.AddValidatedOptions<SemanticCacheOptions>(configuration, SemanticCacheOptions.SectionName);

@@ -23,13 +23,15 @@ public sealed class SemanticAnswerCache(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<ChatAnswer?> LookupAsync(string question, CancellationToken cancellationToken)
+    /// <summary>The nearest earlier answer of the same pipeline, if close enough: one pipeline never serves another's answers.</summary>
+    public async Task<ChatAnswer?> LookupAsync(ChatPipeline pipeline, string question, CancellationToken cancellationToken)
     {
         var vector = await EmbedAsync(question, cancellationToken);
+        var owner = PipelineName(pipeline);
         var maxDistance = 1 - options.Value.SimilarityThreshold;
         var since = time.GetUtcNow().UtcDateTime - options.Value.TimeToLive;
         var nearest = await db.Set<SemanticCacheEntry>().AsNoTracking()
-            .Where(e => e.CreatedAt >= since)
+            .Where(e => e.CreatedAt >= since && e.Pipeline == owner)
             .OrderBy(e => e.Embedding.CosineDistance(vector))
             .Select(e => new { e.Answer, Distance = e.Embedding.CosineDistance(vector) })
             .FirstOrDefaultAsync(cancellationToken);
@@ -51,10 +53,12 @@ public sealed class SemanticAnswerCache(
             Embedding = await EmbedAsync(command.Message, cancellationToken),
             Answer = JsonSerializer.Serialize(answer, Json),
             DocumentIds = answer.Sources.Select(s => Guid.TryParse(s.DocumentId, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList(),
-            Pipeline = command.Pipeline.ToString().ToLowerInvariant(),
+            Pipeline = PipelineName(command.Pipeline),
             CreatedAt = time.GetUtcNow().UtcDateTime,
         });
     }
+
+    private static string PipelineName(ChatPipeline pipeline) => pipeline.ToString().ToLowerInvariant();
 
     private async Task<Vector> EmbedAsync(string text, CancellationToken cancellationToken)
     {

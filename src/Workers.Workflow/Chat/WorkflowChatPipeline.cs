@@ -13,7 +13,7 @@ using Pipeline.Workers.Workflow.Steps;
 namespace Pipeline.Workers.Workflow.Chat;
 
 /// <summary>
-/// The workflow pipeline: the legacy capability as an explicit step graph — analysis → cache → retrieval →
+/// The workflow pipeline: the legacy capability as an explicit step graph — analysis → cache → enhancement → retrieval →
 /// generation — each step a span behind its own flag (off: the legacy step, shadow: both, compared; on: the new step).
 /// </summary>
 public sealed class WorkflowChatPipeline(
@@ -30,6 +30,7 @@ public sealed class WorkflowChatPipeline(
     TimeProvider time) : IChatPipeline
 {
     public const string AnalysisStep = "analysis";
+    public const string EnhancementStep = "enhancement";
     public const string RetrievalStep = "retrieval";
 
     public async Task<ChatAnswer> AnswerAsync(ExecuteChat command, CallerTokenStream tokens, ConsumeContext context, CancellationToken cancellationToken)
@@ -51,13 +52,19 @@ public sealed class WorkflowChatPipeline(
         using (PipelineTelemetry.Source.StartActivity("workflow.cache"))
         {
             // Web results are fresh by request; a cached answer would not be.
-            if (!command.WebSearchEnabled && await cache.LookupAsync(command.Message, cancellationToken) is { } cached)
+            if (!command.WebSearchEnabled && await cache.LookupAsync(command.Pipeline, command.Message, cancellationToken) is { } cached)
                 return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
         }
 
+        // The legacy system searched with the question as typed; the new step expands regulation names first.
+        var query = await steps.RunAsync(EnhancementStep, MigrationFlags.WorkflowEnhancement, command,
+            _ => Task.FromResult(command.Message),
+            _ => Task.FromResult(QueryEnhancer.Enhance(command.Message)),
+            Compare, cancellationToken);
+
         var passages = await steps.RunAsync(RetrievalStep, MigrationFlags.WorkflowRetrieval, command,
-            ct => legacyRetrieval.RetrieveAsync(command.Message, options.Value.TopK, ct),
-            ct => hybridRetrieval.RetrieveAsync(command.Message, analysis, ct),
+            ct => legacyRetrieval.RetrieveAsync(query, options.Value.TopK, ct),
+            ct => hybridRetrieval.RetrieveAsync(command.Message, query, analysis, ct),
             Compare, cancellationToken);
         passages = await web.AppendAsync(command, passages, cancellationToken);
 
