@@ -66,7 +66,7 @@ public static class ChatEndpoints
             switch (chatEvent)
             {
                 case DoneEvent done:
-                    return TypedResults.Ok(done.Result);
+                    return TypedResults.Ok(done.Answer);
                 case ErrorEvent failed:
                     return TypedResults.Problem(title: failed.Title, statusCode: failed.Status,
                         extensions: new Dictionary<string, object?> { ["requestId"] = session.RequestId });

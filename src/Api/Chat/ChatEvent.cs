@@ -36,7 +36,7 @@ public sealed record ResetEvent(Guid RequestId, string Reason) : ChatEvent(Reque
 }
 
 /// <summary>The final answer.</summary>
-public sealed record DoneEvent(Guid RequestId, ChatResult Result) : ChatEvent(RequestId)
+public sealed record DoneEvent(Guid RequestId, [property: JsonPropertyName("result")] ChatResult Answer) : ChatEvent(RequestId)
 {
     [JsonPropertyOrder(-1)]
     public override string Type => "done";

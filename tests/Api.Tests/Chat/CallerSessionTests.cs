@@ -23,7 +23,7 @@ public sealed class CallerSessionTests
 
         Assert.Equal(["routed", "token", "token", "token", "done"], events.Select(e => e.Type));
         Assert.Equal("a b c", string.Concat(events.OfType<TokenEvent>().Select(t => t.Text)));
-        Assert.Equal("a b c", events.OfType<DoneEvent>().Single().Result.Text);
+        Assert.Equal("a b c", events.OfType<DoneEvent>().Single().Answer.Text);
     }
 
     [Fact]
@@ -56,8 +56,8 @@ public sealed class CallerSessionTests
         Assert.Equal(["routed", "token", "reset", "routed", "token", "done"], events.Select(e => e.Type));
         Assert.Equal("right", events.OfType<TokenEvent>().Last().Text);
         var done = events.OfType<DoneEvent>().Single();
-        Assert.True(done.Result.Fallback);
-        Assert.Equal("legacy", done.Result.PoweredBy);
+        Assert.True(done.Answer.Fallback);
+        Assert.Equal("legacy", done.Answer.PoweredBy);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class CallerSessionTests
         var events = await ReadAllAsync(session);
 
         Assert.Equal("done", events[^1].Type);
-        Assert.Equal("only part", ((DoneEvent)events[^1]).Result.Text);
+        Assert.Equal("only part", ((DoneEvent)events[^1]).Answer.Text);
     }
 
     [Fact]
