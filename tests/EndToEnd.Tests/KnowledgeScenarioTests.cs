@@ -131,11 +131,28 @@ public sealed class KnowledgeScenarioTests(KnowledgeScenarioTests.CorpusSystem s
         Assert.Contains("zebra-grade", answer.Text("text"));
     }
 
-    private async Task<JsonElement> AskAsync(string pipeline, string question)
+    [Fact]
+    public async Task A_follow_up_in_the_same_conversation_is_answered_with_memory_loaded_and_summarised()
+    {
+        await system.SetFlagAsync(MigrationFlags.MemoryLoading, FlagStatus.Enabled);
+        await system.SetFlagAsync(MigrationFlags.MemorySummarization, FlagStatus.Enabled);
+        var conversationId = Guid.NewGuid();
+
+        var first = await AskAsync("workflow", "Cos'è il GDPR?", conversationId);
+        var second = await AskAsync("workflow", "E cosa dice l'articolo 28?", conversationId);
+
+        Assert.Equal(conversationId, first.GetProperty("conversationId").GetGuid());
+        Assert.Equal(conversationId, second.GetProperty("conversationId").GetGuid());
+        await using var db = system.CreateDbContext();
+        var turns = await db.Set<Pipeline.Infrastructure.Conversations.ConversationMessage>().Where(m => m.ConversationId == conversationId).CountAsync();
+        Assert.Equal(4, turns);
+    }
+
+    private async Task<JsonElement> AskAsync(string pipeline, string question, Guid? conversationId = null)
     {
         await system.UseAsync(pipeline);
         using var http = system.CreateClient();
-        var (response, result) = await ChatClient.PostJsonAsync(http, new { message = question });
+        var (response, result) = await ChatClient.PostJsonAsync(http, new { message = question, conversationId });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(pipeline, result.Text("poweredBy"));
         return result;

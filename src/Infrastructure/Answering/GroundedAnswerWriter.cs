@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Infrastructure.Conversations;
 
 namespace Pipeline.Infrastructure.Answering;
 
@@ -16,11 +17,12 @@ public sealed class GroundedAnswerWriter(IChatClient chat, IOptions<GenerationOp
         string question,
         IReadOnlyList<RetrievedPassage> passages,
         Func<string, CancellationToken, Task> onPiece,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ConversationContext? conversation = null)
     {
         var started = time.GetTimestamp();
         var usable = passages.Take(options.Value.MaxSources).ToList();
-        var prompt = GroundedPrompt.Build(question, usable.Select((p, i) => new GroundingSource(i + 1, p.Source.Id, p.Source.Title, p.Text)).ToList());
+        var prompt = GroundedPrompt.Build(question, usable.Select((p, i) => new GroundingSource(i + 1, p.Source.Id, p.Source.Title, p.Text)).ToList(), conversation);
 
         var text = new StringBuilder();
         UsageDetails? usage = null;

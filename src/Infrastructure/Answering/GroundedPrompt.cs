@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
+using Pipeline.Infrastructure.Conversations;
 
 namespace Pipeline.Infrastructure.Answering;
 
@@ -15,16 +16,22 @@ public static partial class GroundedPrompt
         "Answer the question using only the numbered sources below. After every statement cite its source as [n]. " +
         "If the sources do not contain the answer, say so.";
 
-    public static List<ChatMessage> Build(string question, IReadOnlyList<GroundingSource> sources)
+    public static List<ChatMessage> Build(string question, IReadOnlyList<GroundingSource> sources, ConversationContext? conversation = null)
     {
         var system = new StringBuilder(Instructions).AppendLine().AppendLine();
+        if (conversation?.Summary is { } summary)
+            system.AppendLine(OneLine(summary)).AppendLine();
         foreach (var source in sources)
         {
             system.Append('[').Append(source.Number).Append("] ").AppendLine(OneLine(source.Title));
             system.AppendLine(OneLine(source.Text)).AppendLine();
         }
 
-        return [new ChatMessage(ChatRole.System, system.ToString()), new ChatMessage(ChatRole.User, question)];
+        var messages = new List<ChatMessage> { new(ChatRole.System, system.ToString()) };
+        foreach (var turn in conversation?.RecentTurns ?? [])
+            messages.Add(new ChatMessage(turn.Role == ConversationHistory.UserRole ? ChatRole.User : ChatRole.Assistant, turn.Content));
+        messages.Add(new ChatMessage(ChatRole.User, question));
+        return messages;
     }
 
     /// <summary>The numbered source texts of a prompt built by <see cref="Build"/>.</summary>

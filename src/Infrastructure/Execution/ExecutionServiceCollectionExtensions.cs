@@ -22,6 +22,8 @@ public static class ExecutionServiceCollectionExtensions
     {
         services.AddWebSearch(configuration);
         services.AddScoped<ConversationHistory>();
+        services.AddValidatedOptions<ConversationMemoryOptions>(configuration, ConversationMemoryOptions.SectionName);
+        services.AddScoped<ConversationMemory>();
         services.AddScoped<ExecutionEffects>();
         services.AddScoped<KnowledgeBaseStatsAnswer>();
         return services;

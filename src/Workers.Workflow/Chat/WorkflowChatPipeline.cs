@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
+using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Routing;
@@ -24,6 +25,8 @@ public sealed class WorkflowChatPipeline(
     HybridRetrieval hybridRetrieval,
     GroundedAnswerWriter writer,
     WebAugmentation web,
+    ConversationMemory memory,
+    IFlagEvaluator flags,
     IOptions<ExecutionOptions> options,
     IOptions<GenerationOptions> generation,
     IOptions<RoutingOptions> routing,
@@ -68,7 +71,20 @@ public sealed class WorkflowChatPipeline(
             Compare, cancellationToken);
         passages = await web.AppendAsync(command, passages, cancellationToken);
 
+        var conversation = await LoadMemoryAsync(command, cancellationToken);
         using var generationSpan = PipelineTelemetry.Source.StartActivity("workflow.generation");
-        return await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken);
+        return await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken, conversation);
+    }
+
+    /// <summary>History in the prompt is the workflow's new memory (memory-loading), optionally summarised (memory-summarization).</summary>
+    private async Task<ConversationContext> LoadMemoryAsync(ExecuteChat command, CancellationToken cancellationToken)
+    {
+        using var activity = PipelineTelemetry.Source.StartActivity("workflow.memory");
+        var context = new FlagContext(command.BucketingKey, command.UserId, command.UserGroup);
+        if (flags.Evaluate(MigrationFlags.MemoryLoading, context).Mode != FlagMode.On)
+            return ConversationContext.None;
+        var summarize = flags.Evaluate(MigrationFlags.MemorySummarization, context).Mode == FlagMode.On;
+        activity?.SetTag("pipeline.memory.summarized", summarize);
+        return await memory.LoadAsync(command.ConversationId, summarize, cancellationToken);
     }
 }
