@@ -14,19 +14,13 @@ namespace Pipeline.Workers.Legacy;
 /// <summary>Composition of the legacy worker host.</summary>
 public static class LegacyWorkerServices
 {
+    public const string ServiceName = "pipeline-workers-legacy";
+
     public static IHostApplicationBuilder AddLegacyWorkerServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.AddPipelineDatabase(builder.Configuration);
-        services.AddPipelineTelemetry(builder.Configuration, "pipeline-workers-legacy");
-        services.AddRoutingOptions(builder.Configuration);
-        services.AddExecutionOptions(builder.Configuration);
-        services.AddKnowledgeBase(builder.Configuration);
-        services.AddAnswerGeneration(builder.Configuration);
-        services.AddRetrieval(builder.Configuration);
+        services.AddChatWorker(builder.Configuration, ServiceName);
         services.AddScoped<LegacyChatHandler>();
-        services.AddChatExecution(builder.Configuration);
         services.AddPipelineBus(builder.Configuration, bus =>
         {
             bus.AddEntityFrameworkOutbox<PipelineDbContext>(_ => { });

@@ -16,19 +16,13 @@ namespace Pipeline.Workers.Workflow;
 /// <summary>Composition of the workflow worker host.</summary>
 public static class WorkflowWorkerServices
 {
+    public const string ServiceName = "pipeline-workers-workflow";
+
     public static IHostApplicationBuilder AddWorkflowWorkerServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.AddPipelineDatabase(builder.Configuration);
-        services.AddPipelineTelemetry(builder.Configuration, "pipeline-workers-workflow");
-        services.AddRoutingOptions(builder.Configuration);
-        services.AddExecutionOptions(builder.Configuration);
+        services.AddChatWorker(builder.Configuration, ServiceName);
         services.AddFlagEvaluation(builder.Configuration);
-        services.AddKnowledgeBase(builder.Configuration);
-        services.AddAnswerGeneration(builder.Configuration);
-        services.AddRetrieval(builder.Configuration);
-        services.AddChatExecution(builder.Configuration);
         services.AddSingleton<StepRunner>();
         services.AddScoped<WorkflowChatPipeline>();
         services.AddPipelineBus(builder.Configuration, bus =>

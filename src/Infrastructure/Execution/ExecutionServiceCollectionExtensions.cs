@@ -1,6 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Answering;
+using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.WebSearch;
 using Pipeline.Infrastructure.Hosting;
@@ -14,6 +18,24 @@ public static class ExecutionServiceCollectionExtensions
     {
         services.AddValidatedOptions<ExecutionOptions>(configuration, ExecutionOptions.SectionName);
         services.AddSingleton<FaultInjection>();
+        return services;
+    }
+
+    /// <summary>
+    /// Everything a chat worker host needs besides its own pipeline and bus registration: database, telemetry,
+    /// routing and execution options, knowledge base, retrieval, generation and the execution's effects.
+    /// </summary>
+    public static IServiceCollection AddChatWorker(this IServiceCollection services, IConfiguration configuration, string serviceName)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddPipelineDatabase(configuration);
+        services.AddPipelineTelemetry(configuration, serviceName);
+        services.AddRoutingOptions(configuration);
+        services.AddExecutionOptions(configuration);
+        services.AddKnowledgeBase(configuration);
+        services.AddAnswerGeneration(configuration);
+        services.AddRetrieval(configuration);
+        services.AddChatExecution(configuration);
         return services;
     }
 
