@@ -16,7 +16,7 @@ public sealed class EntityFrameworkSagaRepositoryConfigurator<TSaga> : IEntityFr
 
     public IsolationLevel IsolationLevel { get; set; } = IsolationLevel.ReadCommitted;
 
-    public int ConflictRetryLimit { get; set; } = 10;
+    public int ConflictRetryLimit { get; set; } = 20;
 
     public void ExistingDbContext<TContext>()
         where TContext : DbContext =>

@@ -11,8 +11,8 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 public sealed partial class SagaConflictRetry<TSaga>(int limit, ILogger<SagaConflictRetry<TSaga>> logger)
     where TSaga : class, ISaga
 {
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
-    private static readonly TimeSpan Ceiling = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan Base = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(1);
 
     public int Limit { get; } = limit;
 
@@ -33,10 +33,10 @@ public sealed partial class SagaConflictRetry<TSaga>(int limit, ILogger<SagaConf
         }
     }
 
-    // Jittered and growing, so the losers of one race do not meet again in the next.
+    // Exponential with full jitter: each round of a race has one winner, so the losers must spread out quickly.
     private static TimeSpan Backoff(int retry)
     {
-        var upper = Math.Min(Step.TotalMilliseconds * retry * 2, Ceiling.TotalMilliseconds);
+        var upper = Math.Min(Base.TotalMilliseconds * Math.Pow(2, Math.Min(retry, 16)), Ceiling.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * upper);
     }
 
