@@ -1,4 +1,5 @@
 using System.Data;
+using MassTransit;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
@@ -23,11 +24,15 @@ public sealed class EntityFrameworkOutboxConfigurator
 
     public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    internal bool BusOutbox { get; private set; }
+    internal BusOutboxSettings? BusOutbox { get; private set; }
     internal bool InboxCleanup { get; private set; } = true;
 
     /// <summary>Capture publishes and sends made outside consumers (scoped endpoints) in the application's transaction.</summary>
-    public void UseBusOutbox() => BusOutbox = true;
+    public void UseBusOutbox(Action<IBusOutboxConfigurator>? configure = null)
+    {
+        BusOutbox = new BusOutboxSettings();
+        configure?.Invoke(BusOutbox);
+    }
 
     public void DisableInboxCleanupService() => InboxCleanup = false;
 
@@ -37,5 +42,7 @@ public sealed class EntityFrameworkOutboxConfigurator
             throw new ArgumentException("Outbox delays, timeouts and the duplicate-detection window must be positive.");
         if (QueryMessageLimit < 1 || MessageDeliveryLimit < 1)
             throw new ArgumentException("Outbox query and delivery limits must be at least 1.");
+        if (IsolationLevel is not (IsolationLevel.ReadCommitted or IsolationLevel.RepeatableRead or IsolationLevel.Serializable))
+            throw new ArgumentException("The outbox needs ReadCommitted (default), RepeatableRead or Serializable on PostgreSQL.");
     }
 }

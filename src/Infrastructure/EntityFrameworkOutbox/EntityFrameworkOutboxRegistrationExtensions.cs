@@ -38,7 +38,7 @@ public static class EntityFrameworkOutboxRegistrationExtensions
             configurator.AddHostedService<InboxCleanupService<TDbContext>>();
         }
 
-        if (settings.BusOutbox)
+        if (settings.BusOutbox is { } busOutbox)
         {
             configurator.AddOptions<OutboxDeliveryServiceOptions>().Configure(o =>
             {
@@ -49,8 +49,14 @@ public static class EntityFrameworkOutboxRegistrationExtensions
                 o.MessageDeliveryTimeout = settings.MessageDeliveryTimeout;
             });
             configurator.TryAddSingleton<IBusOutboxNotification, OutboxCommitSignal>();
+            configurator.TryAddSingleton<OutboxTransactionCommitInterceptor>();
+            // Singleton options configuration: pooled contexts build their options once, from the root provider.
+            configurator.ConfigureDbContext<TDbContext>(
+                (provider, options) => options.AddInterceptors(provider.GetRequiredService<OutboxTransactionCommitInterceptor>()),
+                ServiceLifetime.Singleton);
             configurator.Replace(ServiceDescriptor.Scoped<IScopedBusContextProvider<IBus>, EntityFrameworkScopedBusContextProvider<IBus, TDbContext>>());
-            configurator.AddHostedService<BusOutboxDeliveryService<TDbContext>>();
+            if (busOutbox.DeliveryService)
+                configurator.AddHostedService<BusOutboxDeliveryService<TDbContext>>();
         }
     }
 

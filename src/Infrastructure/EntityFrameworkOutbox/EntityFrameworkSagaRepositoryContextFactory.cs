@@ -8,11 +8,13 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 /// <summary>
 /// The EF Core saga repository: each message runs in one transaction inside EF's execution strategy, or inside the
 /// outbox's transaction when the endpoint has the outbox (then the saga row and the captured messages commit together).
+/// A message that loses a race for its instance runs again in a new transaction when the repository owns it.
 /// </summary>
 public sealed class EntityFrameworkSagaRepositoryContextFactory<TSaga>(
     ISagaDbContextFactory<TSaga> dbContextFactory,
     ISagaConsumeContextFactory<DbContext, TSaga> consumeContextFactory,
-    SagaLoader<TSaga> loader) :
+    SagaLoader<TSaga> loader,
+    SagaConflictRetry<TSaga> conflictRetry) :
     ISagaRepositoryContextFactory<TSaga>,
     IQuerySagaRepositoryContextFactory<TSaga>,
     ILoadSagaRepositoryContextFactory<TSaga>
@@ -30,10 +32,7 @@ public sealed class EntityFrameworkSagaRepositoryContextFactory<TSaga>(
                 await next.Send(repositoryContext);
             }
 
-            if (context.TryGetPayload(out IDbTransactionPayload? _))
-                await SendWithinContext();
-            else
-                await db.Database.CreateExecutionStrategy().ExecuteAsync(() => WithinTransactionAsync(db, context.CancellationToken, SendWithinContext));
+            await SendAsync(db, context, SendWithinContext);
         }
         finally
         {
@@ -54,10 +53,7 @@ public sealed class EntityFrameworkSagaRepositoryContextFactory<TSaga>(
                 await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
             }
 
-            if (context.TryGetPayload(out IDbTransactionPayload? _))
-                await SendWithinContext();
-            else
-                await db.Database.CreateExecutionStrategy().ExecuteAsync(() => WithinTransactionAsync(db, context.CancellationToken, SendWithinContext));
+            await SendAsync(db, context, SendWithinContext);
         }
         finally
         {
@@ -86,6 +82,18 @@ public sealed class EntityFrameworkSagaRepositoryContextFactory<TSaga>(
         {
             await dbContextFactory.ReleaseAsync(db);
         }
+    }
+
+    private Task SendAsync<T>(DbContext db, ConsumeContext<T> context, Func<Task> sendWithinContext)
+        where T : class
+    {
+        // Behind the outbox its transaction is ours too; a conflict must fail it so the outbox and retry start over.
+        if (context.TryGetPayload(out IDbTransactionPayload? _))
+            return sendWithinContext();
+
+        return conflictRetry.ExecuteAsync(
+            () => db.Database.CreateExecutionStrategy().ExecuteAsync(() => WithinTransactionAsync(db, context.CancellationToken, sendWithinContext)),
+            context.CancellationToken);
     }
 
     private async Task WithinTransactionAsync(DbContext db, CancellationToken cancellationToken, Func<Task> callback)

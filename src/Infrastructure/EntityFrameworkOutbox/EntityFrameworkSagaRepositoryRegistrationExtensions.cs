@@ -10,11 +10,12 @@ public static class EntityFrameworkSagaRepositoryRegistrationExtensions
 {
     public static ISagaRegistrationConfigurator<TSaga> EntityFrameworkRepository<TSaga>(
         this ISagaRegistrationConfigurator<TSaga> configurator,
-        Action<EntityFrameworkSagaRepositoryConfigurator<TSaga>> configure)
+        Action<IEntityFrameworkSagaRepositoryConfigurator<TSaga>> configure)
         where TSaga : class, ISaga
     {
         var repository = new EntityFrameworkSagaRepositoryConfigurator<TSaga>();
         configure(repository);
+        repository.Validate();
         configurator.Repository(registration =>
         {
             repository.Register(registration);

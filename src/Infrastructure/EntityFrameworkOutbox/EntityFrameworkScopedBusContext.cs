@@ -23,6 +23,7 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
     private readonly IClientFactory _clientFactory;
     private readonly TDbContext _db;
     private readonly IBusOutboxNotification _notification;
+    private readonly OutboxTransactionCommitInterceptor _commits;
     private readonly IServiceProvider _provider;
     private Guid _outboxId = NewId.NextGuid();
     private EntityEntry<OutboxState>? _outboxState;
@@ -30,11 +31,13 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
     private ISendEndpointProvider? _sendEndpointProvider;
     private IScopedClientFactory? _scopedClientFactory;
 
-    public EntityFrameworkScopedBusContext(TBus bus, TDbContext db, IBusOutboxNotification notification, IClientFactory clientFactory, IServiceProvider provider)
+    public EntityFrameworkScopedBusContext(TBus bus, TDbContext db, IBusOutboxNotification notification, OutboxTransactionCommitInterceptor commits,
+        IClientFactory clientFactory, IServiceProvider provider)
     {
         _bus = bus;
         _db = db;
         _notification = notification;
+        _commits = commits;
         _clientFactory = clientFactory;
         _provider = provider;
         // Wake the delivery service the moment the application's transaction commits, not at the next poll.
@@ -54,7 +57,7 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
         var set = _db.Set<OutboxState>();
         lock (set)
         {
-            if (WasCommitted())
+            if (WasSaved())
             {
                 // A new unit of work in the same scope starts a new outbox.
                 _outboxId = NewId.NextGuid();
@@ -72,16 +75,22 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
     public void Dispose()
     {
         _db.SavedChanges -= OnSavedChanges;
+        _commits.Forget(_db);
         _outboxState = null;
     }
 
     private void OnSavedChanges(object? sender, SavedChangesEventArgs e)
     {
-        // Inside an explicit transaction the rows become visible at commit; the delivery service's backstop poll
-        // (QueryDelay) then finds them, and a notification now is harmless.
-        if (WasCommitted())
+        if (!WasSaved())
+            return;
+
+        // Without an explicit transaction SaveChanges has committed already; inside one, the rows become visible
+        // (and worth a wake-up) only when it commits.
+        if (_db.Database.CurrentTransaction is null)
             _notification.Delivered();
+        else
+            _commits.WakeOnCommit(_db);
     }
 
-    private bool WasCommitted() => _outboxState?.State == EntityState.Unchanged;
+    private bool WasSaved() => _outboxState?.State == EntityState.Unchanged;
 }

@@ -6,6 +6,8 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 /// <summary>PostgreSQL row-lock statements, with table and column names read from the EF model (naming conventions apply).</summary>
 internal static class OutboxLockStatements
 {
+    private static readonly HashSet<string> SystemColumns = new(StringComparer.Ordinal) { "xmin", "xmax", "cmin", "cmax", "ctid", "tableoid" };
+
     /// <summary>Locks one inbox row by (message id, consumer id): parameters {0} and {1}.</summary>
     public static string InboxRow(DbContext db)
     {
@@ -25,7 +27,21 @@ internal static class OutboxLockStatements
         where TSaga : class
     {
         var (table, column) = Names<TSaga>(db);
-        return $$"""SELECT * FROM {{table}} WHERE "{{column(keyProperty)}}" = {0} FOR UPDATE""";
+        return $$"""SELECT {{SelectList<TSaga>(db)}} FROM {{table}} WHERE "{{column(keyProperty)}}" = {0} FOR UPDATE""";
+    }
+
+    // PostgreSQL's * leaves out system columns, but EF needs every mapped one back from FromSql: a row version
+    // mapped to xmin must be named.
+    private static string SelectList<T>(DbContext db)
+        where T : class
+    {
+        var entity = db.Model.FindEntityType(typeof(T))!;
+        var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var system = entity.GetProperties()
+            .Select(p => p.GetColumnName(store))
+            .Where(c => c is not null && SystemColumns.Contains(c))
+            .Select(c => $", \"{c}\"");
+        return "*" + string.Concat(system);
     }
 
     private static (string Table, Func<string, string> Column) Names<T>(DbContext db)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,21 +39,29 @@ public static class OutboxTestHost
         return host;
     }
 
-    /// <summary>Everything the observing consumer saw, by message type.</summary>
+    /// <summary>Everything the observing consumer saw, by message type, with when it arrived (<see cref="Stopwatch"/> ticks).</summary>
     public sealed class Received
     {
-        private readonly List<object> _messages = [];
+        private readonly List<(object Message, long ArrivedAt)> _messages = [];
 
         public void Add(object message)
         {
+            var arrivedAt = Stopwatch.GetTimestamp();
             lock (_messages)
-                _messages.Add(message);
+                _messages.Add((message, arrivedAt));
         }
 
         public IReadOnlyList<T> Of<T>()
         {
             lock (_messages)
-                return _messages.OfType<T>().ToList();
+                return _messages.Select(m => m.Message).OfType<T>().ToList();
+        }
+
+        /// <summary>When the first message matching <paramref name="match"/> arrived, if it has.</summary>
+        public long? ArrivedAt<T>(Func<T, bool> match)
+        {
+            lock (_messages)
+                return _messages.Where(m => m.Message is T message && match(message)).Select(m => (long?)m.ArrivedAt).FirstOrDefault();
         }
     }
 

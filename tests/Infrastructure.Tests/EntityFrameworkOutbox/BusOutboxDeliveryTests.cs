@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Requests;
+using Pipeline.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Pipeline.Infrastructure.Tests.EntityFrameworkOutbox;
+
+/// <summary>
+/// How fast and how safely the bus outbox delivers on the real broker and database. The host's backstop poll is 30 s,
+/// so anything delivered sooner was delivered because its commit was signalled.
+/// </summary>
+public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure, ITestOutputHelper output) : IClassFixture<IsolatedInfrastructure>, IAsyncLifetime
+{
+    private static readonly TimeSpan WellBeforeThePoll = TimeSpan.FromSeconds(3);
+    private IHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await OutboxTestHost.StartAsync(infrastructure.Configuration());
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private OutboxTestHost.Received Received => _host.Services.GetRequiredService<OutboxTestHost.Received>();
+
+    [Fact]
+    public async Task Publish_committed_with_SaveChanges_reaches_the_broker_within_milliseconds()
+    {
+        const int samples = 50;
+        var latencies = new List<TimeSpan>(samples);
+        for (var i = 0; i < samples; i++)
+        {
+            var orderId = Guid.NewGuid();
+            await using (var scope = _host.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+                db.Add(Archived(orderId));
+                await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+                await db.SaveChangesAsync();
+            }
+
+            var committedAt = Stopwatch.GetTimestamp();
+            await Eventually.TrueAsync(() => Task.FromResult(Received.ArrivedAt<OrderPlaced>(o => o.OrderId == orderId) is not null), WellBeforeThePoll,
+                "a committed publish should be delivered on the commit signal, not the 30 s poll");
+            latencies.Add(Stopwatch.GetElapsedTime(committedAt, Received.ArrivedAt<OrderPlaced>(o => o.OrderId == orderId)!.Value));
+        }
+
+        var sorted = latencies.Order().ToList();
+        var p50 = sorted[samples / 2];
+        var p95 = sorted[(int)(samples * 0.95)];
+        output.WriteLine($"commit -> consumed: p50 {p50.TotalMilliseconds:F1} ms, p95 {p95.TotalMilliseconds:F1} ms, max {sorted[^1].TotalMilliseconds:F1} ms " +
+                         $"(first after start {latencies[0].TotalMilliseconds:F1} ms)");
+        Assert.True(p95 < TimeSpan.FromMilliseconds(500), $"p95 {p95.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task Publish_committed_in_an_explicit_transaction_is_delivered_on_commit_not_on_the_poll()
+    {
+        var orderId = Guid.NewGuid();
+
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Add(Archived(orderId));
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+            await db.SaveChangesAsync();
+            // The delivery service must not be woken (and go back to sleep) before the rows are visible.
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            await transaction.CommitAsync();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<OrderPlaced>().Any(o => o.OrderId == orderId)), WellBeforeThePoll,
+            "the commit of the explicit transaction should wake the delivery service");
+    }
+
+    [Fact]
+    public async Task Two_delivery_services_drain_a_backlog_exactly_once()
+    {
+        const int writers = 8;
+        const int outboxesPerWriter = 50;
+        var counter = new SendCounter();
+        using var competitor = await DeliveryOnlyHost.StartAsync(infrastructure.Configuration(), counter);
+        var orderIds = Enumerable.Range(0, writers * outboxesPerWriter).Select(_ => Guid.NewGuid()).ToList();
+
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(orderIds.Chunk(outboxesPerWriter).Select(chunk => Task.Run(async () =>
+        {
+            foreach (var orderId in chunk)
+            {
+                await using var scope = _host.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+                await scope.ServiceProvider.GetRequiredService<PipelineDbContext>().SaveChangesAsync();
+            }
+        })));
+        var written = Stopwatch.GetElapsedTime(started);
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<OrderPlaced>().Count >= orderIds.Count), TimeSpan.FromSeconds(60),
+            "every committed outbox should be delivered");
+        var drained = Stopwatch.GetElapsedTime(started);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        await competitor.StopAsync();
+        output.WriteLine($"{orderIds.Count} outboxes: written in {written.TotalMilliseconds:F0} ms, all consumed after {drained.TotalMilliseconds:F0} ms " +
+                         $"({orderIds.Count / drained.TotalSeconds:F0}/s); the second delivery service sent {counter.Sent}");
+        var received = Received.Of<OrderPlaced>().Select(o => o.OrderId).ToList();
+        Assert.Equal(orderIds.Count, received.Count);
+        Assert.Equal(orderIds.Order(), received.Order());
+        await using var db = infrastructure.CreateDbContext();
+        Assert.False(await db.Set<OutboxState>().AnyAsync(), "delivered outboxes are removed");
+        Assert.False(await db.Set<OutboxMessage>().AnyAsync(), "delivered messages are removed");
+    }
+
+    private static ArchivedChatRequest Archived(Guid id) => new()
+    {
+        RequestId = id, ConversationId = id, Message = "outbox test", BucketingKey = "test", RequestedAt = DateTime.UtcNow,
+    };
+}
