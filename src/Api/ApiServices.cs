@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
+using Pipeline.Api.Alerts;
 using Pipeline.Api.Chat;
 using Pipeline.Api.Comparisons;
 using Pipeline.Api.Documents;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Health;
+using Pipeline.Api.Metrics;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
+using Pipeline.Infrastructure.Alerts;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
@@ -35,6 +38,7 @@ public static class ApiServices
         services.AddApiTelemetry(configuration);
         services.AddKnowledgeBase(configuration);
         services.AddComparisons(configuration);
+        services.AddOperationsQueries(configuration);
         services.AddFlagSeeding();
         services.AddScoped<FlagAdministration>();
         services.AddScoped<IDatabaseSeeder, SampleKnowledgeBaseSeeder>();
@@ -60,6 +64,8 @@ public static class ApiServices
         app.MapComparisonEndpoints();
         app.MapFlagEndpoints();
         app.MapDocumentEndpoints();
+        app.MapMetricsSummaryEndpoints();
+        app.MapAlertEndpoints();
         return app;
     }
 }

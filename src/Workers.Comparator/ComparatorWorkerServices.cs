@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Infrastructure.Alerts;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.KnowledgeBase;
@@ -27,6 +28,7 @@ public static class ComparatorWorkerServices
         services.AddFlagEvaluation(builder.Configuration);
         services.AddKnowledgeBase(builder.Configuration);
         services.AddComparisons(builder.Configuration);
+        services.AddAlertMonitoring(builder.Configuration);
         services.AddHostedService<ChatDeadlineSweeper>();
         services.AddSingleton<LegacyLatencyBaseline>();
         services.AddHostedService(sp => sp.GetRequiredService<LegacyLatencyBaseline>());

@@ -46,4 +46,11 @@ public sealed class ChatRoutingState : SagaStateMachineInstance
     public DateTime? ServedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
     public string? FailureReason { get; set; }
+
+    /// <summary>Outcome figures of the served answer, kept as columns so the metrics summary aggregates them in SQL.</summary>
+    public long? LatencyMs { get; set; }
+    public bool Cached { get; set; }
+    public int InputTokens { get; set; }
+    public int OutputTokens { get; set; }
+    public decimal CostUsd { get; set; }
 }

@@ -158,6 +158,10 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         var saga = context.Saga;
         saga.ServedAt = Now;
         saga.ServedAnswer = JsonSerializer.Serialize(context.Message.Answer, Json);
+        var answer = context.Message.Answer;
+        saga.LatencyMs = (long)(saga.ServedAt.Value - saga.RequestedAt).TotalMilliseconds;
+        saga.Cached = answer.Cached;
+        (saga.InputTokens, saga.OutputTokens, saga.CostUsd) = (answer.Usage.InputTokens, answer.Usage.OutputTokens, answer.Usage.CostUsd);
         await TellCallerAsync(context, new ChatServed(
             saga.CorrelationId, saga.ConversationId, saga.ServedPipeline, saga.Mode, saga.Fallback, saga.Attempt,
             context.Message.Answer, context.Message.TokenCount));

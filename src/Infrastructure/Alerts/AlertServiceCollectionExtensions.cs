@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Infrastructure.Hosting;
+using Pipeline.Infrastructure.Metrics;
+
+namespace Pipeline.Infrastructure.Alerts;
+
+/// <summary>Registration of the metrics queries and, for the coordination host, the continuous alert evaluation.</summary>
+public static class AlertServiceCollectionExtensions
+{
+    /// <summary>The queries behind <c>/api/metrics/summary</c> and <c>/api/alerts</c>.</summary>
+    public static IServiceCollection AddOperationsQueries(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<AlertOptions>(configuration, AlertOptions.SectionName);
+        services.AddScoped<TrafficSummaryQuery>();
+        services.AddScoped<MetricsSummaryQuery>();
+        services.AddSingleton<AlertRuleEvaluator>();
+        return services;
+    }
+
+    public static IServiceCollection AddAlertMonitoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOperationsQueries(configuration);
+        services.AddScoped<AlertEvaluationCycle>();
+        services.AddHostedService<AlertMonitor>();
+        return services;
+    }
+}
