@@ -17,6 +17,8 @@ using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Infrastructure.Routing;
 
 namespace Pipeline.Api;
 
@@ -39,6 +41,8 @@ public static class ApiServices
         services.AddKnowledgeBase(configuration);
         services.AddComparisons(configuration);
         services.AddOperationsQueries(configuration);
+        services.AddRoutingOptions(configuration);
+        services.AddRollouts(configuration);
         services.AddFlagSeeding();
         services.AddScoped<FlagAdministration>();
         services.AddScoped<IDatabaseSeeder, SampleKnowledgeBaseSeeder>();
@@ -63,6 +67,7 @@ public static class ApiServices
         app.MapChatEndpoints();
         app.MapComparisonEndpoints();
         app.MapFlagEndpoints();
+        app.MapRolloutEndpoints();
         app.MapDocumentEndpoints();
         app.MapMetricsSummaryEndpoints();
         app.MapAlertEndpoints();

@@ -8,6 +8,7 @@ using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Workers.Comparator;
@@ -29,6 +30,7 @@ public static class ComparatorWorkerServices
         services.AddKnowledgeBase(builder.Configuration);
         services.AddComparisons(builder.Configuration);
         services.AddAlertMonitoring(builder.Configuration);
+        services.AddRolloutController(builder.Configuration);
         services.AddHostedService<ChatDeadlineSweeper>();
         services.AddSingleton<LegacyLatencyBaseline>();
         services.AddHostedService(sp => sp.GetRequiredService<LegacyLatencyBaseline>());

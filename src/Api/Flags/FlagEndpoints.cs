@@ -136,14 +136,14 @@ public static class FlagEndpoints
             extensions: result.Flag is null ? null : new Dictionary<string, object?> { ["currentVersion"] = result.Flag.Version }),
     };
 
-    private static IResult? InvalidName(string name) => FlagAdministration.IsValidName(name)
+    internal static IResult? InvalidName(string name) => FlagAdministration.IsValidName(name)
         ? null
         : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["Flag names are lowercase letters, digits and dashes, 1 to 64."] });
 
-    private static ProblemHttpResult NotFound(string name) =>
+    internal static ProblemHttpResult NotFound(string name) =>
         TypedResults.Problem(title: "Flag not found", detail: $"There is no flag named '{name}'.", statusCode: StatusCodes.Status404NotFound);
 
-    private static string Actor(HttpContext http)
+    internal static string Actor(HttpContext http)
     {
         var declared = http.Request.Headers[ActorHeader].ToString().Trim();
         if (declared.Length is > 0 and <= MaxActorLength && declared.All(c => !char.IsControl(c)))

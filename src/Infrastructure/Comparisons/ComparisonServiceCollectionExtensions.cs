@@ -10,7 +10,9 @@ public static class ComparisonServiceCollectionExtensions
     public static IServiceCollection AddComparisons(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<ComparisonOptions>(configuration, ComparisonOptions.SectionName);
-        services.AddSingleton<IResultComparer, ChatAnswerComparer>();
+        services.AddSingleton<ChatAnswerComparer>();
+        services.AddSingleton<IResultComparer>(sp => sp.GetRequiredService<ChatAnswerComparer>());
+        services.AddSingleton<IResultComparer, CacheLookupComparer>();
         services.AddSingleton<IResultComparer, AnalysisComparer>();
         services.AddSingleton<IResultComparer, RetrievalComparer>();
         services.AddSingleton<IResultComparer, EnhancementComparer>();

@@ -9,13 +9,15 @@ namespace Pipeline.Infrastructure.Execution;
 /// </summary>
 public sealed class FaultInjection(IOptions<ExecutionOptions> options)
 {
-    public async Task ApplyAsync(ExecuteChat command, CancellationToken cancellationToken)
+    /// <returns>The latency injected, which counts as the pipeline's own time (a slow pipeline is what it simulates).</returns>
+    public async Task<TimeSpan> ApplyAsync(ExecuteChat command, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (settings.InjectedLatency > TimeSpan.Zero)
             await Task.Delay(settings.InjectedLatency, cancellationToken);
         if (settings.InjectedFailureRate > 0 && Routing.NoiseSampling.Includes(command.RequestId, settings.InjectedFailureRate))
             throw new InjectedFailureException(command.RequestId);
+        return settings.InjectedLatency;
     }
 }
 

@@ -23,7 +23,15 @@ public sealed class SemanticAnswerCache(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The nearest earlier answer of the same pipeline, if close enough: one pipeline never serves another's answers.</summary>
+    private IReadOnlyList<ChatPipeline>? _writeInto;
+
+    /// <summary>
+    /// Which pipelines' entries this execution's answer is written into (by default its own pipeline's): the workflow's
+    /// cache step writes where it reads — the legacy cache while the step is off, both while it is shadowed.
+    /// </summary>
+    public void WriteInto(params IReadOnlyList<ChatPipeline> owners) => _writeInto = owners;
+
+    /// <summary>The nearest earlier answer kept for <paramref name="pipeline"/>, if close enough.</summary>
     public async Task<ChatAnswer?> LookupAsync(ChatPipeline pipeline, string question, CancellationToken cancellationToken)
     {
         var vector = await EmbedAsync(question, cancellationToken);
@@ -46,16 +54,21 @@ public sealed class SemanticAnswerCache(
         if (command.Shadow || command.ReplayId is not null || answer.Cached || answer.Sources.Count == 0 || answer.Sources.Any(s => s.Url is not null))
             return;
 
-        db.Add(new SemanticCacheEntry
-        {
-            Id = NewId.NextGuid(),
-            Question = command.Message,
-            Embedding = await EmbedAsync(command.Message, cancellationToken),
-            Answer = JsonSerializer.Serialize(answer, Json),
-            DocumentIds = answer.Sources.Select(s => Guid.TryParse(s.DocumentId, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList(),
-            Pipeline = PipelineName(command.Pipeline),
-            CreatedAt = time.GetUtcNow().UtcDateTime,
-        });
+        var owners = _writeInto ?? [command.Pipeline];
+        var embedding = await EmbedAsync(command.Message, cancellationToken);
+        var serialized = JsonSerializer.Serialize(answer, Json);
+        var documentIds = answer.Sources.Select(s => Guid.TryParse(s.DocumentId, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
+        foreach (var owner in owners.Distinct())
+            db.Add(new SemanticCacheEntry
+            {
+                Id = NewId.NextGuid(),
+                Question = command.Message,
+                Embedding = embedding,
+                Answer = serialized,
+                DocumentIds = documentIds,
+                Pipeline = PipelineName(owner),
+                CreatedAt = time.GetUtcNow().UtcDateTime,
+            });
     }
 
     private static string PipelineName(ChatPipeline pipeline) => pipeline.ToString().ToLowerInvariant();

@@ -33,6 +33,7 @@ public sealed class WorkflowChatPipeline(
     TimeProvider time) : IChatPipeline
 {
     public const string AnalysisStep = "analysis";
+    public const string CacheStep = "cache";
     public const string EnhancementStep = "enhancement";
     public const string RetrievalStep = "retrieval";
 
@@ -52,12 +53,20 @@ public sealed class WorkflowChatPipeline(
         if (analysis.Intent == QueryIntent.Meta || CountQuestion.Matches(command.Message))
             return await stats.WriteAsync(command.Message, tokens.SendAsync, cancellationToken);
 
-        using (PipelineTelemetry.Source.StartActivity("workflow.cache"))
+        // Web results are fresh by request; a cached answer would not be. Off, the step reads the legacy pipeline's
+        // cache (the component being strangled); on, the workflow's own entries, which only its served answers fill.
+        cache.WriteInto(flags.Evaluate(MigrationFlags.WorkflowCache, FlagContextOf(command)).Mode switch
         {
-            // Web results are fresh by request; a cached answer would not be.
-            if (!command.WebSearchEnabled && await cache.LookupAsync(command.Pipeline, command.Message, cancellationToken) is { } cached)
-                return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
-        }
+            FlagMode.On => [ChatPipeline.Workflow],
+            FlagMode.Shadow => [ChatPipeline.Legacy, ChatPipeline.Workflow],
+            _ => [ChatPipeline.Legacy],
+        });
+        var cached = command.WebSearchEnabled ? null : await steps.RunAsync(CacheStep, MigrationFlags.WorkflowCache, command,
+            ct => cache.LookupAsync(ChatPipeline.Legacy, command.Message, ct),
+            ct => cache.LookupAsync(ChatPipeline.Workflow, command.Message, ct),
+            Compare, cancellationToken);
+        if (cached is not null)
+            return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
 
         // The legacy system searched with the question as typed; the new step expands regulation names first.
         var query = await steps.RunAsync(EnhancementStep, MigrationFlags.WorkflowEnhancement, command,
@@ -80,11 +89,13 @@ public sealed class WorkflowChatPipeline(
     private async Task<ConversationContext> LoadMemoryAsync(ExecuteChat command, CancellationToken cancellationToken)
     {
         using var activity = PipelineTelemetry.Source.StartActivity("workflow.memory");
-        var context = new FlagContext(command.BucketingKey, command.UserId, command.UserGroup);
+        var context = FlagContextOf(command);
         if (flags.Evaluate(MigrationFlags.MemoryLoading, context).Mode != FlagMode.On)
             return ConversationContext.None;
         var summarize = flags.Evaluate(MigrationFlags.MemorySummarization, context).Mode == FlagMode.On;
         activity?.SetTag("pipeline.memory.summarized", summarize);
         return await memory.LoadAsync(command.ConversationId, summarize, cancellationToken);
     }
+
+    private static FlagContext FlagContextOf(ExecuteChat command) => new(command.BucketingKey, command.UserId, command.UserGroup);
 }

@@ -35,12 +35,12 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
             case FlagMode.On:
                 return await modern(cancellationToken);
             case FlagMode.Shadow:
-                var legacyTask = Timed(legacy, cancellationToken);
-                var modernTask = Timed(modern, cancellationToken);
-                var old = await legacyTask;
+                // One after the other: both implementations share the execution's unit of work (one DbContext),
+                // which allows a single operation at a time; the legacy result is served either way.
+                var old = await Timed(legacy, cancellationToken);
                 try
                 {
-                    var fresh = await modernTask;
+                    var fresh = await Timed(modern, cancellationToken);
                     await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), Serialize(fresh.Value), "completed",
                         old.Milliseconds, fresh.Milliseconds, false, command.ReplayId));
                 }

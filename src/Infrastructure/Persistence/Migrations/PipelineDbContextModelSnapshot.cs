@@ -756,6 +756,97 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.ToTable("chat_requests", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Infrastructure.Rollouts.StagedRollout", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<double?>("CurrentPercentage")
+                        .HasColumnType("double precision")
+                        .HasColumnName("current_percentage");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("FlagName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("flag_name");
+
+                    b.Property<long>("FlagVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("flag_version");
+
+                    b.Property<bool>("Halved")
+                        .HasColumnType("boolean")
+                        .HasColumnName("halved");
+
+                    b.Property<string>("LastDecision")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("last_decision");
+
+                    b.Property<DateTime?>("LastEvaluatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_evaluated_at");
+
+                    b.Property<TimeSpan>("MinDwell")
+                        .HasColumnType("interval")
+                        .HasColumnName("min_dwell");
+
+                    b.Property<int>("MinSamples")
+                        .HasColumnType("integer")
+                        .HasColumnName("min_samples");
+
+                    b.Property<int>("StageIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("stage_index");
+
+                    b.Property<DateTime>("StageStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("stage_started_at");
+
+                    b.PrimitiveCollection<List<string>>("Stages")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("stages");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_flag_rollouts");
+
+                    b.HasIndex("FlagName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_flag_rollouts_flag_name")
+                        .HasFilter("status = 'running'");
+
+                    b.ToTable("flag_rollouts", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Infrastructure.Routing.ChatRoutingState", b =>
                 {
                     b.Property<Guid>("CorrelationId")

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Infrastructure.Rollouts;
+
+/// <summary>
+/// Decides a stage from its evidence (pure: no I/O). Contingency triggers act as soon as the evidence is significant;
+/// gates are judged only once the stage has its minimum samples and dwell. A gate passes when the figure meets it and
+/// no test shows the new pipeline significantly worse than the gate allows; when neither a pass nor a trigger is
+/// established the result is inconclusive and the stage holds.
+/// </summary>
+public sealed class RolloutJudge(IOptions<RolloutOptions> options)
+{
+    public RolloutVerdict Judge(RolloutStage stage, StageEvidence evidence, int minSamples, bool dwellElapsed, bool alreadyHalved)
+    {
+        var o = options.Value;
+        var z = RolloutStatistics.OneSidedQuantile(o.Significance);
+        var facts = new Dictionary<string, object?>
+        {
+            ["stage"] = stage.ToString(),
+            ["samples"] = evidence.Samples(stage),
+            ["minSamples"] = minSamples,
+            ["dwellElapsed"] = dwellElapsed,
+            ["significance"] = o.Significance,
+        };
+
+        // Match rate: only the shadow stage has both answers to compare.
+        double matchRate = 0, matchLower = 0, matchUpper = 1;
+        if (stage.IsShadow && evidence.Comparisons > 0)
+        {
+            matchRate = (double)evidence.Matches / evidence.Comparisons;
+            (matchLower, matchUpper) = RolloutStatistics.WilsonBounds(evidence.Matches, evidence.Comparisons, z);
+            facts["comparisons"] = evidence.Comparisons;
+            facts["matchRate"] = matchRate;
+            facts["matchRateBounds"] = new[] { matchLower, matchUpper };
+        }
+
+        var treatmentErrorRate = Rate(evidence.TreatmentErrors, evidence.TreatmentRequests);
+        var controlErrorRate = Rate(evidence.ControlErrors, evidence.ControlRequests);
+        var (errorLower, _) = RolloutStatistics.WilsonBounds(evidence.TreatmentErrors, evidence.TreatmentRequests, z);
+        var errorWorseP = RolloutStatistics.ProportionGreaterPValue(evidence.TreatmentErrors, evidence.TreatmentRequests, evidence.ControlErrors, evidence.ControlRequests);
+        facts["errorRate"] = new { treatment = treatmentErrorRate, control = controlErrorRate, treatmentLowerBound = errorLower, worsePValue = errorWorseP,
+            treatmentRequests = evidence.TreatmentRequests, controlRequests = evidence.ControlRequests };
+
+        var treatmentP95 = RolloutStatistics.Percentile(evidence.TreatmentLatencies, 0.95);
+        var controlP95 = RolloutStatistics.Percentile(evidence.ControlLatencies, 0.95);
+        var beyondTriggerP = RolloutStatistics.MannWhitneyGreaterPValue(evidence.TreatmentLatencies, evidence.ControlLatencies, o.LatencyTriggerFactor);
+        var beyondGateP = RolloutStatistics.MannWhitneyGreaterPValue(evidence.TreatmentLatencies, evidence.ControlLatencies, o.LatencyGateFactor);
+        facts["latencyP95"] = new { treatment = treatmentP95, control = controlP95, beyondGatePValue = beyondGateP, beyondTriggerPValue = beyondTriggerP };
+
+        // Contingencies (the original design's §8.2): quality or a critical error rate → 0 % at once; latency → halve, then 0 %.
+        var enough = Math.Min(minSamples, o.TriggerMinSamples);
+        if (stage.IsShadow && evidence.Comparisons >= enough && matchUpper < o.MatchRateTrigger)
+            return new(RolloutAction.RollBack, $"match rate {matchRate:P1} is significantly below {o.MatchRateTrigger:P0}", facts);
+        if (evidence.TreatmentRequests >= enough && errorLower > o.ErrorRateTrigger)
+            return new(RolloutAction.RollBack, $"error rate {treatmentErrorRate:P1} is significantly above {o.ErrorRateTrigger:P0}", facts);
+        if (evidence.TreatmentLatencies.Count >= enough && evidence.ControlLatencies.Count >= enough
+            && treatmentP95 > o.LatencyTriggerFactor * controlP95 && beyondTriggerP < o.Significance)
+        {
+            var action = stage.IsShadow || alreadyHalved ? RolloutAction.RollBack : RolloutAction.Halve;
+            return new(action, $"p95 latency {treatmentP95:F0} ms is significantly above {o.LatencyTriggerFactor} x baseline {controlP95:F0} ms", facts);
+        }
+
+        if (evidence.Samples(stage) < minSamples || !dwellElapsed)
+            return new(RolloutAction.Hold, "collecting: minimum samples or dwell not reached", facts);
+
+        if (stage.IsShadow && !(matchRate >= o.MatchRateGate && matchLower >= o.MatchRateTrigger))
+            return new(RolloutAction.Hold, $"inconclusive: match rate {matchRate:P1} (lower bound {matchLower:P1}) does not establish the {o.MatchRateGate:P0} gate", facts);
+        if (!(treatmentErrorRate <= controlErrorRate + o.ErrorRateTolerance && errorWorseP >= o.Significance))
+            return new(RolloutAction.Hold, $"inconclusive: error rate {treatmentErrorRate:P2} against baseline {controlErrorRate:P2}", facts);
+        if (treatmentP95 is null || controlP95 is null)
+            return new(RolloutAction.Hold, "inconclusive: no latency of one of the pipelines in this stage", facts);
+        if (!(treatmentP95 <= o.LatencyGateFactor * controlP95 && beyondGateP >= o.Significance))
+            return new(RolloutAction.Hold, $"inconclusive: p95 latency {treatmentP95:F0} ms against {o.LatencyGateFactor} x baseline {controlP95:F0} ms", facts);
+
+        return new(RolloutAction.Advance, "every gate holds", facts);
+    }
+
+    private static double Rate(int events, int trials) => trials == 0 ? 0 : (double)events / trials;
+}

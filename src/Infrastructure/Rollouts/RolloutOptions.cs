@@ -1,0 +1,58 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Infrastructure.Rollouts;
+
+/// <summary>
+/// Gates, contingency triggers and defaults of automated staged rollouts. Gates and triggers are the contract's
+/// defaults (§5), which are the original design's success criteria and contingency plans.
+/// </summary>
+public sealed class RolloutOptions
+{
+    public const string SectionName = "Rollout";
+
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan EvaluationInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The one-sided significance level of every test a decision rests on.</summary>
+    [Range(0.0001, 0.5)]
+    public double Significance { get; set; } = 0.05;
+
+    [Range(0.0, 1.0)]
+    public double MatchRateGate { get; set; } = 0.99;
+
+    [Range(0.0, 1.0)]
+    public double MatchRateTrigger { get; set; } = 0.95;
+
+    /// <summary>How far the new error rate may sit above the baseline's and still pass ("≤ baseline" up to noise).</summary>
+    [Range(0.0, 1.0)]
+    public double ErrorRateTolerance { get; set; } = 0.005;
+
+    [Range(0.0, 1.0)]
+    public double ErrorRateTrigger { get; set; } = 0.05;
+
+    [Range(1.0, 100.0)]
+    public double LatencyGateFactor { get; set; } = 1.1;
+
+    [Range(1.0, 100.0)]
+    public double LatencyTriggerFactor { get; set; } = 1.5;
+
+    /// <summary>
+    /// Contingency triggers act on fewer observations than a stage's gates (a broken pipeline should not wait for
+    /// the full sample), but never on fewer than this (or the stage's minimum, if smaller): a cold start's first
+    /// slow answers must not roll a healthy rollout back.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int TriggerMinSamples { get; set; } = 30;
+
+    public string[] DefaultStages { get; set; } = ["shadow", "1", "10", "50", "100"];
+
+    [Range(1, 10_000_000)]
+    public int DefaultMinSamples { get; set; } = 200;
+
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan DefaultMinDwell { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The most observations per arm a decision loads: the newest ones, enough for every test here.</summary>
+    [Range(10, 1_000_000)]
+    public int MaxSamples { get; set; } = 20_000;
+}

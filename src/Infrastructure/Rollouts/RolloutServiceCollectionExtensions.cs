@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Hosting;
+
+namespace Pipeline.Infrastructure.Rollouts;
+
+/// <summary>Registration of staged rollouts: starting them (API) and carrying them out (coordination host).</summary>
+public static class RolloutServiceCollectionExtensions
+{
+    public static IServiceCollection AddRollouts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<RolloutOptions>(configuration, RolloutOptions.SectionName);
+        services.AddSingleton<RolloutJudge>();
+        services.AddScoped<StageEvidenceQuery>();
+        services.AddScoped<RolloutConductor>();
+        services.TryAddScoped<FlagAdministration>();
+        return services;
+    }
+
+    public static IServiceCollection AddRolloutController(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddRollouts(configuration);
+        services.AddHostedService<RolloutController>();
+        return services;
+    }
+}
