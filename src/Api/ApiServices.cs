@@ -7,6 +7,7 @@ using Pipeline.Api.Documents;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Health;
 using Pipeline.Api.Metrics;
+using Pipeline.Api.Operations;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
@@ -14,9 +15,11 @@ using Pipeline.Infrastructure.Alerts;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.ErrorQueues;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Replays;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
 
@@ -43,6 +46,8 @@ public static class ApiServices
         services.AddOperationsQueries(configuration);
         services.AddRoutingOptions(configuration);
         services.AddRollouts(configuration);
+        services.AddReplays(configuration);
+        services.AddErrorQueues();
         services.AddFlagSeeding();
         services.AddScoped<FlagAdministration>();
         services.AddScoped<IDatabaseSeeder, SampleKnowledgeBaseSeeder>();
@@ -71,6 +76,8 @@ public static class ApiServices
         app.MapDocumentEndpoints();
         app.MapMetricsSummaryEndpoints();
         app.MapAlertEndpoints();
+        app.MapReplayEndpoints();
+        app.MapErrorQueueEndpoints();
         return app;
     }
 }

@@ -21,6 +21,8 @@ public static class MigrateCommand
             case [IngestCommand.Verb]:
                 await Console.Error.WriteLineAsync("usage: ingest <file or folder>");
                 return 2;
+            case [ReplayCommand.Verb, ..]:
+                return await ReplayCommand.RunAsync(args, app.Lifetime.ApplicationStopping);
             default:
                 await app.RunAsync();
                 return 0;

@@ -31,5 +31,6 @@ internal sealed class ChatRoutingStateConfiguration : IEntityTypeConfiguration<C
         // The sweeper's query: overdue, not yet signalled.
         builder.HasIndex(s => s.DeadlineAt).HasFilter("deadline_signalled_at IS NULL");
         builder.HasIndex(s => s.RequestedAt);
+        builder.HasIndex(s => s.ReplayId).HasFilter("replay_id IS NOT NULL");
     }
 }

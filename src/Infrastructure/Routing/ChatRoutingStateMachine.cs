@@ -131,8 +131,10 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         saga.RequestedAt = request.RequestedAt;
         saga.FinalDeadlineAt = Now + _options.Deadline;
 
-        var decision = _flags.Evaluate(_options.FlagName, new FlagContext(request.BucketingKey, request.UserId, request.UserGroup));
-        (saga.Mode, saga.ServedPipeline, saga.ShadowPipeline) = decision.Mode switch
+        // A replay is shadow-only whatever the flag says: both pipelines answer, nobody is served, the pair is compared.
+        var mode = request.ReplayId is not null ? FlagMode.Shadow
+            : _flags.Evaluate(_options.FlagName, new FlagContext(request.BucketingKey, request.UserId, request.UserGroup)).Mode;
+        (saga.Mode, saga.ServedPipeline, saga.ShadowPipeline) = mode switch
         {
             FlagMode.On => (RoutingMode.Enabled, ChatPipeline.Workflow, (ChatPipeline?)null),
             FlagMode.Shadow => (RoutingMode.Shadow, ChatPipeline.Legacy, ChatPipeline.Workflow),

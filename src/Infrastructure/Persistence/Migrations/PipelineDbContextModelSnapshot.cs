@@ -707,6 +707,49 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.ToTable("documents", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Infrastructure.Replays.Replay", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("FlagName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("flag_name");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("from");
+
+                    b.Property<DateTime>("To")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("to");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer")
+                        .HasColumnName("total");
+
+                    b.HasKey("Id")
+                        .HasName("pk_replays");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_replays_created_at");
+
+                    b.ToTable("replays", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Infrastructure.Requests.ArchivedChatRequest", b =>
                 {
                     b.Property<Guid>("RequestId")
@@ -1008,6 +1051,10 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.HasIndex("DeadlineAt")
                         .HasDatabaseName("ix_chat_routing_state_deadline_at")
                         .HasFilter("deadline_signalled_at IS NULL");
+
+                    b.HasIndex("ReplayId")
+                        .HasDatabaseName("ix_chat_routing_state_replay_id")
+                        .HasFilter("replay_id IS NOT NULL");
 
                     b.HasIndex("RequestedAt")
                         .HasDatabaseName("ix_chat_routing_state_requested_at");
