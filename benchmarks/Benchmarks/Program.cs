@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Flags;
+using Pipeline.Benchmarks.Telemetry;
 
 // Each mode is one measurement; see docs/benchmarks.md for the method and the last results.
 return args.FirstOrDefault() switch
@@ -8,6 +9,7 @@ return args.FirstOrDefault() switch
     "flags" => Run(() => BenchmarkRunner.Run<FlagEvaluationBenchmarks>(args: args[1..])),
     "kill-switch" => await KillSwitchPropagation.RunAsync(),
     "shadow" => await ShadowOverhead.RunAsync(),
+    "telemetry" => await TelemetryOverhead.RunAsync(),
     _ => Usage(),
 };
 
@@ -19,6 +21,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry");
     return 2;
 }

@@ -49,6 +49,7 @@ public static class ApiServices
         services.AddReplays(configuration);
         services.AddErrorQueues();
         services.AddFlagSeeding();
+        services.AddFlagEvaluation(configuration);
         services.AddScoped<FlagAdministration>();
         services.AddScoped<IDatabaseSeeder, SampleKnowledgeBaseSeeder>();
         services.AddChatFrontDoor(configuration);
@@ -56,8 +57,10 @@ public static class ApiServices
             {
                 bus.AddEntityFrameworkOutbox<PipelineDbContext>(o => o.UseBusOutbox());
                 bus.AddCallerEvents();
+                bus.AddFlagSnapshotRefresh();
             },
-            (context, cfg) => cfg.AddCallerInstanceEndpoint(context));
+            (context, cfg) => cfg.AddCallerInstanceEndpoint(context),
+            (context, cfg) => cfg.AddFlagRefreshEndpoint(context));
         return builder;
     }
 
@@ -68,7 +71,7 @@ public static class ApiServices
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
-        app.MapMetricsEndpoint();
+        app.MapMetricsEndpoint(app.Configuration);
         app.MapChatEndpoints();
         app.MapComparisonEndpoints();
         app.MapFlagEndpoints();

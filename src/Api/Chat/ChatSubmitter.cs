@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Problems;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Requests;
+using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Api.Chat;
 
@@ -35,6 +37,7 @@ public sealed class ChatSubmitter(
         var bucketingKey = caller.BucketingKey(requestId);
         var message = body.Message!.Trim();
 
+        Activity.Current?.SetTag(PipelineTelemetry.RequestIdTag, requestId);
         var session = new CallerSession(requestId, conversationId, time, options.Value.TokenGrace);
         sessions.Add(session);
         try

@@ -12,15 +12,16 @@ public static class MetricsEndpoint
 
     public static IServiceCollection AddApiTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddPipelineTelemetry(configuration, ServiceName)
-            .WithTracing(tracing => tracing.AddAspNetCoreInstrumentation())
-            .WithMetrics(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
-        return services;
+        return services.AddPipelineTelemetry(configuration, ServiceName,
+            tracing => tracing.AddAspNetCoreInstrumentation(),
+            metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
     }
 
-    public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder routes)
+    /// <summary>Maps <c>/metrics</c> unless telemetry is switched off for the process.</summary>
+    public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder routes, IConfiguration configuration)
     {
-        routes.MapPrometheusScrapingEndpoint();
+        if (TelemetryServiceCollectionExtensions.IsEnabled(configuration))
+            routes.MapPrometheusScrapingEndpoint();
         return routes;
     }
 }

@@ -3,7 +3,9 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using OpenAI;
+using Pipeline.Infrastructure.Telemetry;
 using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.Answering;
@@ -23,12 +25,14 @@ public static class AnsweringServiceCollectionExtensions
         services.AddSingleton<IChatClient>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GenerationOptions>>();
-            if (options.Value.Provider != OpenAiProvider)
-                return new ExtractiveChatClient(options);
-
-            var client = new OpenAIClient(new ApiKeyCredential(options.Value.ApiKey ?? "unused"),
-                new OpenAIClientOptions { Endpoint = new Uri(options.Value.Endpoint!) });
-            return client.GetChatClient(options.Value.Model).AsIChatClient();
+            IChatClient inner = options.Value.Provider != OpenAiProvider
+                ? new ExtractiveChatClient(options)
+                : new OpenAIClient(new ApiKeyCredential(options.Value.ApiKey ?? "unused"), new OpenAIClientOptions { Endpoint = new Uri(options.Value.Endpoint!) })
+                    .GetChatClient(options.Value.Model).AsIChatClient();
+            // Generation spans and token meters in the GenAI semantic conventions; prompts and answers stay out of them.
+            return inner.AsBuilder()
+                .UseOpenTelemetry(sp.GetService<ILoggerFactory>(), PipelineTelemetry.GenAiSourceName, telemetry => telemetry.EnableSensitiveData = false)
+                .Build(sp);
         });
         services.AddSingleton<GroundedAnswerWriter>();
         return services;

@@ -51,8 +51,14 @@ public sealed class ExtractiveChatClient(IOptions<GenerationOptions> options) : 
         };
     }
 
+    /// <summary>The provider name telemetry reports as <c>gen_ai.provider.name</c>.</summary>
+    public const string ProviderName = "pipeline-extractive";
+
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        serviceKey is not null ? null
+        : serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata(ProviderName, defaultModelId: options.Value.Model ?? "extractive")
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
 
     public void Dispose()
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
@@ -42,8 +41,6 @@ public sealed class GroundedAnswerWriter(IChatClient chat, IOptions<GenerationOp
         var input = (int)(usage?.InputTokenCount ?? 0);
         var output = (int)(usage?.OutputTokenCount ?? 0);
         var cost = input / 1000m * options.Value.InputCostPer1kTokens + output / 1000m * options.Value.OutputCostPer1kTokens;
-        Activity.Current?.SetTag("gen_ai.usage.input_tokens", input);
-        Activity.Current?.SetTag("gen_ai.usage.output_tokens", output);
         return new ChatAnswer(answer, citations, sources, Cached: false,
             (long)time.GetElapsedTime(started).TotalMilliseconds, new ChatUsage(input, output, cost));
     }

@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+
+using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Infrastructure.Execution;
 
@@ -22,6 +25,10 @@ public abstract partial class ChatExecutionConsumer(
     public async Task Consume(ConsumeContext<ExecuteChat> context)
     {
         var command = context.Message;
+        Activity.Current?.SetTag(PipelineTelemetry.RequestIdTag, command.RequestId)
+            .SetTag(PipelineTelemetry.PipelineTag, command.Pipeline.ToString().ToLowerInvariant())
+            .SetTag(PipelineTelemetry.ShadowTag, command.Shadow)
+            .SetTag(PipelineTelemetry.ReplayIdTag, command.ReplayId);
         if (command.Deadline <= time.GetUtcNow().UtcDateTime)
         {
             await ChatExecutionFailure.PublishAsync(context, ChatExecutionFailure.DeadlinePassed, "The deadline passed before execution.", null);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -5,6 +6,7 @@ using Pipeline.Contracts;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Infrastructure.Routing;
 
@@ -140,6 +142,11 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             FlagMode.Shadow => (RoutingMode.Shadow, ChatPipeline.Legacy, ChatPipeline.Workflow),
             _ => (RoutingMode.Disabled, ChatPipeline.Legacy, (ChatPipeline?)null),
         };
+        Activity.Current?.SetTag(PipelineTelemetry.RequestIdTag, saga.CorrelationId)
+            .SetTag(PipelineTelemetry.RoutingFlagTag, _options.FlagName)
+            .SetTag(PipelineTelemetry.RoutingModeTag, saga.Mode.ToString().ToLowerInvariant())
+            .SetTag(PipelineTelemetry.PipelineTag, saga.ServedPipeline.ToString().ToLowerInvariant())
+            .SetTag(PipelineTelemetry.ReplayIdTag, saga.ReplayId);
         // In on mode the workflow gets a deadline of its own, so a slow workflow still leaves time for the legacy fallback.
         saga.DeadlineAt = saga.Mode == RoutingMode.Enabled ? Min(Now + _baseline.WorkflowDeadline(), saga.FinalDeadlineAt.Value) : saga.FinalDeadlineAt;
         saga.ShadowOutcome = saga.ShadowPipeline is null ? ShadowOutcome.None : ShadowOutcome.Pending;

@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.Infrastructure.Telemetry;
 using Pipeline.Infrastructure.WebSearch;
 
 namespace Pipeline.Workers.Legacy.Chat;
@@ -25,6 +26,9 @@ public sealed class LegacyChatHandler(
     public async Task<ChatAnswer> AnswerAsync(ExecuteChat command, CallerTokenStream tokens, ConsumeContext context, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
+        using var activity = PipelineTelemetry.Source.StartActivity("legacy.chat");
+        activity?.SetTag(PipelineTelemetry.PipelineTag, "legacy");
+        activity?.SetTag(PipelineTelemetry.ShadowTag, command.Shadow);
         if (CountQuestion.Matches(command.Message))
             return await stats.WriteAsync(command.Message, tokens.SendAsync, cancellationToken);
 

@@ -41,8 +41,8 @@ public sealed class WorkflowChatPipeline(
     {
         var started = time.GetTimestamp();
         using var activity = PipelineTelemetry.Source.StartActivity("workflow.chat");
-        activity?.SetTag("pipeline.name", "workflow");
-        activity?.SetTag("pipeline.shadow", command.Shadow);
+        activity?.SetTag(PipelineTelemetry.PipelineTag, "workflow");
+        activity?.SetTag(PipelineTelemetry.ShadowTag, command.Shadow);
         var comparator = await context.GetSendEndpoint(new Uri($"exchange:{routing.Value.ComparatorEndpoint}"));
         Task Compare(CompareResults pair) => comparator.Send(pair, cancellationToken);
 

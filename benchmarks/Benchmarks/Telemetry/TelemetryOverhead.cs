@@ -1,0 +1,50 @@
+using Pipeline.Benchmarks.Chat;
+using Pipeline.Infrastructure.Telemetry;
+
+namespace Pipeline.Benchmarks.Telemetry;
+
+/// <summary>
+/// What telemetry costs the caller: the whole system started with <c>Telemetry:Enabled=false</c>, then with every
+/// trace kept and exported over OTLP to a loopback collector, alternating off/on/off/on so drift shows up as a
+/// difference between same-mode phases. One client (the cost of one request, not of saturation). Goal: &lt; 1 ms at p50.
+/// </summary>
+public static class TelemetryOverhead
+{
+    private const int Phases = 4;
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Measure = TimeSpan.FromSeconds(20);
+
+    public static async Task<int> RunAsync()
+    {
+        await using var sink = await OtlpSink.StartAsync();
+        var p50 = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
+        for (var phase = 0; phase < Phases; phase++)
+        {
+            var enabled = phase % 2 == 1;
+            var exportsBefore = sink.Exports;
+            var overrides = new Dictionary<string, string?> { [$"{TelemetryOptions.SectionName}:Enabled"] = enabled.ToString() };
+            if (enabled)
+            {
+                overrides[TelemetryServiceCollectionExtensions.OtlpEndpointVariable] = sink.Endpoint;
+                overrides["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+                // Export often, as a busy service would, rather than idling on the 5 s default.
+                overrides["OTEL_BSP_SCHEDULE_DELAY"] = "500";
+            }
+
+            await using (var system = await BenchmarkSystem.StartAsync(overrides))
+            {
+                await ChatLoad.RunAsync(system.ApiAddress, 1, Warmup);
+                var result = await ChatLoad.RunAsync(system.ApiAddress, 1, Measure);
+                p50[enabled].Add(result.Percentile(0.5));
+                Console.WriteLine($"phase {phase + 1} telemetry {(enabled ? "on " : "off")}: {result.Completed} requests, p50 {result.Percentile(0.5):0.00} ms, " +
+                    $"p95 {result.Percentile(0.95):0.00} ms, errors {result.Errors}" + (enabled ? $", OTLP exports received {sink.Exports - exportsBefore}" : ""));
+            }
+        }
+
+        var off = p50[false].Average();
+        var on = p50[true].Average();
+        Console.WriteLine($"p50 on - off: {on - off:+0.00;-0.00} ms (off phases {string.Join(" / ", p50[false].Select(v => v.ToString("0.00")))} ms, " +
+            $"on phases {string.Join(" / ", p50[true].Select(v => v.ToString("0.00")))} ms); OTLP bytes received {sink.Bytes:N0}");
+        return 0;
+    }
+}
