@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Flags;
+using Pipeline.Benchmarks.Load;
 using Pipeline.Benchmarks.Telemetry;
 
 // Each mode is one measurement; see docs/benchmarks.md for the method and the last results.
@@ -10,6 +11,7 @@ return args.FirstOrDefault() switch
     "kill-switch" => await KillSwitchPropagation.RunAsync(),
     "shadow" => await ShadowOverhead.RunAsync(),
     "telemetry" => await TelemetryOverhead.RunAsync(),
+    "load" => await LoadBenchmark.RunAsync(),
     _ => Usage(),
 };
 
@@ -21,6 +23,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | load");
     return 2;
 }

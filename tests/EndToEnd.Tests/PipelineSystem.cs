@@ -93,6 +93,9 @@ public class PipelineSystem : IsolatedInfrastructure
     }
 
     /// <summary>Stops the legacy worker and, unless <paramref name="extra"/> is null, starts it again with those settings.</summary>
+    /// <summary>Stops the in-process legacy worker, for a test that runs its own (e.g. as a separate process).</summary>
+    public async Task StopLegacyWorkerAsync() => await TestHosts.StopQuietlyAsync(LegacyWorker);
+
     public async Task ReplaceLegacyWorkerAsync(IDictionary<string, string?>? extra)
     {
         await TestHosts.StopQuietlyAsync(LegacyWorker);
@@ -130,7 +133,8 @@ public class PipelineSystem : IsolatedInfrastructure
     private Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra) =>
         TestHosts.StartWorkerAsync(HostSettings(extra), compose);
 
-    private Dictionary<string, string?> HostSettings(IDictionary<string, string?>? extra)
+    /// <summary>Every host's configuration: the isolated servers, the fixture's overrides, then <paramref name="extra"/>.</summary>
+    public Dictionary<string, string?> HostSettings(IDictionary<string, string?>? extra)
     {
         var settings = new Dictionary<string, string?>(base.Settings);
         foreach (var (key, value) in Overrides)

@@ -21,6 +21,7 @@ public sealed class BenchmarkSystem : IAsyncDisposable
 
     public Uri ApiAddress { get; private set; } = null!;
     public IHost Coordinator { get; private set; } = null!;
+    public IHost Api { get; private set; } = null!;
     public Dictionary<string, string?> Settings { get; private set; } = [];
 
     public static async Task<BenchmarkSystem> StartAsync(IDictionary<string, string?>? overrides = null)
@@ -38,6 +39,7 @@ public sealed class BenchmarkSystem : IAsyncDisposable
 
         var api = await TestHosts.StartWebAsync(system.Settings, b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
         system._hosts.Add(api);
+        system.Api = api;
         await MigrateCommand.MigrateAndSeedAsync(api.Services, CancellationToken.None);
         system.Coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddComparatorWorkerServices());
         system._hosts.Add(system.Coordinator);

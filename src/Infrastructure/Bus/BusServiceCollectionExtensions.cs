@@ -20,6 +20,7 @@ public static class BusServiceCollectionExtensions
         params Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>[] configureBus)
     {
         services.AddValidatedOptions<RabbitMqOptions>(configuration, RabbitMqOptions.SectionName);
+        services.AddValidatedOptions<OutageRetryOptions>(configuration, OutageRetryOptions.SectionName);
 
         services.AddMassTransit(x =>
         {
@@ -45,6 +46,13 @@ public static class BusServiceCollectionExtensions
                     h.PublisherConfirmation = true;
                 });
                 cfg.PrefetchCount = rabbit.PrefetchCount;
+                // Outermost on every endpoint: a database outage is waited out instead of parking messages in error queues.
+                var outage = context.GetRequiredService<IOptions<OutageRetryOptions>>().Value;
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(InfrastructureOutage.IsOutage);
+                    r.Exponential(outage.RetryLimit, outage.MinInterval, outage.MaxInterval, outage.IntervalDelta);
+                });
                 cfg.ConfigureJsonSerializerOptions(json =>
                 {
                     json.Converters.Add(new JsonStringEnumConverter());

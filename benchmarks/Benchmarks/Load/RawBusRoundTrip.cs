@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using MassTransit;
+
+namespace Pipeline.Benchmarks.Load;
+
+/// <summary>A trivial request of the raw-bus baseline.</summary>
+public sealed record Ping(Guid Id);
+
+/// <summary>Its trivial response.</summary>
+public sealed record Pong(Guid Id);
+
+/// <summary>
+/// The bus itself as the baseline: MassTransit request/response to a consumer that only answers, on the same broker,
+/// in the same process, at the same concurrency as the pipeline's load.
+/// </summary>
+public static class RawBusRoundTrip
+{
+    public const string Queue = "benchmark-raw-echo";
+
+    public static async Task<LoadResult> RunAsync(IBus bus, int clients, TimeSpan duration)
+    {
+        var echo = bus.ConnectReceiveEndpoint(Queue, e => e.Handler<Ping>(context => context.RespondAsync(new Pong(context.Message.Id))));
+        await echo.Ready;
+        try
+        {
+            var client = bus.CreateRequestClient<Ping>(new Uri($"queue:{Queue}"));
+            var samples = new List<LoadSample>();
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+            {
+                while (clock.Elapsed < duration)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var id = Guid.NewGuid();
+                    var ok = true;
+                    try
+                    {
+                        await client.GetResponse<Pong>(new Ping(id));
+                    }
+                    catch (RequestTimeoutException)
+                    {
+                        ok = false;
+                    }
+
+                    lock (samples)
+                        samples.Add(new LoadSample(id, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ok, "bus"));
+                }
+            }));
+            return new LoadResult(samples, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            await echo.ReceiveEndpoint.Stop();
+        }
+    }
+}
