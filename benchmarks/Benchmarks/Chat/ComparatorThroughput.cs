@@ -26,10 +26,11 @@ public static class ComparatorThroughput
         var pairs = Enumerable.Range(0, Pairs)
             .Select(_ => new CompareResults(NewId.NextGuid(), MigrationFlags.WorkflowComplete, "chat", answer, variant, "completed", 10, 12, false))
             .ToList();
+        // The clock includes sending: the comparator starts consuming while the pairs are still arriving.
+        var clock = Stopwatch.StartNew();
         foreach (var batch in pairs.Chunk(500))
             await Task.WhenAll(batch.Select(p => comparator.Send(p)));
 
-        var clock = Stopwatch.StartNew();
         await using var db = system.CreateDbContext();
         var ids = pairs.Select(p => p.RequestId).ToList();
         int recorded;
@@ -40,6 +41,6 @@ public static class ComparatorThroughput
             await Task.Delay(100);
         }
 
-        Console.WriteLine($"comparator: {Pairs} pairs scored and persisted in {clock.Elapsed.TotalSeconds:0.0} s after sending = {Pairs / clock.Elapsed.TotalSeconds:0} pairs/s");
+        Console.WriteLine($"comparator: {Pairs} pairs sent, scored and persisted in {clock.Elapsed.TotalSeconds:0.0} s = {Pairs / clock.Elapsed.TotalSeconds:0} pairs/s");
     }
 }
