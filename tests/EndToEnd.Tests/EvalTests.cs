@@ -53,8 +53,9 @@ public sealed class EvalTests(EvalTests.EvalSystem system) : IClassFixture<EvalT
         Assert.Equal(result.GetProperty("sources").GetArrayLength(), eval.GetProperty("answer").GetProperty("sources").GetArrayLength());
         foreach (var score in new[] { "citationQuality", "groundedness", "answerRelevance" })
             Assert.InRange(eval.GetProperty(score).GetDouble(), 0.0, 1.0);
-        // The extractive answer quotes its passages, so it is grounded in them.
+        // The extractive answer quotes its passages and cites each of them: nothing for a human to look at.
         Assert.Equal(1.0, eval.GetProperty("groundedness").GetDouble());
+        Assert.False(eval.GetProperty("flagged").GetBoolean(), eval.GetRawText());
         Assert.Equal(JsonValueKind.Null, eval.GetProperty("review").ValueKind);
         Assert.Single(await EvalsAsync(admin, "?limit=500"), e => e.GetProperty("requestId").GetGuid() == requestId);
     }

@@ -70,9 +70,10 @@ public sealed partial class AnswerRelevanceScorer(
     private async Task<double> SimilarityAsync(string question, string answer, CancellationToken cancellationToken)
     {
         var cosine = await TextSimilarity.OfAsync(embeddings, question, CitationMarkers.Strip(answer), cancellationToken);
-        if (double.IsNaN(cosine) || cosine <= 0)
+        if (double.IsNaN(cosine))
             return 0;
-        return Math.Min(1.0, cosine / options.Value.FullRelevanceSimilarity);
+        var (unrelated, full) = (options.Value.UnrelatedSimilarity, options.Value.FullRelevanceSimilarity);
+        return Math.Clamp((cosine - unrelated) / (full - unrelated), 0.0, 1.0);
     }
 
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200];

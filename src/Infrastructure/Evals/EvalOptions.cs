@@ -26,10 +26,15 @@ public sealed class EvalOptions
     [Range(0.0, 1.0)] public double SentenceSupportThreshold { get; set; } = 0.6;
 
     /// <summary>
-    /// Without a judge model, relevance is the embedding similarity of question and answer rescaled so that this
-    /// similarity (what a clearly on-topic answer reaches with the configured embeddings) counts as fully relevant.
+    /// Without a judge model, relevance is the embedding similarity of question and answer rescaled linearly from this
+    /// similarity (unrelated: 0) to <see cref="FullRelevanceSimilarity"/> (on topic: 1). The defaults fit the built-in
+    /// hashing embeddings, where a short question and an on-topic answer share few words; a semantic embedding model
+    /// reaches higher similarities and needs both raised.
     /// </summary>
-    [Range(0.01, 1.0)] public double FullRelevanceSimilarity { get; set; } = 0.5;
+    [Range(-1.0, 1.0)] public double UnrelatedSimilarity { get; set; } = 0.1;
+
+    /// <summary>The embedding similarity from which an answer counts as fully relevant (see <see cref="UnrelatedSimilarity"/>).</summary>
+    [Range(-1.0, 1.0)] public double FullRelevanceSimilarity { get; set; } = 0.2;
 
     /// <summary>How long the judge model may take before relevance falls back to embeddings.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")] public TimeSpan JudgeTimeout { get; set; } = TimeSpan.FromSeconds(20);

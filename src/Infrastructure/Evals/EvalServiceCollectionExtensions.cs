@@ -13,7 +13,9 @@ public static class EvalServiceCollectionExtensions
     /// <remarks>Needs the knowledge base (embeddings) registered too; registers generation when the host has none.</remarks>
     public static IServiceCollection AddEvals(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<EvalOptions>(configuration, EvalOptions.SectionName);
+        services.AddValidatedOptions<EvalOptions>(configuration, EvalOptions.SectionName)
+            .Validate(o => o.FullRelevanceSimilarity > o.UnrelatedSimilarity,
+                "Evals:FullRelevanceSimilarity must be greater than Evals:UnrelatedSimilarity.");
         if (services.All(d => d.ServiceType != typeof(IChatClient)))
             services.AddAnswerGeneration(configuration);
         services.AddSingleton(sp =>

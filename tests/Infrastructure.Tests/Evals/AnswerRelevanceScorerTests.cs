@@ -9,9 +9,9 @@ namespace Pipeline.Infrastructure.Tests.Evals;
 
 public sealed class AnswerRelevanceScorerTests
 {
-    private const string Question = "Cos'è il GDPR e chi protegge?";
-    private const string OnTopic = "Il GDPR è il regolamento che protegge le persone fisiche con riguardo al trattamento dei dati personali [1].";
-    private const string OffTopic = "Le banche devono gestire i rischi informatici e segnalare gli incidenti alle autorità [1].";
+    private const string Question = "What does DORA require of financial entities?";
+    private const string OnTopic = "DORA requires financial entities to manage ICT risk and to report major ICT-related incidents to the competent authority [1].";
+    private const string OffTopic = "Il GDPR è il regolamento europeo che disciplina il trattamento dei dati personali [1]. The ESPR regulates products [2].";
 
     [Fact]
     public async Task Without_a_judge_an_on_topic_answer_scores_high_and_an_off_topic_one_low()
