@@ -162,7 +162,37 @@ public sealed class EvalTests(EvalTests.EvalSystem system) : IClassFixture<EvalT
         Assert.Equal(JsonValueKind.Null, unchanged.GetProperty("review").ValueKind);
         var unknown = await admin.PostAsJsonAsync($"/api/evals/{Guid.NewGuid()}/review", new { verdict = "approved" });
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/evals?limit=0")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("?limit=0", "limit")]
+    [InlineData("?limit=501", "limit")]
+    [InlineData("?flagged=maybe", "flagged")]
+    public async Task Bad_list_queries_are_400_naming_the_parameter(string query, string parameter)
+    {
+        using var admin = system.CreateAdminClient();
+
+        var response = await admin.GetAsync($"/api/evals{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _));
+    }
+
+    [Fact]
+    public async Task A_redelivered_sample_is_scored_once()
+    {
+        using var admin = system.CreateAdminClient();
+        var requestId = Guid.NewGuid();
+
+        await PublishSampleAsync("Cos'è il GDPR?", "Il GDPR protegge i dati personali [1].", requestId);
+        await PublishSampleAsync("Cos'è il GDPR?", "Il GDPR protegge i dati personali [1].", requestId);
+        // A later sample is scored by the same consumer; once it is stored, both deliveries of the first have been handled.
+        var later = await PublishSampleAsync("Marker question", "Marker answer [1].");
+        await EventuallyEvalAsync(admin, later, "sampled");
+        await EventuallyEvalAsync(admin, requestId, "sampled");
+
+        Assert.Single(await EvalsAsync(admin, "?limit=500"), e => e.GetProperty("requestId").GetGuid() == requestId);
     }
 
     [Fact]
@@ -176,9 +206,9 @@ public sealed class EvalTests(EvalTests.EvalSystem system) : IClassFixture<EvalT
     }
 
     /// <summary>Publishes a sample on the bus as the saga would, with one source whose text it does not quote.</summary>
-    private async Task<Guid> PublishSampleAsync(string question, string text)
+    private async Task<Guid> PublishSampleAsync(string question, string text, Guid? id = null)
     {
-        var requestId = Guid.NewGuid();
+        var requestId = id ?? Guid.NewGuid();
         var answer = new ChatAnswer(text, [], [new ChatSource("sample:0", null, "Sample", null, 0.5, "document", null)], false, 5,
             new ChatUsage(0, 0, 0));
         await system.Coordinator.Services.GetRequiredService<IBus>()

@@ -24,14 +24,26 @@ public static class EvalEndpoints
     }
 
     private static async Task<Results<Ok<List<EvalResponse>>, ValidationProblem>> ListAsync(
-        PipelineDbContext db, bool? flagged, int? limit, CancellationToken cancellationToken)
+        PipelineDbContext db, string? flagged, int? limit, CancellationToken cancellationToken)
     {
+        // flagged is read by hand so that a wrong value is a 400 naming it, not the framework's anonymous binding failure.
+        var errors = new Dictionary<string, string[]>();
+        bool? onlyFlagged = flagged switch
+        {
+            null or "" => null,
+            _ when bool.TryParse(flagged, out var value) => value,
+            _ => null,
+        };
+        if (!string.IsNullOrEmpty(flagged) && onlyFlagged is null)
+            errors["flagged"] = ["flagged must be true or false."];
         if (limit is < 1 or > MaxLimit)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = [$"limit must be between 1 and {MaxLimit}."] });
+            errors["limit"] = [$"limit must be between 1 and {MaxLimit}."];
+        if (errors.Count > 0)
+            return TypedResults.ValidationProblem(errors);
 
         var query = db.Set<EvalResult>().AsNoTracking();
-        if (flagged is not null)
-            query = query.Where(e => e.Flagged == flagged);
+        if (onlyFlagged is { } wanted)
+            query = query.Where(e => e.Flagged == wanted);
         var rows = await query.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id).Take(limit ?? DefaultLimit).ToListAsync(cancellationToken);
         return TypedResults.Ok(rows.Select(EvalResponse.From).ToList());
     }
