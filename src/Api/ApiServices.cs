@@ -4,6 +4,7 @@ using Pipeline.Api.Alerts;
 using Pipeline.Api.Chat;
 using Pipeline.Api.Comparisons;
 using Pipeline.Api.Documents;
+using Pipeline.Api.Evals;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Health;
 using Pipeline.Api.Metrics;
@@ -81,6 +82,7 @@ public static class ApiServices
         app.MapAlertEndpoints();
         app.MapReplayEndpoints();
         app.MapErrorQueueEndpoints();
+        app.MapEvalEndpoints();
         return app;
     }
 }

@@ -4,6 +4,8 @@ using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Workers.Comparator.Comparisons;
+using Pipeline.Workers.Comparator.Evals;
+using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
@@ -14,7 +16,7 @@ using Pipeline.Infrastructure.Telemetry;
 namespace Pipeline.Workers.Comparator;
 
 /// <summary>
-/// Composition of the coordination host: the routing saga (with its deadline sweeper) and the comparator.
+/// Composition of the coordination host: the routing saga (with its deadline sweeper), the comparator and the evaluator.
 /// It is the one process that must evaluate the routing flag and see both answers of a shadow pair.
 /// </summary>
 public static class ComparatorWorkerServices
@@ -29,6 +31,7 @@ public static class ComparatorWorkerServices
         services.AddFlagEvaluation(builder.Configuration);
         services.AddKnowledgeBase(builder.Configuration);
         services.AddComparisons(builder.Configuration);
+        services.AddEvals(builder.Configuration);
         services.AddAlertMonitoring(builder.Configuration);
         services.AddRolloutController(builder.Configuration);
         services.AddHostedService<ChatDeadlineSweeper>();
@@ -45,6 +48,7 @@ public static class ComparatorWorkerServices
                     r.ExistingDbContext<PipelineDbContext>();
                 });
             bus.AddConsumer<CompareResultsConsumer>(typeof(CompareResultsConsumerDefinition));
+            bus.AddConsumer<ResultSampledConsumer>(typeof(ResultSampledConsumerDefinition));
         }, (context, cfg) => cfg.AddFlagRefreshEndpoint(context));
         return builder;
     }

@@ -1,7 +1,11 @@
+using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
+using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Requests;
+using Pipeline.Infrastructure.Routing;
 
 namespace Pipeline.Infrastructure.Comparisons;
 
@@ -16,6 +20,11 @@ public sealed class ComparisonRecorder(
     TimeProvider time)
 {
     public const string Completed = "completed";
+
+    /// <summary>The kind of whole-answer pairs, whose mismatches are evaluated.</summary>
+    public const string ChatKind = "chat";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Records the pair; returns false when it was already recorded.</summary>
     public async Task<bool> RecordAsync(CompareResults pair, CancellationToken cancellationToken) =>
@@ -36,13 +45,17 @@ public sealed class ComparisonRecorder(
             .ToHashSet();
 
         var added = 0;
+        var mismatches = new List<(CompareResults Pair, ChatAnswer Answer)>();
         foreach (var pair in pairs)
         {
             if (!recorded.Add((pair.RequestId, pair.FlagName, pair.Kind, pair.NoiseSample)))
                 continue;
-            await AddAsync(pair, cancellationToken);
+            if (await AddAsync(pair, cancellationToken) is { } mismatch)
+                mismatches.Add((pair, mismatch));
             added++;
         }
+
+        await SampleMismatchesAsync(mismatches, cancellationToken);
 
         // A concurrent delivery of the same pair hits the unique index here; the retry then finds the row and skips it.
         if (added > 0)
@@ -50,7 +63,8 @@ public sealed class ComparisonRecorder(
         return added;
     }
 
-    private async Task AddAsync(CompareResults pair, CancellationToken cancellationToken)
+    /// <summary>Adds the comparison; returns the new answer when it is a whole-answer mismatch worth evaluating.</summary>
+    private async Task<ChatAnswer?> AddAsync(CompareResults pair, CancellationToken cancellationToken)
     {
         var comparer = comparers.FirstOrDefault(c => c.Kind == pair.Kind)
             ?? throw new InvalidOperationException($"No comparer is registered for result kind '{pair.Kind}'.");
@@ -83,6 +97,36 @@ public sealed class ComparisonRecorder(
         db.Add(comparison);
         await publish.Publish(new ComparisonRecorded(comparison.Id, pair.RequestId, pair.FlagName, pair.Kind, score.Match,
             score.TextSimilarity, score.CitationsMatch, score.SourcesMatch, pair.ReplayId), cancellationToken);
+
+        return pair is { Kind: ChatKind, NoiseSample: false, NewOutcome: Completed, NewResult: { } answered } && !score.Match
+            ? JsonSerializer.Deserialize<ChatAnswer>(answered, Json)
+            : null;
+    }
+
+    /// <summary>
+    /// Every whole-answer mismatch sends the new (workflow) answer to evaluation, in the comparison's transaction, with
+    /// the question looked up from the request's saga (or, if that is gone, the request archive).
+    /// </summary>
+    private async Task SampleMismatchesAsync(List<(CompareResults Pair, ChatAnswer Answer)> mismatches, CancellationToken cancellationToken)
+    {
+        if (mismatches.Count == 0)
+            return;
+        var ids = mismatches.Select(m => m.Pair.RequestId).Distinct().ToList();
+        var questions = await db.Set<ChatRoutingState>().AsNoTracking().Where(s => ids.Contains(s.CorrelationId))
+            .ToDictionaryAsync(s => s.CorrelationId, s => s.Message, cancellationToken);
+        var missing = ids.Where(id => !questions.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
+        {
+            foreach (var archived in await db.Set<ArchivedChatRequest>().AsNoTracking().Where(r => missing.Contains(r.RequestId))
+                         .Select(r => new { r.RequestId, r.Message }).ToListAsync(cancellationToken))
+                questions[archived.RequestId] = archived.Message;
+        }
+
+        foreach (var (pair, answer) in mismatches)
+        {
+            await publish.Publish(new ResultSampled(pair.RequestId, questions.GetValueOrDefault(pair.RequestId, ""), ChatPipeline.Workflow,
+                answer, EvalReasons.ShadowMismatch, pair.ReplayId), cancellationToken);
+        }
     }
 
     private static ComparisonScore Unanswered(string outcome) =>

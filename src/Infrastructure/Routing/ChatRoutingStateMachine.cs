@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Microsoft.EntityFrameworkCore;
+using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Telemetry;
@@ -174,7 +175,20 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         await TellCallerAsync(context, new ChatServed(
             saga.CorrelationId, saga.ConversationId, saga.ServedPipeline, saga.Mode, saga.Fallback, saga.Attempt,
             context.Message.Answer, context.Message.TokenCount));
+        if (IsSampledForEvaluation(saga))
+        {
+            await context.Publish(new ResultSampled(saga.CorrelationId, saga.Message, saga.ServedPipeline, answer, EvalReasons.Sampled),
+                context.CancellationToken);
+        }
     }
+
+    /// <summary>
+    /// Served answers go to evaluation by the sampling flag, bucketed by request so its percentage is a share of requests.
+    /// A replay's served answer never reached a caller and its original was already eligible, so it is not sampled again.
+    /// </summary>
+    private bool IsSampledForEvaluation(ChatRoutingState saga) =>
+        saga.ReplayId is null
+        && _flags.Evaluate(MigrationFlags.EvalsSampling, new FlagContext(saga.CorrelationId.ToString("N"), saga.UserId, saga.UserGroup)).Mode == FlagMode.On;
 
     private static void RecordShadowAnswer(BehaviorContext<ChatRoutingState, ChatCompleted> context)
     {

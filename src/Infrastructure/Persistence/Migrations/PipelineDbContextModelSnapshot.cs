@@ -435,6 +435,103 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.ToTable("outbox_state", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Infrastructure.Evals.EvalResult", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("answer");
+
+                    b.Property<double>("AnswerRelevance")
+                        .HasColumnType("double precision")
+                        .HasColumnName("answer_relevance");
+
+                    b.Property<double>("CitationQuality")
+                        .HasColumnType("double precision")
+                        .HasColumnName("citation_quality");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EvaluatorVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("evaluator_version");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("boolean")
+                        .HasColumnName("flagged");
+
+                    b.Property<double>("Groundedness")
+                        .HasColumnType("double precision")
+                        .HasColumnName("groundedness");
+
+                    b.Property<string>("Pipeline")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("pipeline");
+
+                    b.Property<string>("Question")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("question");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reason");
+
+                    b.Property<Guid?>("ReplayId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("replay_id");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("review_note");
+
+                    b.Property<string>("ReviewVerdict")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("review_verdict");
+
+                    b.Property<DateTime?>("ReviewedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reviewed_at");
+
+                    b.Property<string>("ReviewedBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("reviewed_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_eval_results");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_eval_results_created_at");
+
+                    b.HasIndex("Flagged", "CreatedAt")
+                        .HasDatabaseName("ix_eval_results_flagged_created_at");
+
+                    b.HasIndex("RequestId", "Pipeline", "Reason")
+                        .IsUnique()
+                        .HasDatabaseName("ix_eval_results_request_id_pipeline_reason");
+
+                    b.ToTable("eval_results", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Infrastructure.Flags.FeatureFlag", b =>
                 {
                     b.Property<Guid>("Id")
