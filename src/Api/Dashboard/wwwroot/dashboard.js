@@ -177,7 +177,8 @@ async function refreshSummary() {
 function lineChart(title, buckets, lines, format) {
   const width = 360, height = 140, pad = { l: 44, r: 8, t: 8, b: 18 };
   const values = lines.flatMap((line) => buckets.map(line.value)).filter((v) => v !== null && v !== undefined && !Number.isNaN(v));
-  const max = Math.max(1e-9, ...values) * 1.1;
+  // An empty or all-zero chart still gets a readable scale.
+  const max = (values.length && Math.max(...values) > 0 ? Math.max(...values) : 1) * 1.1;
   const x = (i) => pad.l + (buckets.length <= 1 ? 0 : (i / (buckets.length - 1)) * (width - pad.l - pad.r));
   const y = (v) => height - pad.b - (v / max) * (height - pad.t - pad.b);
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': title });
