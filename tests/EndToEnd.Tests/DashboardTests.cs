@@ -17,8 +17,20 @@ namespace Pipeline.EndToEnd.Tests;
 /// The operator dashboard in a real headless Chromium (Debian's package, never a downloaded browser), against the whole
 /// system over HTTP: the login form, the flag tree and the kill button that an operator would use during an incident.
 /// </summary>
-public sealed class DashboardTests(PipelineSystem system) : IClassFixture<PipelineSystem>, IAsyncLifetime
+public sealed class DashboardTests(DashboardTests.DashboardSystem system) : IClassFixture<DashboardTests.DashboardSystem>, IAsyncLifetime
 {
+    /// <summary>The system with a plain user key as well, and a page that polls every second.</summary>
+    public sealed class DashboardSystem : PipelineSystem
+    {
+        public const string UserKey = "test-user-key";
+
+        protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>(base.Overrides)
+        {
+            ["Users:ApiKeys:0"] = UserKey,
+            ["Dashboard:PollInterval"] = "00:00:01",
+        };
+    }
+
     private static readonly LocatorAssertionsToHaveTextOptions Patiently = new() { Timeout = 20_000 };
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
@@ -47,6 +59,8 @@ public sealed class DashboardTests(PipelineSystem system) : IClassFixture<Pipeli
         await system.SetFlagAsync(MigrationFlags.WorkflowComplete, FlagStatus.Enabled);
         await using var context = await _browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = system.ApiAddress.ToString() });
         var page = await context.NewPageAsync();
+        var scriptErrors = new List<string>();
+        page.PageError += (_, error) => scriptErrors.Add(error);
 
         await page.GotoAsync("/dashboard");
         Assert.EndsWith("/dashboard/login", new Uri(page.Url).AbsolutePath);
@@ -54,6 +68,7 @@ public sealed class DashboardTests(PipelineSystem system) : IClassFixture<Pipeli
         await page.ClickAsync("#sign-in");
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/dashboard");
         Assert.Equal("/dashboard", new Uri(page.Url).AbsolutePath);
+        await Expect(page.Locator("body")).ToHaveAttributeAsync("data-poll-ms", "1000");
 
         var cookie = Assert.Single(await context.CookiesAsync(), c => c.Name == "pipeline-admin");
         Assert.True(cookie.HttpOnly);
@@ -111,6 +126,7 @@ public sealed class DashboardTests(PipelineSystem system) : IClassFixture<Pipeli
         File.Delete(screenshot);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.True(new FileInfo(screenshot) is { Exists: true, Length: > 0 }, $"{screenshot} should hold the screenshot");
+        Assert.Empty(scriptErrors);
     }
 
     [Fact]
@@ -219,6 +235,21 @@ public sealed class DashboardTests(PipelineSystem system) : IClassFixture<Pipeli
 
         await page.GotoAsync("/dashboard");
         Assert.Equal("/dashboard/login", new Uri(page.Url).AbsolutePath);
+
+        // A user key is a caller, not an operator: refused at the form and, as a bearer header, at the page.
+        await page.FillAsync("#key", DashboardSystem.UserKey);
+        var forbidden = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#sign-in"),
+            r => r.Request.Method == "POST" && new Uri(r.Url).AbsolutePath == "/dashboard/login");
+        Assert.Equal((int)HttpStatusCode.Forbidden, forbidden.Status);
+        Assert.DoesNotContain(await context.CookiesAsync(), c => c.Name == "pipeline-admin");
+        using (var user = system.CreateClient())
+        {
+            user.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", DashboardSystem.UserKey);
+            Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync("/dashboard")).StatusCode);
+        }
+
+        using (var admin = system.CreateAdminClient())
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/dashboard")).StatusCode);
 
         // A forged session cookie is no session either; and the API itself refuses it.
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = system.ApiAddress };
