@@ -44,8 +44,10 @@ public static class DashboardEndpoints
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext http, IOptions<ApiKeyOptions> keys, CancellationToken cancellationToken)
+    private static async Task<IResult> LoginAsync(HttpContext http, IOptions<ApiKeyOptions> keys, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        var logger = loggers.CreateLogger(typeof(DashboardEndpoints).FullName!);
+        var remote = http.Connection.RemoteIpAddress?.ToString();
         if (!http.Request.HasFormContentType)
             return DashboardLoginPage.Render("Send the form.", StatusCodes.Status400BadRequest);
         var form = await http.Request.ReadFormAsync(cancellationToken);
@@ -54,11 +56,14 @@ public static class DashboardEndpoints
             return DashboardLoginPage.Render("Enter the admin API key.", StatusCodes.Status400BadRequest);
         if (!ApiKeyAuthenticationHandler.Matches(key, keys.Value.AdminKeys))
         {
-            return ApiKeyAuthenticationHandler.Matches(key, keys.Value.UserKeys)
+            var isUser = ApiKeyAuthenticationHandler.Matches(key, keys.Value.UserKeys);
+            logger.SignInRefused(remote, isUser ? "a user key" : "an unknown key");
+            return isUser
                 ? DashboardLoginPage.Render("This key is not an admin key.", StatusCodes.Status403Forbidden)
                 : DashboardLoginPage.Render("Unknown key.", StatusCodes.Status401Unauthorized);
         }
 
+        logger.SignedIn(remote);
         http.Response.Cookies.Append(DashboardCookie.Name, key, DashboardCookie.Options(http.Request));
         return TypedResults.Redirect(Path);
     }
