@@ -29,7 +29,8 @@ apt_install() {
 pg_major() { ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -1; }
 
 install_packages() {
-  apt_install postgresql postgresql-contrib rabbitmq-server curl ca-certificates python3 procps
+  # chromium: the dashboard's browser tests drive Debian's Chromium through Playwright (CHROMIUM_PATH), never a downloaded one.
+  apt_install postgresql postgresql-contrib rabbitmq-server curl ca-certificates python3 procps chromium
   local major; major=$(pg_major)
   [ -n "$major" ] || die "PostgreSQL did not install"
   install_pgvector "$major"

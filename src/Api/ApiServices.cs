@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Pipeline.Api.Alerts;
 using Pipeline.Api.Chat;
 using Pipeline.Api.Comparisons;
+using Pipeline.Api.Dashboard;
 using Pipeline.Api.Documents;
 using Pipeline.Api.Evals;
 using Pipeline.Api.Flags;
@@ -39,6 +40,7 @@ public static class ApiServices
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeySecurity(configuration);
+        services.AddDashboard(configuration);
         services.AddPipelineDatabase(configuration);
         services.AddPipelineHealthChecks();
         services.AddApiTelemetry(configuration);
@@ -79,10 +81,12 @@ public static class ApiServices
         app.MapRolloutEndpoints();
         app.MapDocumentEndpoints();
         app.MapMetricsSummaryEndpoints();
+        app.MapMetricsSeriesEndpoints();
         app.MapAlertEndpoints();
         app.MapReplayEndpoints();
         app.MapErrorQueueEndpoints();
         app.MapEvalEndpoints();
+        app.MapDashboardEndpoints();
         return app;
     }
 }

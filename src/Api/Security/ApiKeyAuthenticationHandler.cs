@@ -10,6 +10,8 @@ namespace Pipeline.Api.Security;
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c>: an admin key authenticates an operator, a user key a plain caller.
 /// Keys are compared in constant time. No header means anonymous; an unknown key is a failed authentication (401).
+/// Without a header, the dashboard's session cookie (<see cref="DashboardCookie"/>) is read instead: a browser cannot
+/// send a bearer header on navigation. Only admin keys are accepted from the cookie, since only they are ever put there.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
@@ -24,7 +26,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var header = Request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(header))
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return Task.FromResult(FromCookie());
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
             return Task.FromResult(AuthenticateResult.Fail("Only bearer keys are accepted."));
 
@@ -35,11 +37,24 @@ public sealed class ApiKeyAuthenticationHandler(
         if (role is null)
             return Task.FromResult(AuthenticateResult.Fail("Unknown key."));
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, role == AdminPolicy.Role ? "admin" : "user"), new Claim(ClaimTypes.Role, role)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return Task.FromResult(Success(role));
     }
 
-    private static bool Matches(string presented, IEnumerable<string> candidates)
+    private AuthenticateResult FromCookie()
+    {
+        if (!Request.Cookies.TryGetValue(DashboardCookie.Name, out var key) || string.IsNullOrEmpty(key))
+            return AuthenticateResult.NoResult();
+        return Matches(key, keys.Value.AdminKeys) ? Success(AdminPolicy.Role) : AuthenticateResult.Fail("Unknown dashboard session.");
+    }
+
+    private static AuthenticateResult Success(string role)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, role == AdminPolicy.Role ? "admin" : "user"), new Claim(ClaimTypes.Role, role)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    /// <summary>Whether <paramref name="presented"/> is one of <paramref name="candidates"/>, compared in constant time.</summary>
+    internal static bool Matches(string presented, IEnumerable<string> candidates)
     {
         var given = Encoding.UTF8.GetBytes(presented);
         var match = false;

@@ -14,6 +14,7 @@ public static class AlertServiceCollectionExtensions
         services.AddValidatedOptions<AlertOptions>(configuration, AlertOptions.SectionName);
         services.AddScoped<TrafficSummaryQuery>();
         services.AddScoped<MetricsSummaryQuery>();
+        services.AddScoped<MetricsSeriesQuery>();
         services.AddSingleton<AlertRuleEvaluator>();
         return services;
     }
