@@ -130,54 +130,53 @@ public sealed class DashboardTests(DashboardTests.DashboardSystem system) : ICla
     }
 
     [Fact]
-    public async Task The_eval_queue_and_replay_progress_render_their_contract_shapes_and_a_review_posts_the_verdict()
+    public async Task The_eval_queue_and_replay_progress_show_real_work_and_a_review_from_the_page_clears_the_flag()
     {
-        // GET /api/evals and /api/ops/replay are built on other branches; until they merge, the browser answers for them
-        // with the agreed shapes, so this checks the page's side of that contract (and the real API still answers the rest).
-        var evalId = Guid.NewGuid();
-        var reviews = new List<(string Url, string Body, string? Actor)>();
+        using var admin = system.CreateAdminClient();
+        // A real replay of one real request, run to the end.
+        var from = DateTime.UtcNow;
+        using (var http = system.CreateClient())
+            Assert.Equal(HttpStatusCode.OK, (await ChatClient.PostJsonAsync(http, new { message = "What is DORA?" })).Response.StatusCode);
+        var started = await admin.PostAsJsonAsync("/api/ops/replay", new { from, to = DateTime.UtcNow.AddMilliseconds(1) });
+        var replayId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("replayId").GetGuid();
+        await Eventually.TrueAsync(async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/ops/replay/{replayId}")).Text("status") == "completed",
+            TimeSpan.FromSeconds(60), "the replay should complete");
+
+        // A real evaluation of an answer whose only citation points at no source: the evaluator flags it.
+        var requestId = Guid.NewGuid();
+        var answer = new ChatAnswer("Le sanzioni vengono pagate in bitcoin al garante lunare [3].", [],
+            [new ChatSource("sample:0", null, "Sample", null, 0.5, "document", null)], false, 5, new ChatUsage(0, 0, 0));
+        await system.Coordinator.Services.GetRequiredService<MassTransit.IBus>()
+            .Publish(new ResultSampled(requestId, "Cos'è il GDPR?", ChatPipeline.Legacy, answer, "sampled"));
+        var evalId = Guid.Empty;
+        await Eventually.TrueAsync(async () =>
+        {
+            var flagged = await admin.GetFromJsonAsync<JsonElement[]>("/api/evals?flagged=true&limit=500");
+            evalId = flagged!.Where(e => e.GetProperty("requestId").GetGuid() == requestId).Select(e => e.GetProperty("id").GetGuid()).FirstOrDefault();
+            return evalId != Guid.Empty;
+        }, TimeSpan.FromSeconds(30), "the low-scoring answer should be flagged");
+
         await using var context = await SignedInContextAsync();
-        await context.RouteAsync("**/api/evals?flagged=true", route => route.FulfillAsync(new RouteFulfillOptions
-        {
-            Status = 200, ContentType = "application/json",
-            Body = JsonSerializer.Serialize(new[]
-            {
-                new
-                {
-                    id = evalId, requestId = Guid.NewGuid(), question = "Cos'è il GDPR?", pipeline = "workflow", reason = "low groundedness",
-                    citationQuality = 0.4, groundedness = 0.2, answerRelevance = 0.9, flagged = true, createdAt = DateTime.UtcNow, review = (object?)null,
-                },
-            }),
-        }));
-        await context.RouteAsync($"**/api/evals/{evalId}/review", async route =>
-        {
-            reviews.Add((route.Request.Url, route.Request.PostData ?? "", await route.Request.HeaderValueAsync("x-actor")));
-            await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/json", Body = "{}" });
-        });
-        await context.RouteAsync("**/api/ops/replay", route => route.FulfillAsync(new RouteFulfillOptions
-        {
-            Status = 200, ContentType = "application/json",
-            Body = JsonSerializer.Serialize(new[]
-            {
-                new { id = Guid.NewGuid(), status = "running", total = 200, done = 50, failed = 10, from = DateTime.UtcNow.AddHours(-2), to = DateTime.UtcNow.AddHours(-1), createdAt = DateTime.UtcNow },
-            }),
-        }));
         var page = await context.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync(dialog.Type == DialogType.Prompt ? "checked by hand" : null);
-
         await page.GotoAsync("/dashboard");
         var item = page.Locator($"#evals .eval[data-id='{evalId}']");
         await Expect(item).ToContainTextAsync("Cos'è il GDPR?", new() { Timeout = 20_000 });
-        await Expect(item).ToContainTextAsync("groundedness 0.20");
-        await Expect(page.Locator("#replays .replay")).ToContainTextAsync("50/200 done, 10 failed");
+        await Expect(page.Locator("#replays .replay").First).ToContainTextAsync("1/1 done, 0 failed", new() { Timeout = 20_000 });
 
         await item.GetByRole(AriaRole.Button, new() { Name = "Reject" }).ClickAsync();
-        await Eventually.TrueAsync(() => Task.FromResult(reviews.Count == 1), TimeSpan.FromSeconds(10), "the review should be posted");
-        var (_, body, actor) = reviews[0];
-        using var sent = JsonDocument.Parse(body);
-        Assert.Equal("rejected", sent.RootElement.Text("verdict"));
-        Assert.Equal("checked by hand", sent.RootElement.Text("note"));
-        Assert.Equal("dashboard", actor);
+        JsonElement reviewed = default;
+        await Eventually.TrueAsync(async () =>
+        {
+            var all = await admin.GetFromJsonAsync<JsonElement[]>("/api/evals?flagged=false&limit=500");
+            reviewed = all!.FirstOrDefault(e => e.GetProperty("id").GetGuid() == evalId);
+            return reviewed.ValueKind == JsonValueKind.Object;
+        }, TimeSpan.FromSeconds(10), "the review posted from the page should clear the flag");
+        var review = reviewed.GetProperty("review");
+        Assert.Equal("rejected", review.Text("verdict"));
+        Assert.Equal("checked by hand", review.Text("note"));
+        Assert.Equal("dashboard", review.Text("reviewedBy"));
+        await Expect(item).ToHaveCountAsync(0, new() { Timeout = 20_000 });
     }
 
     private async Task<IBrowserContext> SignedInContextAsync()
