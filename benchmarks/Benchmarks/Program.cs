@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Flags;
 using Pipeline.Benchmarks.Load;
+using Pipeline.Benchmarks.Retrieval;
 using Pipeline.Benchmarks.Telemetry;
 
 // Each mode is one measurement; see docs/benchmarks.md for the method and the last results.
@@ -12,6 +13,7 @@ return args.FirstOrDefault() switch
     "shadow" => await ShadowOverhead.RunAsync(),
     "telemetry" => await TelemetryOverhead.RunAsync(),
     "load" => await LoadBenchmark.RunAsync(),
+    "retrieval" => await HnswVersusExact.RunAsync(),
     _ => Usage(),
 };
 
@@ -23,6 +25,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | load");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | load | retrieval");
     return 2;
 }

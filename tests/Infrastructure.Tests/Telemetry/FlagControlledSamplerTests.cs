@@ -23,8 +23,16 @@ public sealed class FlagControlledSamplerTests
         }
     }
 
-    private static SamplingDecision Decide(Sampler sampler, ActivityTraceId traceId) =>
-        sampler.ShouldSample(new SamplingParameters(default, traceId, "span", ActivityKind.Server)).Decision;
+    private static SamplingDecision Decide(Sampler sampler, ActivityTraceId traceId, ActivityKind kind = ActivityKind.Server) =>
+        sampler.ShouldSample(new SamplingParameters(default, traceId, "span", kind)).Decision;
+
+    [Fact]
+    public void A_database_call_outside_any_operation_starts_no_trace_even_with_telemetry_on()
+    {
+        var sampler = new FlagControlledSampler(new PercentageTelemetryFlag(100));
+        Assert.Equal(SamplingDecision.Drop, Decide(sampler, ActivityTraceId.CreateRandom(), ActivityKind.Client));
+        Assert.Equal(SamplingDecision.RecordAndSample, Decide(sampler, ActivityTraceId.CreateRandom(), ActivityKind.Consumer));
+    }
 
     [Fact]
     public void A_disabled_telemetry_flag_drops_every_new_trace()
