@@ -9,6 +9,7 @@ using Pipeline.Api.Health;
 using Pipeline.Api.Metrics;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Hosting;
+using Pipeline.Api.Limits;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Alerts;
@@ -38,6 +39,7 @@ public static class ApiServices
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeySecurity(configuration);
+        services.AddRequestLimits(configuration);
         services.AddPipelineDatabase(configuration);
         services.AddPipelineHealthChecks();
         services.AddApiTelemetry(configuration);
@@ -69,6 +71,7 @@ public static class ApiServices
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint(app.Configuration);
