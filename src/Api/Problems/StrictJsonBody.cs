@@ -28,11 +28,63 @@ public static class StrictJsonBody
         try
         {
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, Options, cancellationToken);
-            return value is null ? (null, "The body must be a JSON object.") : (value, null);
+            if (value is null)
+                return (null, "The body must be a JSON object.");
+            // A typed read decodes every string; a document keeps them raw, so invalid UTF-8 would surface later as a 500.
+            if (value is JsonDocument document && FirstInvalidUtf8(document.RootElement, "$") is { } path)
+            {
+                document.Dispose();
+                return (null, $"The body is not valid UTF-8 (at {path}).");
+            }
+
+            return (value, null);
         }
         catch (JsonException ex)
         {
             return (null, $"Malformed JSON body: {ex.Message}");
+        }
+    }
+
+    private static string? FirstInvalidUtf8(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Decodes(() => element.GetString()) ? null : path;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FirstInvalidUtf8(item, $"{path}[{index++}]") is { } inItem)
+                        return inItem;
+                }
+
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!Decodes(() => property.Name))
+                        return $"{path} (a property name)";
+                    if (FirstInvalidUtf8(property.Value, $"{path}.{property.Name}") is { } inValue)
+                        return inValue;
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool Decodes(Func<string?> read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 }
