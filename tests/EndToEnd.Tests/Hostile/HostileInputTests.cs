@@ -67,6 +67,8 @@ public sealed class HostileInputTests(HostileSystem system) : IClassFixture<Host
                     failures.Enqueue(($"{request.Category} {status}", $"{status} {await Excerpt(response)} ← {request}"));
                 else if (!AnsweredByKestrelAlone(status) && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                     failures.Enqueue(($"{request.Category} {status} bare", $"{status} without ProblemDetails ({response.Content.Headers.ContentType}) ← {request}"));
+                else if (!AnsweredByKestrelAlone(status) && !NamesWhatWasWrong(await response.Content.ReadAsStringAsync(ct)))
+                    failures.Enqueue(($"{request.Category} {status} unnamed", $"{status} naming nothing: {await Excerpt(response)} ← {request}"));
             }
             catch (HttpRequestException ex)
             {
@@ -91,6 +93,15 @@ public sealed class HostileInputTests(HostileSystem system) : IClassFixture<Host
     // Kestrel refuses oversized request lines and headers before the application sees the request, with no body.
     private static bool AnsweredByKestrelAlone(int status) =>
         status is StatusCodes.RequestHeaderFieldsTooLarge or StatusCodes.UriTooLong;
+
+    /// <summary>A ProblemDetails that says what was wrong: a detail, or errors per field.</summary>
+    private static bool NamesWhatWasWrong(string body)
+    {
+        using var problem = JsonDocument.Parse(body);
+        var root = problem.RootElement;
+        return (root.TryGetProperty("detail", out var detail) && detail.GetString() is { Length: > 0 })
+            || (root.TryGetProperty("errors", out var errors) && errors.EnumerateObject().Any());
+    }
 
     private static async Task<string> Excerpt(HttpResponseMessage response)
     {
