@@ -8,7 +8,7 @@ namespace Pipeline.Api.Limits;
 /// Charges every hub <c>Chat</c> invocation to the caller's chat permits; over the limit, the stream is a single 429
 /// <c>error</c> event (the hub's way of answering, as for a 400) and nothing is submitted.
 /// </summary>
-public sealed class ChatRateLimitHubFilter(ChatRateLimiter limiter, IOptions<RequestLimitOptions> options) : IHubFilter
+public sealed class ChatRateLimitHubFilter(ChatRateLimiter limiter, IOptions<RequestLimitOptions> options, ILoggerFactory loggers) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -20,6 +20,7 @@ public sealed class ChatRateLimitHubFilter(ChatRateLimiter limiter, IOptions<Req
             return await next(invocation);
 
         var seconds = RateLimitRejection.RetryAfterSeconds(lease, options.Value);
+        LimitsLog.ChatRateLimited(loggers.CreateLogger(LimitsLog.Category), "hub", CallerPartition.Of(connection), seconds);
         return Rejected(new ErrorEvent(Guid.Empty, StatusCodes.Status429TooManyRequests,
             $"{RateLimitRejection.Title}. {RateLimitRejection.Detail(seconds, options.Value)}"));
     }

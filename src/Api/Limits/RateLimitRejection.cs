@@ -22,6 +22,7 @@ public static class RateLimitRejection
         var http = context.HttpContext;
         var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RequestLimitOptions>>().Value;
         var seconds = RetryAfterSeconds(context.Lease, limits);
+        LimitsLog.ChatRateLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LimitsLog.Category), "http", CallerPartition.Of(http), seconds);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext

@@ -3,6 +3,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Options;
+using Pipeline.Api.Hosting;
+using Pipeline.Testing;
 using Xunit;
 
 namespace Pipeline.Api.Tests.Limits;
@@ -121,6 +124,21 @@ public sealed class RequestLimitTests(LimitedApiHost api) : IClassFixture<Limite
         Assert.Equal(HttpStatusCode.TooManyRequests, overHttp.StatusCode);
         Assert.Equal(429, overHub);
         Assert.Equal(400, otherStatus);
+    }
+
+    [Theory]
+    [InlineData("Limits:ChatPermitLimit", "0")]
+    [InlineData("Limits:ChatWindow", "00:00:00")]
+    [InlineData("Limits:MaxRequestBodyBytes", "10")]
+    public async Task A_limit_outside_its_range_stops_the_api_at_start_up(string key, string value)
+    {
+        var settings = api.HostSettings();
+        settings[key] = value;
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TestHosts.StartWebAsync(settings, b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!));
+
+        Assert.Contains(key.Split(':')[1], failure.Message);
     }
 
     private HubConnection Connect(string userId) =>
