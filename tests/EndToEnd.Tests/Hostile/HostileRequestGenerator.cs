@@ -107,7 +107,9 @@ public sealed class HostileRequestGenerator(int seed, string targetFlag, long ta
                 $"{{\"description\":\"{new string('d', _random.Next(300_000, 600_000))}\",\"version\":{targetVersion}}}")),
             "deep-nesting" => Admin(Json(flagCategory, Pick(HttpMethod.Patch, HttpMethod.Post), Pick(target, target + "/rollout", target + "/kill"),
                 $"{{\"targetUsers\":{Nested(_random.Next(17, 3_000))},\"version\":{targetVersion}}}")),
-            "invalid-utf8" => Admin(Raw(flagCategory, HttpMethod.Patch, target, Utf8WithInvalidBytes("{\"description\":\"d ", $" e\",\"version\":{targetVersion}}}"))),
+            "invalid-utf8" => _random.Next(3) == 0
+                ? Admin(Raw(flagCategory, HttpMethod.Post, target + "/rollout", Utf8WithInvalidBytes("{\"stages\":[\"shadow", "\",\"1\",\"100\"]}")))
+                : Admin(Raw(flagCategory, HttpMethod.Patch, target, Utf8WithInvalidBytes("{\"description\":\"d ", $" e\",\"version\":{targetVersion}}}"))),
             // PostgreSQL text cannot hold NUL, and no flag field is meant to carry control characters.
             "control-chars" => Admin(Json(flagCategory, Pick(HttpMethod.Patch, HttpMethod.Post), target + Pick("", "/kill"), Pick(
                 $"{{\"description\":\"a{Control()}b\",\"version\":{targetVersion}}}", $"{{\"targetUsers\":[\"u{Control()}\"],\"version\":{targetVersion}}}",
