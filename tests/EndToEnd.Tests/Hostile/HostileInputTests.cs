@@ -30,7 +30,7 @@ public sealed class HostileSystem : PipelineSystem
 /// routes and methods. Load: 10,000 requests from a seeded generator, 8 at a time over one client, spread over the chat
 /// route (anonymous), the flag routes (admin key) and the comparison, metrics and operations routes (admin key).
 /// Invariant: every answer is a 4xx (ProblemDetails wherever the application answers), never a 5xx or a dropped
-/// connection; nothing changes (the flag list is byte-for-byte the same); afterwards the service is ready and answers a
+/// connection; nothing changes (flags, knowledge-base stats and replays read the same before and after); afterwards the service is ready and answers a
 /// normal chat request.
 /// </summary>
 public sealed class HostileInputTests(HostileSystem system) : IClassFixture<HostileSystem>
@@ -46,7 +46,7 @@ public sealed class HostileInputTests(HostileSystem system) : IClassFixture<Host
         var created = await admin.PutAsJsonAsync($"/api/flags/{TargetFlag}", new { status = "disabled", description = "target of hostile writes" });
         Assert.True(created.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, $"creating the target flag: {created.StatusCode}");
         var version = (await admin.GetFromJsonAsync<JsonElement>($"/api/flags/{TargetFlag}")).GetProperty("version").GetInt64();
-        var flagsBefore = await admin.GetStringAsync("/api/flags");
+        var stateBefore = await StateAsync(admin);
 
         var requests = new HostileRequestGenerator(Seed, TargetFlag, version, HostileSystem.ChatBodyLimit).Generate(Count).ToList();
         var failures = new ConcurrentQueue<(string Kind, string Text)>();
@@ -82,13 +82,19 @@ public sealed class HostileInputTests(HostileSystem system) : IClassFixture<Host
         Assert.True(failures.IsEmpty, $"{failures.Count} of {Count} bad requests were not answered with a 4xx ProblemDetails ({summary}); examples:"
             + Environment.NewLine + string.Join(Environment.NewLine, examples));
         Assert.Equal(HostileRequestGenerator.Categories.Order(), categories.Keys.Order());
+        // The size limits were reached, not merely configured: bodies, headers and request lines each got their 4xx.
+        Assert.All(new[] { 413, StatusCodes.RequestHeaderFieldsTooLarge, StatusCodes.UriTooLong }, s => Assert.True(statuses.ContainsKey(s), $"no {s} ({summary})"));
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/health/ready")).StatusCode);
-        Assert.Equal(flagsBefore, await admin.GetStringAsync("/api/flags"));
+        Assert.Equal(stateBefore, await StateAsync(admin));
         using var caller = system.CreateClient();
         var (answered, result) = await ChatClient.PostJsonAsync(caller, new { message = "Cos'è il GDPR?" });
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
         Assert.Contains("GDPR", result.Text("text"), StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>What a bad request could have changed: flags, the knowledge base, replays.</summary>
+    private static async Task<string> StateAsync(HttpClient admin) => string.Join(Environment.NewLine,
+        await admin.GetStringAsync("/api/flags"), await admin.GetStringAsync("/api/documents/stats"), await admin.GetStringAsync("/api/ops/replay"));
 
     // Kestrel refuses oversized request lines and headers before the application sees the request, with no body.
     private static bool AnsweredByKestrelAlone(int status) =>

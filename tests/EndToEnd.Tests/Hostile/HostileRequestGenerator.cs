@@ -144,6 +144,10 @@ public sealed class HostileRequestGenerator(int seed, string targetFlag, long ta
             "huge-body" => Admin(Json(opsCategory, HttpMethod.Post, "/api/ops/replay", $"{{\"flag\":\"{new string('f', _random.Next(300_000, 600_000))}\"}}")),
             "deep-nesting" => Admin(Json(opsCategory, HttpMethod.Post, Pick("/api/ops/replay", "/api/documents"), Nested(_random.Next(17, 3_000)))),
             "invalid-utf8" => Admin(Raw(opsCategory, HttpMethod.Post, "/api/ops/replay", Utf8WithInvalidBytes("{\"flag\":\"", "\"}"))),
+            // NUL in a document, otherwise a valid upload: PostgreSQL text cannot hold it, so it must be refused up front.
+            "control-chars" when _random.Next(4) == 0 => Admin(Json(opsCategory, HttpMethod.Post, "/api/documents", Pick(
+                "{\"sourceKey\":\"hostile-doc\",\"format\":\"text\",\"content\":\"Article 1\\u0000 The data controller.\"}",
+                "{\"sourceKey\":\"hostile-doc\",\"format\":\"markdown\",\"title\":\"T\\u0000\",\"content\":\"# Title\\n\\nBody text.\"}"))),
             "control-chars" => Admin(new HostileRequest(opsCategory, HttpMethod.Get,
                 Pick("/api/comparisons?limit=0&flag=", "/api/comparisons?flag=", "/api/comparisons/summary?window=", "/api/metrics/summary?window=")
                 + Escape($"x{ControlChar()}y"), null, null)),
@@ -152,7 +156,10 @@ public sealed class HostileRequestGenerator(int seed, string targetFlag, long ta
                 $"/api/comparisons?limit={Escape(Pick(Injections))}", $"/api/comparisons?flag={Escape(Pick(Injections))}&limit=0",
                 $"/api/ops/errors/{Escape(Pick(Injections))}/redeliver", $"/api/ops/replay/{Escape(Pick(Injections))}",
                 $"/api/comparisons/{Escape(Pick(Injections))}"), null, null)),
-            "oversized-headers" => Admin(OversizedHeaders(opsCategory, HttpMethod.Get, "/api/comparisons", null)),
+            // The request line is a header too: a query far past Kestrel's request-line limit.
+            "oversized-headers" => Admin(_random.Next(2) == 0
+                ? OversizedHeaders(opsCategory, HttpMethod.Get, "/api/comparisons", null)
+                : new HostileRequest(opsCategory, HttpMethod.Get, $"/api/comparisons?flag={new string('q', _random.Next(9_000, 40_000))}", null, null)),
             "bad-query" => Admin(Query(opsCategory, Pick(
                 "/api/comparisons?limit=abc", "/api/comparisons?limit=0", "/api/comparisons?limit=-1", "/api/comparisons?limit=99999999999",
                 "/api/comparisons?limit=100000", "/api/comparisons?match=maybe", "/api/comparisons?from=not-a-date",
