@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Pipeline.Api.Limits;
 
@@ -20,7 +21,7 @@ public static class RateLimitRejection
     public static async ValueTask WriteAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
         var http = context.HttpContext;
-        var limits = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RequestLimitOptions>>().Value;
+        var limits = http.RequestServices.GetRequiredService<IOptions<RequestLimitOptions>>().Value;
         var seconds = RetryAfterSeconds(context.Lease, limits);
         LimitsLog.ChatRateLimited(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(LimitsLog.Category), "http", CallerPartition.Of(http), seconds);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
