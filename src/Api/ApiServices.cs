@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Pipeline.Api.Alerts;
 using Pipeline.Api.Chat;
@@ -11,6 +10,7 @@ using Pipeline.Api.Health;
 using Pipeline.Api.Metrics;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Hosting;
+using Pipeline.Api.Limits;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Alerts;
@@ -34,13 +34,15 @@ public static class ApiServices
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier);
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
+        // A query or route value that does not bind throws, so ProblemResponseHandler's 400 can name the parameter.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemResponseHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton(TimeProvider.System);
         services.AddApiKeySecurity(configuration);
         services.AddDashboard(configuration);
+        services.AddRequestLimits(configuration);
         services.AddPipelineDatabase(configuration);
         services.AddPipelineHealthChecks();
         services.AddApiTelemetry(configuration);
@@ -72,6 +74,7 @@ public static class ApiServices
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint(app.Configuration);

@@ -7,13 +7,16 @@ using Pipeline.Testing;
 namespace Pipeline.Api.Tests;
 
 /// <summary>The API alone on real Kestrel, with its own migrated and seeded database and RabbitMQ virtual host.</summary>
-public sealed class ApiHost : IsolatedInfrastructure
+public class ApiHost : IsolatedInfrastructure
 {
     public const string AdminKey = "api-tests-admin-key";
     public const string UserKey = "api-tests-user-key";
 
     public WebApplication App { get; private set; } = null!;
     public Uri Address { get; private set; } = null!;
+
+    /// <summary>Settings a derived host adds on top of the defaults (set before start).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Overrides { get; } = new Dictionary<string, string?>();
 
     public Dictionary<string, string?> HostSettings()
     {
@@ -24,6 +27,8 @@ public sealed class ApiHost : IsolatedInfrastructure
             ["KnowledgeBase:SamplePath"] = RepositoryPaths.SampleKnowledgeBase,
             ["Flags:PollInterval"] = "00:00:01",
         };
+        foreach (var (key, value) in Overrides)
+            settings[key] = value;
         return settings;
     }
 

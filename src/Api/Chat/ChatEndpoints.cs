@@ -2,6 +2,7 @@ using System.Net.ServerSentEvents;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Pipeline.Api.Limits;
 using Pipeline.Api.Problems;
 
 namespace Pipeline.Api.Chat;
@@ -15,10 +16,13 @@ public static class ChatEndpoints
     {
         routes.MapPost("/api/chat", HandleAsync)
             .WithName("Chat")
+            .RequireChatRateLimit()
             .Accepts<ChatRequestBody>("application/json")
             .Produces<ChatResult>(contentType: "application/json")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         routes.MapHub<ChatHub>("/hubs/chat");

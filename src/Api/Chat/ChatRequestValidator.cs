@@ -1,3 +1,5 @@
+using Pipeline.Api.Problems;
+
 namespace Pipeline.Api.Chat;
 
 /// <summary>Checks a chat request against the contract's rules and names every broken one.</summary>
@@ -11,7 +13,7 @@ public static class ChatRequestValidator
             errors["message"] = ["The message is required and must not be blank."];
         else if (message.Length > options.MaxMessageLength)
             errors["message"] = [$"The message must be at most {options.MaxMessageLength} characters after trimming; it has {message.Length}."];
-        else if (message.Any(IsForbiddenControl))
+        else if (TextRules.HasForbiddenControl(message))
             errors["message"] = ["The message must not contain control characters other than tab and line breaks."];
 
         if (body.ConversationId == Guid.Empty)
@@ -19,6 +21,4 @@ public static class ChatRequestValidator
 
         return errors;
     }
-
-    private static bool IsForbiddenControl(char c) => char.IsControl(c) && c is not ('\t' or '\n' or '\r');
 }

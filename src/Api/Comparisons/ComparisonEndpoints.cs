@@ -28,6 +28,8 @@ public static class ComparisonEndpoints
         var errors = new Dictionary<string, string[]>();
         if (limit is < 1 or > MaxLimit)
             errors["limit"] = [$"limit must be between 1 and {MaxLimit}."];
+        if (InvalidFlag(flag) is { } invalidFlag)
+            errors["flag"] = [invalidFlag];
         if (from is not null && to is not null && from > to)
             errors["from"] = ["from must not be after to."];
         if (errors.Count > 0)
@@ -55,6 +57,8 @@ public static class ComparisonEndpoints
     private static async Task<Results<Ok<ComparisonSummary>, ValidationProblem>> SummaryAsync(
         ComparisonSummaryQuery summaries, TimeProvider time, string? flag, string? window, CancellationToken cancellationToken)
     {
+        if (InvalidFlag(flag) is { } invalidFlag)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["flag"] = [invalidFlag] });
         if (!TimeWindow.TryParse(window ?? DefaultWindow, out var span))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -66,4 +70,10 @@ public static class ComparisonEndpoints
         var since = time.GetUtcNow().UtcDateTime - span;
         return TypedResults.Ok(await summaries.SummarizeAsync(flag, since, cancellationToken));
     }
+
+    // The filter goes to the database as text, which cannot hold NUL; no flag name holds a control character anyway.
+    private static string? InvalidFlag(string? flag) =>
+        flag is not null && (flag.Length > 200 || Problems.TextRules.HasForbiddenControl(flag))
+            ? "flag must be a flag name: at most 200 characters, no control characters."
+            : null;
 }

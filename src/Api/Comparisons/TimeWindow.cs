@@ -21,7 +21,7 @@ public static class TimeWindow
             {
                 window = XmlConvert.ToTimeSpan(text);
             }
-            catch (FormatException)
+            catch (Exception ex) when (ex is FormatException or OverflowException)
             {
                 return false;
             }
@@ -29,16 +29,12 @@ public static class TimeWindow
         else
         {
             var unit = text[^1];
-            if (!int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
+            var unitSeconds = unit switch { 's' => 1L, 'm' => 60L, 'h' => 3_600L, 'd' => 86_400L, _ => 0L };
+            // Bounded before a TimeSpan is built: 99999999d would overflow it.
+            if (unitSeconds == 0 || !int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
+                || amount * unitSeconds > (long)Longest.TotalSeconds)
                 return false;
-            window = unit switch
-            {
-                's' => TimeSpan.FromSeconds(amount),
-                'm' => TimeSpan.FromMinutes(amount),
-                'h' => TimeSpan.FromHours(amount),
-                'd' => TimeSpan.FromDays(amount),
-                _ => TimeSpan.Zero,
-            };
+            window = TimeSpan.FromSeconds(amount * unitSeconds);
         }
 
         return window > TimeSpan.Zero && window <= Longest;

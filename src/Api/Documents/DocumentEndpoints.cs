@@ -35,6 +35,11 @@ public static class DocumentEndpoints
             errors["sourceKey"] = [$"sourceKey is required: 1 to {MaxSourceKeyLength} printable characters."];
         if (string.IsNullOrWhiteSpace(body.Content))
             errors["content"] = ["content is required."];
+        // PostgreSQL text cannot hold NUL; other control characters (form feeds from extracted text) are tolerated in content.
+        else if (body.Content.Contains('\0'))
+            errors["content"] = ["content must not contain NUL characters."];
+        if (body.Title is not null && TextRules.HasForbiddenControl(body.Title))
+            errors["title"] = ["title must not contain control characters other than tab and line breaks."];
         if (body.Format is null || !DocumentFormat.All.Contains(body.Format))
             errors["format"] = [$"format must be one of {string.Join(", ", DocumentFormat.All)}."];
         if (body.Language is not null && body.Language is not (LanguageGuesser.Italian or LanguageGuesser.English))

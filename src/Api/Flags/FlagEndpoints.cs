@@ -75,7 +75,7 @@ public static class FlagEndpoints
         string? reason = null;
         if (http.Request.ContentLength > 0 || http.Request.HasJsonContentType())
         {
-            var (request, failure) = await ReadAsync(name, http, cancellationToken);
+            var (request, failure) = await ReadAsync(name, http, cancellationToken, killOnly: true);
             if (failure is not null)
                 return failure;
             reason = request!.Reason;
@@ -112,7 +112,7 @@ public static class FlagEndpoints
         return TypedResults.Ok(new FlagEvaluationView(decision.Mode.ToString().ToLowerInvariant(), decision.Bucket, decision.Explain()));
     }
 
-    private static async Task<(FlagRequestReader.FlagRequest? Request, IResult? Failure)> ReadAsync(string name, HttpContext http, CancellationToken cancellationToken)
+    private static async Task<(FlagRequestReader.FlagRequest? Request, IResult? Failure)> ReadAsync(string name, HttpContext http, CancellationToken cancellationToken, bool killOnly = false)
     {
         if (InvalidName(name) is { } invalid)
             return (null, invalid);
@@ -122,6 +122,14 @@ public static class FlagEndpoints
         using (document)
         {
             var (request, errors) = FlagRequestReader.Read(document.RootElement);
+            if (killOnly)
+            {
+                foreach (var (field, messages) in FlagRequestReader.OnlyKillFields(document.RootElement))
+                    errors[field] = messages;
+                if (errors.Count > 0)
+                    request = null;
+            }
+
             return request is null ? (null, TypedResults.ValidationProblem(errors, title: "Invalid flag request")) : (request, null);
         }
     }

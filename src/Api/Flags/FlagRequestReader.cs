@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Pipeline.Api.Problems;
 using Pipeline.Infrastructure.Flags;
 
 namespace Pipeline.Api.Flags;
@@ -80,10 +81,22 @@ public static class FlagRequestReader
         return (errors.Count == 0 ? new FlagRequest(change, version, reason) : null, errors);
     }
 
+    /// <summary>Fields a kill may carry: only why (a version is tolerated, a kill needs none); anything else would be silently dropped.</summary>
+    public static Dictionary<string, string[]> OnlyKillFields(JsonElement body) =>
+        body.ValueKind != JsonValueKind.Object ? []
+        : body.EnumerateObject().Where(p => p.Name is not ("reason" or "version"))
+            .ToDictionary(p => p.Name, p => new[] { $"A kill takes only a reason; '{p.Name}' is not accepted (use PATCH to change it)." });
+
     private static string? String(JsonElement value, string name, Dictionary<string, string[]> errors, bool nullable)
     {
         if (value.ValueKind == JsonValueKind.String)
-            return value.GetString();
+        {
+            var text = value.GetString()!;
+            if (!TextRules.HasForbiddenControl(text))
+                return text;
+            errors[name] = [$"{name} must not contain control characters other than tab and line breaks."];
+            return null;
+        }
         if (nullable && value.ValueKind == JsonValueKind.Null)
             return null;
         errors[name] = [$"{name} must be a string."];
@@ -93,7 +106,13 @@ public static class FlagRequestReader
     private static IReadOnlyList<string>? Strings(JsonElement value, string name, Dictionary<string, string[]> errors)
     {
         if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String))
-            return value.EnumerateArray().Select(e => e.GetString()!).ToList();
+        {
+            var items = value.EnumerateArray().Select(e => e.GetString()!).ToList();
+            if (!items.Any(TextRules.HasForbiddenControl))
+                return items;
+            errors[name] = [$"{name} must not contain control characters."];
+            return null;
+        }
         errors[name] = [$"{name} must be an array of strings."];
         return null;
     }
