@@ -45,6 +45,8 @@ public sealed class OutageTests(OutageSystem system) : IClassFixture<OutageSyste
         var load = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
         {
             using var http = system.CreateClient();
+            // Longer than the API's own bound on waiting, so every ending seen is the API's.
+            http.Timeout = TimeSpan.FromMinutes(3);
             for (var n = 0; !stop.IsCancellationRequested; n++)
             {
                 try
@@ -145,11 +147,25 @@ public sealed class OutageTests(OutageSystem system) : IClassFixture<OutageSyste
     private async Task AssertEveryAcceptedRequestFinishesAsync()
     {
         await using var db = system.CreateDbContext();
-        await Eventually.TrueAsync(async () =>
+        try
         {
-            var accepted = await db.Set<ArchivedChatRequest>().Select(a => a.RequestId).ToListAsync();
+            await Eventually.TrueAsync(async () =>
+            {
+                var accepted = await db.Set<ArchivedChatRequest>().Select(a => a.RequestId).ToListAsync();
+                var finished = await db.Set<ChatRoutingState>().Where(s => s.FinishedAt != null).Select(s => s.CorrelationId).ToListAsync();
+                return accepted.Count > 0 && accepted.ToHashSet().IsSubsetOf(finished);
+            }, TimeSpan.FromSeconds(150), "every accepted request should reach its saga and finish");
+        }
+        catch (TimeoutException timeout)
+        {
+            // Say where the unfinished ones are: no saga at all (the request never reached it), or a saga in which state.
             var finished = await db.Set<ChatRoutingState>().Where(s => s.FinishedAt != null).Select(s => s.CorrelationId).ToListAsync();
-            return accepted.Count > 0 && accepted.ToHashSet().IsSubsetOf(finished);
-        }, TimeSpan.FromSeconds(150), "every accepted request should reach its saga and finish");
+            var unfinished = await db.Set<ArchivedChatRequest>().Where(a => !finished.Contains(a.RequestId)).Select(a => a.RequestId).ToListAsync();
+            var states = await db.Set<ChatRoutingState>().Where(s => unfinished.Contains(s.CorrelationId))
+                .Select(s => s.CorrelationId + ":" + s.CurrentState + ":" + s.ShadowOutcome + ":" + (s.ServedAt != null)).ToListAsync();
+            using var admin = system.CreateAdminClient();
+            var errors = await admin.GetStringAsync("/api/ops/errors");
+            throw new TimeoutException($"{timeout.Message} Unfinished: {unfinished.Count}; their sagas: [{string.Join(", ", states)}]; error queues: {errors}", timeout);
+        }
     }
 }
