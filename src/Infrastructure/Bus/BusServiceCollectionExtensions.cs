@@ -46,13 +46,6 @@ public static class BusServiceCollectionExtensions
                     h.PublisherConfirmation = true;
                 });
                 cfg.PrefetchCount = rabbit.PrefetchCount;
-                // Outermost on every endpoint: a database outage is waited out instead of parking messages in error queues.
-                var outage = context.GetRequiredService<IOptions<OutageRetryOptions>>().Value;
-                cfg.UseMessageRetry(r =>
-                {
-                    r.Handle<Exception>(InfrastructureOutage.IsOutage);
-                    r.Exponential(outage.RetryLimit, outage.MinInterval, outage.MaxInterval, outage.IntervalDelta);
-                });
                 cfg.ConfigureJsonSerializerOptions(json =>
                 {
                     json.Converters.Add(new JsonStringEnumConverter());

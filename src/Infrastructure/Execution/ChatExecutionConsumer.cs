@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 
+using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Infrastructure.Execution;
@@ -47,7 +48,8 @@ public abstract partial class ChatExecutionConsumer(
                 command.Attempt, answer, tokens.Count, command.ReplayId, command.Sample));
             await effects.RecordAsync(command, answer, context.CancellationToken);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && context.GetRetryAttempt() >= options.Value.Retries)
+        // An outage is not the pipeline's failure: it propagates to the endpoint's outage retry instead of failing the request.
+        catch (Exception ex) when (ex is not OperationCanceledException && !InfrastructureOutage.IsOutage(ex) && context.GetRetryAttempt() >= options.Value.Retries)
         {
             LogExecutionFailed(ex, command.Pipeline, command.RequestId);
             await ChatExecutionFailure.PublishAsync(context, ChatExecutionFailure.InternalError, $"The {command.Pipeline.ToString().ToLowerInvariant()} pipeline failed.", ex.Message);

@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Persistence;
 
@@ -27,6 +28,7 @@ public abstract class ChatExecutionConsumerDefinition<TConsumer> : ConsumerDefin
     {
         endpointConfigurator.ConfigureConsumeTopology = false;
         endpointConfigurator.UseMessageRetry(r => r.Immediate(_execution.Retries));
+        endpointConfigurator.UseOutageRetry(context);
         endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
     }
 }

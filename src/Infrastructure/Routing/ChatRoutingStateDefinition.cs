@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Infrastructure.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
@@ -26,6 +27,7 @@ public sealed class ChatRoutingStateDefinition : SagaDefinition<ChatRoutingState
         IRegistrationContext context)
     {
         endpointConfigurator.UseMessageRetry(r => r.Intervals(10, 25, 50, 100, 250, 500, 1000));
+        endpointConfigurator.UseOutageRetry(context);
         endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
 
         var partition = endpointConfigurator.CreatePartitioner(_options.PartitionCount);

@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Infrastructure.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
@@ -31,6 +32,7 @@ public sealed class CompareResultsConsumerDefinition : ConsumerDefinition<Compar
         if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
             rabbit.PrefetchCount = _options.BatchSize * _options.BatchConcurrency;
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000, 5000));
+        endpointConfigurator.UseOutageRetry(context);
         endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
         consumerConfigurator.Options<BatchOptions>(batch => batch
             .SetMessageLimit(_options.BatchSize)

@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Infrastructure.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Evals;
@@ -23,6 +24,7 @@ public sealed class ResultSampledConsumerDefinition : ConsumerDefinition<ResultS
         IRegistrationContext context)
     {
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000, 5000));
+        endpointConfigurator.UseOutageRetry(context);
         endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
     }
 }
