@@ -22,8 +22,7 @@ public static class LoadBenchmark
         await PublicApiLoad.RunAsync(system.ApiAddress, Clients, Warmup);
 
         var bus = system.Api.Services.GetRequiredService<IBus>();
-        await RawBusRoundTrip.RunAsync(bus, Clients, Warmup);
-        var raw = await RawBusRoundTrip.RunAsync(bus, Clients, Measure);
+        var raw = await RawBusRoundTrip.RunAsync(bus, Clients, Warmup, Measure);
         Console.WriteLine($"{"raw bus",-8} {Clients} clients: {raw.Throughput,7:0.0} round trips/s, p50 {raw.Percentile(0.5):0.00} ms, " +
             $"p95 {raw.Percentile(0.95):0.00} ms, p99 {raw.Percentile(0.99):0.00} ms, errors {raw.Errors}");
 

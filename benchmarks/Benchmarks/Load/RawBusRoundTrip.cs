@@ -17,11 +17,24 @@ public static class RawBusRoundTrip
 {
     public const string Queue = "benchmark-raw-echo";
 
-    public static async Task<LoadResult> RunAsync(IBus bus, int clients, TimeSpan duration)
+    /// <summary>Warms the round trip up, then measures it.</summary>
+    public static async Task<LoadResult> RunAsync(IBus bus, int clients, TimeSpan warmup, TimeSpan duration)
     {
         var echo = bus.ConnectReceiveEndpoint(Queue, e => e.Handler<Ping>(context => context.RespondAsync(new Pong(context.Message.Id))));
         await echo.Ready;
         try
+        {
+            await MeasureAsync(bus, clients, warmup);
+            return await MeasureAsync(bus, clients, duration);
+        }
+        finally
+        {
+            await echo.ReceiveEndpoint.Stop();
+        }
+    }
+
+    private static async Task<LoadResult> MeasureAsync(IBus bus, int clients, TimeSpan duration)
+    {
         {
             var client = bus.CreateRequestClient<Ping>(new Uri($"queue:{Queue}"));
             var samples = new List<LoadSample>();
@@ -47,10 +60,6 @@ public static class RawBusRoundTrip
                 }
             }));
             return new LoadResult(samples, clock.Elapsed.TotalSeconds);
-        }
-        finally
-        {
-            await echo.ReceiveEndpoint.Stop();
         }
     }
 }

@@ -39,13 +39,16 @@ public sealed class KnowledgeSearch(PipelineDbContext db, IEmbeddingGenerator<st
     {
         var generated = await embeddings.GenerateAsync([query], cancellationToken: cancellationToken);
         var vector = new Vector(generated[0].Vector);
+        // Ordered by distance alone, so PostgreSQL can walk the HNSW index (a second sort key makes it scan and sort
+        // every row); equal distances are put in a stable order afterwards.
         var found = await Filtered(filter)
             .Select(c => new { Chunk = c, c.Document!.Title, c.Document.Regulation, Distance = c.Embedding!.CosineDistance(vector) })
-            .OrderBy(x => x.Distance).ThenBy(x => x.Chunk.Id)
+            .OrderBy(x => x.Distance)
             .Take(topK)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
-        return found.Select(x => ToRetrieved(x.Chunk, x.Title, x.Regulation, 1 - x.Distance)).ToList();
+        return found.OrderBy(x => x.Distance).ThenBy(x => x.Chunk.Id, StringComparer.Ordinal)
+            .Select(x => ToRetrieved(x.Chunk, x.Title, x.Regulation, 1 - x.Distance)).ToList();
     }
 
     public async Task<KnowledgeBaseStats> GetStatsAsync(CancellationToken cancellationToken) =>
