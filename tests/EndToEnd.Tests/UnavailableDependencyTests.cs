@@ -32,6 +32,22 @@ public sealed class UnavailableDependencyTests(PipelineSystem system) : IClassFi
     }
 
     [Fact]
+    public async Task Broker_unreachable_gives_a_hub_caller_one_503_error_event_and_writes_nothing()
+    {
+        await using var api = await system.StartApiAsync(new Dictionary<string, string?> { ["RabbitMq:Port"] = "1" });
+        await using var db = system.CreateDbContext();
+        var before = await db.Set<ArchivedChatRequest>().CountAsync();
+
+        var events = await ChatClient.StreamHubAsync(new Uri(api.Urls.First()), new { message = "Cos'è il GDPR?" });
+
+        var error = Assert.Single(events);
+        Assert.Equal("error", error.Text("type"));
+        Assert.Equal(503, error.GetProperty("status").GetInt32());
+        Assert.Contains("broker", error.Text("title"), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(before, await db.Set<ArchivedChatRequest>().CountAsync());
+    }
+
+    [Fact]
     public async Task Database_unreachable_gives_503_with_retry_after()
     {
         var unreachable = new NpgsqlConnectionStringBuilder(system.DatabaseConnectionString) { Port = 1, Timeout = 2 }.ConnectionString;

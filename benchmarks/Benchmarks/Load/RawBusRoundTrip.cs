@@ -29,7 +29,8 @@ public static class RawBusRoundTrip
         }
         finally
         {
-            await echo.ReceiveEndpoint.Stop();
+            // Disconnect, not just stop: a stopped endpoint left on the bus makes its health (and so the API) unhealthy.
+            await echo.StopAsync(CancellationToken.None);
         }
     }
 

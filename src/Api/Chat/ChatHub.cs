@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Pipeline.Api.Problems;
 
 namespace Pipeline.Api.Chat;
 
@@ -13,7 +14,14 @@ public sealed class ChatHub(ChatSubmitter submitter, CallerSessionRegistry sessi
     public async IAsyncEnumerable<ChatEvent> Chat(ChatRequestBody request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var headers = Context.GetHttpContext()?.Request.Headers ?? new HeaderDictionary();
-        var submission = await submitter.SubmitAsync(request, CallerIdentity.FromHeaders(headers), cancellationToken);
+        var (submission, unavailable) = await SubmitAsync(request, CallerIdentity.FromHeaders(headers), cancellationToken);
+        if (unavailable is not null)
+        {
+            // The hub's 503: the request was not taken, the caller may retry (HTTP callers get Retry-After).
+            yield return new ErrorEvent(Guid.Empty, StatusCodes.Status503ServiceUnavailable, unavailable);
+            yield break;
+        }
+
         if (submission is ChatRejected rejected)
         {
             var problems = string.Join(" ", rejected.Errors.SelectMany(e => e.Value.Select(v => $"{e.Key}: {v}")));
@@ -21,7 +29,7 @@ public sealed class ChatHub(ChatSubmitter submitter, CallerSessionRegistry sessi
             yield break;
         }
 
-        var session = ((ChatAccepted)submission).Session;
+        var session = ((ChatAccepted)submission!).Session;
         try
         {
             await foreach (var chatEvent in session.ReadToEndAsync(options.Value.CallerTimeout, cancellationToken))
@@ -30,6 +38,19 @@ public sealed class ChatHub(ChatSubmitter submitter, CallerSessionRegistry sessi
         finally
         {
             sessions.Remove(session);
+        }
+    }
+
+    /// <summary>Submits, or says why the request could not be taken (an iterator cannot yield from a catch).</summary>
+    private async Task<(ChatSubmission? Submission, string? Unavailable)> SubmitAsync(ChatRequestBody request, CallerIdentity caller, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await submitter.SubmitAsync(request, caller, cancellationToken), null);
+        }
+        catch (Exception ex) when (ProblemResponseHandler.IsUnavailable(ex, out var detail))
+        {
+            return (null, detail);
         }
     }
 }

@@ -31,6 +31,14 @@ public sealed class ProblemResponseHandler(IProblemDetailsService problems, IOpt
         });
     }
 
+    /// <summary>Whether the failure means the request could not be taken now (database or broker), and what to tell the caller.</summary>
+    public static bool IsUnavailable(Exception exception, out string detail)
+    {
+        var (status, _, text) = Classify(exception);
+        detail = text ?? "";
+        return status == StatusCodes.Status503ServiceUnavailable;
+    }
+
     private static (int Status, string Title, string? Detail) Classify(Exception exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
