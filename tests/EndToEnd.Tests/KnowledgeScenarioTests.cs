@@ -148,6 +148,15 @@ public sealed class KnowledgeScenarioTests(KnowledgeScenarioTests.CorpusSystem s
         Assert.Equal(4, turns);
     }
 
+    [Fact]
+    public async Task Vector_searches_run_with_the_hnsw_width_the_retrieval_benchmark_chose()
+    {
+        await using var scope = system.Api.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Pipeline.Infrastructure.Persistence.PipelineDbContext>();
+        var width = await db.Database.SqlQueryRaw<string>("SELECT current_setting('hnsw.ef_search') AS \"Value\"").SingleAsync();
+        Assert.Equal(Pipeline.Infrastructure.Persistence.DatabaseOptions.DefaultHnswEfSearch.ToString(System.Globalization.CultureInfo.InvariantCulture), width);
+    }
+
     private async Task<JsonElement> AskAsync(string pipeline, string question, Guid? conversationId = null)
     {
         await system.UseAsync(pipeline);

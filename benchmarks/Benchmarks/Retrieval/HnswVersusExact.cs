@@ -22,7 +22,7 @@ public static class HnswVersusExact
     private const int Queries = 200;
     private const int TopK = 10;
     private const double Perturbation = 0.02;
-    private static readonly int[] EfSearchValues = [40, 100, 200, 400];
+    private static readonly int[] EfSearchValues = [40, 200, 400, 500, 600, 800];
 
     public static async Task<int> RunAsync()
     {
@@ -35,6 +35,8 @@ public static class HnswVersusExact
         var original = await db.Set<KnowledgeChunk>().CountAsync();
         var replicas = (int)Math.Ceiling((double)(TargetChunks - original) / original);
         var clock = Stopwatch.StartNew();
+        // Rebuilt afterwards exactly as the schema defines it (bulk insert first, then one index build).
+        var indexDefinition = await db.Database.SqlQueryRaw<string>("SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname = 'ix_chunks_embedding'").SingleAsync();
         await db.Database.ExecuteSqlRawAsync("DROP INDEX ix_chunks_embedding");
 #pragma warning disable EF1002 // Only the benchmark's own constants are interpolated.
         await db.Database.ExecuteSqlRawAsync($"""
@@ -48,10 +50,10 @@ public static class HnswVersusExact
 #pragma warning restore EF1002
         var replicated = clock.Elapsed;
         clock.Restart();
-        await db.Database.ExecuteSqlRawAsync("CREATE INDEX ix_chunks_embedding ON chunks USING hnsw (embedding vector_cosine_ops)");
+        await db.Database.ExecuteSqlRawAsync(indexDefinition);
         await db.Database.ExecuteSqlRawAsync("ANALYZE chunks");
         var total = await db.Set<KnowledgeChunk>().CountAsync();
-        Console.WriteLine($"chunks: {original} from the corpus, {total} after {replicas} perturbed replicas ({replicated.TotalSeconds:0} s); HNSW index built in {clock.Elapsed.TotalSeconds:0} s");
+        Console.WriteLine($"chunks: {original} from the corpus, {total} after {replicas} perturbed replicas ({replicated.TotalSeconds:0} s); HNSW index built in {clock.Elapsed.TotalSeconds:0} s ({indexDefinition})");
 
         // Queries: the original design's questions and the opening words of chunks drawn across the corpus.
         var openings = await db.Set<KnowledgeChunk>().Where(c => !c.Id.Contains("~")).OrderBy(c => c.Id).Select(c => c.Text.Substring(0, 120)).ToListAsync();

@@ -30,6 +30,10 @@ internal sealed class KnowledgeChunkConfiguration : IEntityTypeConfiguration<Kno
     /// <summary>The 'simple' configuration: no stemming, so Italian and English text are indexed alike.</summary>
     public const string TextSearchConfiguration = "simple";
 
+    /// <summary>HNSW graph parameters of the chunk embedding index.</summary>
+    public const int HnswLinksPerNode = 32;
+    public const int HnswBuildCandidates = 200;
+
     public void Configure(EntityTypeBuilder<KnowledgeChunk> builder)
     {
         builder.ToTable("chunks");
@@ -42,7 +46,10 @@ internal sealed class KnowledgeChunkConfiguration : IEntityTypeConfiguration<Kno
         builder.Property(c => c.Embedding).HasColumnType($"vector({EmbeddingDimensions})");
         builder.HasGeneratedTsVectorColumn(c => c.SearchVector, TextSearchConfiguration, c => new { c.Heading, c.ArticleTitle, c.Text })
             .HasIndex(c => c.SearchVector).HasMethod("GIN");
-        builder.HasIndex(c => c.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops");
+        // A denser graph than pgvector's defaults (m 16, ef_construction 64): the retrieval benchmark's recall@10 on
+        // 100,000 chunks was 0.85 at best with them.
+        builder.HasIndex(c => c.Embedding).HasMethod("hnsw").HasOperators("vector_cosine_ops")
+            .HasStorageParameter("m", HnswLinksPerNode).HasStorageParameter("ef_construction", HnswBuildCandidates);
         builder.HasIndex(c => new { c.DocumentId, c.Ordinal }).IsUnique();
         builder.HasIndex(c => c.ArticleNumber);
     }

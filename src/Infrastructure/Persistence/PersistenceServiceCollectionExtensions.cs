@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Pipeline.Infrastructure.Persistence;
 
@@ -11,7 +12,7 @@ public static class PersistenceServiceCollectionExtensions
     public static IServiceCollection AddPipelineDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>()
-            .Configure(o => o.ConnectionString = configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? "")
+            .Configure(o => o.ConnectionString = WithSearchDefaults(configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? ""))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
@@ -24,5 +25,16 @@ public static class PersistenceServiceCollectionExtensions
         });
         services.AddSingleton<SchemaMigrator>();
         return services;
+    }
+
+    /// <summary>Adds the HNSW search width as a session setting, unless the connection string sets its own.</summary>
+    private static string WithSearchDefaults(string connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+            return connectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("hnsw.ef_search", StringComparison.Ordinal) != true)
+            builder.Options = $"{builder.Options} -c hnsw.ef_search={DatabaseOptions.DefaultHnswEfSearch}".Trim();
+        return builder.ConnectionString;
     }
 }

@@ -726,7 +726,9 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_chunks_article_number");
 
                     b.HasIndex("Embedding")
-                        .HasDatabaseName("ix_chunks_embedding");
+                        .HasDatabaseName("ix_chunks_embedding")
+                        .HasAnnotation("Npgsql:StorageParameter:ef_construction", 200)
+                        .HasAnnotation("Npgsql:StorageParameter:m", 32);
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Embedding"), "hnsw");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Embedding"), new[] { "vector_cosine_ops" });
