@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "telemetry" => await TelemetryOverhead.RunAsync(),
     "load" => await LoadBenchmark.RunAsync(),
     "retrieval" => await HnswVersusExact.RunAsync(),
+    "chat50" => await ConcurrentChat.RunAsync(),
     _ => Usage(),
 };
 
@@ -25,6 +26,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | load | retrieval");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | load | retrieval | chat50");
     return 2;
 }
