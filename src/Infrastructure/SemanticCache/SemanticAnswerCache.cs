@@ -32,14 +32,17 @@ public sealed class SemanticAnswerCache(
     public void WriteInto(params IReadOnlyList<ChatPipeline> owners) => _writeInto = owners;
 
     /// <summary>The nearest earlier answer kept for <paramref name="pipeline"/>, if close enough.</summary>
-    public async Task<ChatAnswer?> LookupAsync(ChatPipeline pipeline, string question, CancellationToken cancellationToken)
+    public async Task<ChatAnswer?> LookupAsync(ChatPipeline pipeline, ExecuteChat command, CancellationToken cancellationToken)
     {
-        var vector = await EmbedAsync(question, cancellationToken);
+        var vector = await EmbedAsync(command.Message, cancellationToken);
+        // Never the entry this very request wrote: in shadow mode the legacy run may have stored its answer before
+        // the workflow's cache step looks, which would make the workflow echo legacy instead of answering.
+        var own = command.RequestId;
         var owner = PipelineName(pipeline);
         var maxDistance = 1 - options.Value.SimilarityThreshold;
         var since = time.GetUtcNow().UtcDateTime - options.Value.TimeToLive;
         var nearest = await db.Set<SemanticCacheEntry>().AsNoTracking()
-            .Where(e => e.CreatedAt >= since && e.Pipeline == owner)
+            .Where(e => e.CreatedAt >= since && e.Pipeline == owner && e.Id != own)
             .OrderBy(e => e.Embedding.CosineDistance(vector))
             .Select(e => new { e.Answer, Distance = e.Embedding.CosineDistance(vector) })
             .FirstOrDefaultAsync(cancellationToken);
@@ -58,10 +61,14 @@ public sealed class SemanticAnswerCache(
         var embedding = await EmbedAsync(command.Message, cancellationToken);
         var serialized = JsonSerializer.Serialize(answer, Json);
         var documentIds = answer.Sources.Select(s => Guid.TryParse(s.DocumentId, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
+        // A legacy execution's first entry is keyed by the request (at most one legacy execution per request stores),
+        // so the same request's workflow run can skip it.
+        var first = command.Pipeline == ChatPipeline.Legacy;
         foreach (var owner in owners.Distinct())
+        {
             db.Add(new SemanticCacheEntry
             {
-                Id = NewId.NextGuid(),
+                Id = first ? command.RequestId : NewId.NextGuid(),
                 Question = command.Message,
                 Embedding = embedding,
                 Answer = serialized,
@@ -69,6 +76,8 @@ public sealed class SemanticAnswerCache(
                 Pipeline = PipelineName(owner),
                 CreatedAt = time.GetUtcNow().UtcDateTime,
             });
+            first = false;
+        }
     }
 
     private static string PipelineName(ChatPipeline pipeline) => pipeline.ToString().ToLowerInvariant();

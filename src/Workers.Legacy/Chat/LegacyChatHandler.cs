@@ -33,7 +33,7 @@ public sealed class LegacyChatHandler(
             return await stats.WriteAsync(command.Message, tokens.SendAsync, cancellationToken);
 
         // Web results are fresh by request; a cached answer would not be.
-        if (!command.WebSearchEnabled && await cache.LookupAsync(command.Pipeline, command.Message, cancellationToken) is { } cached)
+        if (!command.WebSearchEnabled && await cache.LookupAsync(command.Pipeline, command, cancellationToken) is { } cached)
             return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
 
         var passages = await retrieval.RetrieveAsync(command.Message, options.Value.TopK, cancellationToken);

@@ -62,8 +62,8 @@ public sealed class WorkflowChatPipeline(
             _ => [ChatPipeline.Legacy],
         });
         var cached = command.WebSearchEnabled ? null : await steps.RunAsync(CacheStep, MigrationFlags.WorkflowCache, command,
-            ct => cache.LookupAsync(ChatPipeline.Legacy, command.Message, ct),
-            ct => cache.LookupAsync(ChatPipeline.Workflow, command.Message, ct),
+            ct => cache.LookupAsync(ChatPipeline.Legacy, command, ct),
+            ct => cache.LookupAsync(ChatPipeline.Workflow, command, ct),
             Compare, cancellationToken);
         if (cached is not null)
             return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
