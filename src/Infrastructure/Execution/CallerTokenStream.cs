@@ -1,5 +1,6 @@
 using MassTransit;
 using Pipeline.Contracts;
+using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Infrastructure.Execution;
 
@@ -8,7 +9,8 @@ namespace Pipeline.Infrastructure.Execution;
 /// not through the consumer outbox: tokens must flow while the answer is written, not after the transaction commits.
 /// Pieces go out without waiting for each broker confirmation in turn (the receiver restores order by sequence
 /// number); <see cref="FlushAsync"/> waits for all of them before the execution reports completion. A redelivered
-/// execution resends the same sequence numbers, which the receiver de-duplicates.
+/// execution resends the same sequence numbers, which the receiver de-duplicates. Pieces are sent untraced: the
+/// request's trace keeps its hops and steps, not four spans per piece of text.
 /// </summary>
 public sealed class CallerTokenStream
 {
@@ -36,7 +38,10 @@ public sealed class CallerTokenStream
     {
         var sequence = Count++;
         if (_caller is not null)
-            _pending.Add(_caller.Send(new ChatTokenStreamed(_command.RequestId, _command.Pipeline, _command.Attempt, sequence, piece), cancellationToken));
+        {
+            var token = new ChatTokenStreamed(_command.RequestId, _command.Pipeline, _command.Attempt, sequence, piece);
+            _pending.Add(Untraced.RunAsync(() => _caller.Send(token, cancellationToken)));
+        }
         return Task.CompletedTask;
     }
 

@@ -20,7 +20,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddDbContextPool<PipelineDbContext>((sp, options) =>
         {
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            options.UseNpgsql(database.ConnectionString, npgsql => npgsql.UseVector())
+            options.UseNpgsql(database.ConnectionString, npgsql => npgsql.UseVector().ConfigureDataSource(source => source.ConfigureTracing(DatabaseTracing.Configure)))
                 .UseSnakeCaseNamingConvention();
         });
         services.AddSingleton<SchemaMigrator>();

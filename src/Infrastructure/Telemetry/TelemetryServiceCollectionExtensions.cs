@@ -38,10 +38,8 @@ public static class TelemetryServiceCollectionExtensions
             {
                 builder.AddSource(PipelineTelemetry.SourceName, PipelineTelemetry.GenAiSourceName, MassTransitSource, NpgsqlSource)
                     .AddHttpClientInstrumentation();
-                // A host without flag evaluation keeps every trace (and follows its callers' decisions).
-                builder.SetSampler(sp => new ParentBasedSampler(sp.GetService<IFlagEvaluator>() is { } flags
-                    ? new FlagControlledSampler(flags)
-                    : new AlwaysOnSampler()));
+                // A host without flag evaluation keeps every trace it starts (and follows its callers' decisions).
+                builder.SetSampler(sp => new ParentBasedSampler(new FlagControlledSampler(sp.GetService<IFlagEvaluator>())));
                 tracing?.Invoke(builder);
             })
             .WithMetrics(builder =>

@@ -27,11 +27,15 @@ public sealed class FlagControlledSamplerTests
         sampler.ShouldSample(new SamplingParameters(default, traceId, "span", kind)).Decision;
 
     [Fact]
-    public void A_database_call_outside_any_operation_starts_no_trace_even_with_telemetry_on()
+    public void A_database_call_or_an_untraced_message_outside_any_operation_starts_no_trace_even_with_telemetry_on()
     {
-        var sampler = new FlagControlledSampler(new PercentageTelemetryFlag(100));
-        Assert.Equal(SamplingDecision.Drop, Decide(sampler, ActivityTraceId.CreateRandom(), ActivityKind.Client));
-        Assert.Equal(SamplingDecision.RecordAndSample, Decide(sampler, ActivityTraceId.CreateRandom(), ActivityKind.Consumer));
+        foreach (var sampler in new[] { new FlagControlledSampler(new PercentageTelemetryFlag(100)), new FlagControlledSampler(null) })
+        {
+            Assert.Equal(SamplingDecision.Drop, Decide(sampler, ActivityTraceId.CreateRandom(), ActivityKind.Client));
+            Assert.Equal(SamplingDecision.Drop, Decide(sampler, ActivityTraceId.CreateRandom(), ActivityKind.Consumer));
+            Assert.Equal(SamplingDecision.RecordAndSample, Decide(sampler, ActivityTraceId.CreateRandom(), ActivityKind.Server));
+            Assert.Equal(SamplingDecision.RecordAndSample, Decide(sampler, ActivityTraceId.CreateRandom(), ActivityKind.Producer));
+        }
     }
 
     [Fact]
