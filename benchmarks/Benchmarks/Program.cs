@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "kill-switch" => await KillSwitchPropagation.RunAsync(),
     "shadow" => await ShadowOverhead.RunAsync(),
     "telemetry" => await TelemetryOverhead.RunAsync(),
+    "telemetry-census" => await TelemetryOverhead.CensusAsync(),
     "load" => await LoadBenchmark.RunAsync(),
     "retrieval" => await HnswVersusExact.RunAsync(),
     "chat50" => await ConcurrentChat.RunAsync(),
@@ -26,6 +27,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | load | retrieval | chat50");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | telemetry-census | load | retrieval | chat50");
     return 2;
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
+using Pipeline.Infrastructure.Routing;
 using Pipeline.Testing;
 using Pipeline.Workers.Comparator;
 using Pipeline.Workers.Legacy;
@@ -12,19 +13,26 @@ using Pipeline.Workers.Workflow;
 
 namespace Pipeline.Benchmarks.Chat;
 
-/// <summary>The whole system in one process on the real broker and database, with its own database and virtual host.</summary>
+/// <summary>
+/// The whole system on the real broker and database, with its own database and virtual host: in one process, or
+/// with the three worker hosts as processes of their own, as deployed (each with its own telemetry pipeline).
+/// </summary>
 public sealed class BenchmarkSystem : IAsyncDisposable
 {
     public const string AdminKey = "benchmark-admin-key";
     private readonly IsolatedInfrastructure _infrastructure = new();
     private readonly List<IHost> _hosts = [];
+    private readonly List<WorkerProcess> _processes = [];
+    private IHost? _coordinator;
 
     public Uri ApiAddress { get; private set; } = null!;
-    public IHost Coordinator { get; private set; } = null!;
+
+    /// <summary>The coordination host (saga and comparator), when it runs in this process.</summary>
+    public IHost Coordinator => _coordinator ?? throw new InvalidOperationException("The coordination host runs as a process of its own.");
     public IHost Api { get; private set; } = null!;
     public Dictionary<string, string?> Settings { get; private set; } = [];
 
-    public static async Task<BenchmarkSystem> StartAsync(IDictionary<string, string?>? overrides = null)
+    public static async Task<BenchmarkSystem> StartAsync(IDictionary<string, string?>? overrides = null, bool workersAsProcesses = false)
     {
         var system = new BenchmarkSystem();
         await system._infrastructure.InitializeAsync();
@@ -41,10 +49,23 @@ public sealed class BenchmarkSystem : IAsyncDisposable
         system._hosts.Add(api);
         system.Api = api;
         await MigrateCommand.MigrateAndSeedAsync(api.Services, CancellationToken.None);
-        system.Coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddComparatorWorkerServices());
-        system._hosts.Add(system.Coordinator);
-        system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddLegacyWorkerServices()));
-        system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddWorkflowWorkerServices()));
+        if (workersAsProcesses)
+        {
+            var routing = new RoutingOptions();
+            foreach (var (project, queue) in new[] { ("Comparator", routing.SagaEndpoint), ("Legacy", routing.LegacyEndpoint), ("Workflow", routing.WorkflowEndpoint) })
+            {
+                system._processes.Add(await WorkerProcess.StartAsync($"Workers.{project}", $"Pipeline.Workers.{project}", system.Settings,
+                    system._infrastructure.Endpoints, system._infrastructure.VirtualHost, queue));
+            }
+        }
+        else
+        {
+            system._coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddComparatorWorkerServices());
+            system._hosts.Add(system._coordinator);
+            system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddLegacyWorkerServices()));
+            system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddWorkflowWorkerServices()));
+        }
+
         system.ApiAddress = new Uri(api.Urls.First());
         await TestHosts.WaitUntilReadyAsync(system.ApiAddress);
         return system;
@@ -66,6 +87,8 @@ public sealed class BenchmarkSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var process in _processes)
+            await process.DisposeAsync();
         foreach (var host in Enumerable.Reverse(_hosts))
             await TestHosts.StopQuietlyAsync(host);
         await _infrastructure.DisposeAsync();

@@ -5,13 +5,15 @@ namespace Pipeline.Benchmarks.Telemetry;
 
 /// <summary>
 /// What telemetry costs the caller: the whole system started with <c>Telemetry:Enabled=false</c>, then with every
-/// trace kept and exported over OTLP to a loopback collector, alternating off/on six times after one discarded phase
-/// (the first start after a build meets cold caches), so drift shows up as a difference between same-mode phases.
+/// trace kept and exported over OTLP to a loopback collector, alternating off/on five times each after one discarded
+/// phase (the first start after a build meets cold caches), so drift shows up as a difference between same-mode
+/// phases. The workers run as processes of their own, as deployed: in one process every host's tracer provider would
+/// record and export every span of the others.
 /// One client (the cost of one request, not of saturation). Goal: &lt; 1 ms at p50.
 /// </summary>
 public static class TelemetryOverhead
 {
-    private const int Phases = 7;
+    private const int Phases = 11;
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Measure = TimeSpan.FromSeconds(20);
 
@@ -23,6 +25,7 @@ public static class TelemetryOverhead
         {
             var enabled = phase % 2 == 0 && phase > 0;
             var exportsBefore = sink.Exports;
+            var bytesBefore = sink.Bytes;
             var overrides = new Dictionary<string, string?> { [$"{TelemetryOptions.SectionName}:Enabled"] = enabled.ToString() };
             if (enabled)
             {
@@ -32,22 +35,54 @@ public static class TelemetryOverhead
                 overrides["OTEL_BSP_SCHEDULE_DELAY"] = "500";
             }
 
-            await using (var system = await BenchmarkSystem.StartAsync(overrides))
+            await using (var system = await BenchmarkSystem.StartAsync(overrides, workersAsProcesses: true))
             {
-                await ChatLoad.RunAsync(system.ApiAddress, 1, Warmup);
+                var warmup = await ChatLoad.RunAsync(system.ApiAddress, 1, Warmup);
                 var result = await ChatLoad.RunAsync(system.ApiAddress, 1, Measure);
+                var requests = warmup.Completed + result.Completed;
                 if (phase > 0)
                     p50[enabled].Add(result.Percentile(0.5));
                 Console.WriteLine($"phase {phase}{(phase == 0 ? " (discarded)" : "")} telemetry {(enabled ? "on " : "off")}: {result.Completed} requests, p50 {result.Percentile(0.5):0.00} ms, " +
-                    $"p95 {result.Percentile(0.95):0.00} ms, errors {result.Errors}" + (enabled ? $", OTLP exports received {sink.Exports - exportsBefore}" : ""));
+                    $"p95 {result.Percentile(0.95):0.00} ms, errors {result.Errors}" +
+                    (enabled ? $", OTLP exports received {sink.Exports - exportsBefore}, {(sink.Bytes - bytesBefore) / 1024.0 / Math.Max(1, requests):0.0} KiB per request so far" : ""));
             }
         }
 
+        await CensusAsync(sink);
         var off = p50[false].Average();
         var on = p50[true].Average();
         var pairs = p50[false].Zip(p50[true], (a, b) => b - a).Order().ToList();
         Console.WriteLine($"p50 on - off: mean {on - off:+0.00;-0.00} ms, median of the {pairs.Count} adjacent pairs {pairs[pairs.Count / 2]:+0.00;-0.00} ms (off phases {string.Join(" / ", p50[false].Select(v => v.ToString("0.00")))} ms, " +
             $"on phases {string.Join(" / ", p50[true].Select(v => v.ToString("0.00")))} ms); OTLP bytes received {sink.Bytes:N0}");
         return 0;
+    }
+
+    /// <summary>What one traced request records, by span: the lead for what to trim.</summary>
+    public static async Task<int> CensusAsync()
+    {
+        await using var sink = await OtlpSink.StartAsync();
+        await CensusAsync(sink);
+        return 0;
+    }
+
+    private static async Task CensusAsync(OtlpSink sink)
+    {
+        var overrides = new Dictionary<string, string?>
+        {
+            [$"{TelemetryOptions.SectionName}:Enabled"] = "true",
+            [TelemetryServiceCollectionExtensions.OtlpEndpointVariable] = sink.Endpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        };
+        await using var system = await BenchmarkSystem.StartAsync(overrides);
+        await ChatLoad.RunAsync(system.ApiAddress, 1, Warmup);
+        using var census = new SpanCensus();
+        var bytesBefore = sink.Bytes;
+        var result = await ChatLoad.RunAsync(system.ApiAddress, 1, Warmup);
+        // Let the last batch export before reading the byte count.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Console.WriteLine($"span census: {result.Completed} requests, {census.Total / (double)result.Completed:0.0} recorded spans and " +
+            $"{(sink.Bytes - bytesBefore) / (double)result.Completed / 1024:0.0} KiB of OTLP per request; most frequent:");
+        foreach (var (source, name, count) in census.Top(25))
+            Console.WriteLine($"  {count / (double)result.Completed,6:0.0}  {source,-20} {name}");
     }
 }
