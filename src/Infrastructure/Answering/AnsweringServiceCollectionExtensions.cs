@@ -35,6 +35,7 @@ public static class AnsweringServiceCollectionExtensions
                 .Build(sp);
         });
         services.AddSingleton<GroundedAnswerWriter>();
+        services.AddSingleton<AnalysisAwareAnswerWriter>();
         return services;
     }
 

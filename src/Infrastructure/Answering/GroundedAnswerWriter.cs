@@ -17,11 +17,12 @@ public sealed class GroundedAnswerWriter(IChatClient chat, IOptions<GenerationOp
         IReadOnlyList<RetrievedPassage> passages,
         Func<string, CancellationToken, Task> onPiece,
         CancellationToken cancellationToken,
-        ConversationContext? conversation = null)
+        ConversationContext? conversation = null,
+        string? guidance = null)
     {
         var started = time.GetTimestamp();
         var usable = passages.Take(options.Value.MaxSources).ToList();
-        var prompt = GroundedPrompt.Build(question, usable.Select((p, i) => new GroundingSource(i + 1, p.Source.Id, p.Source.Title, p.Text)).ToList(), conversation);
+        var prompt = GroundedPrompt.Build(question, usable.Select((p, i) => new GroundingSource(i + 1, p.Source.Id, p.Source.Title, p.Text)).ToList(), conversation, guidance);
 
         var text = new StringBuilder();
         UsageDetails? usage = null;
