@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,8 @@ public static class AnsweringServiceCollectionExtensions
         services.AddValidatedOptions<GenerationOptions>(configuration, GenerationOptions.SectionName)
             .Validate(o => o.Provider != OpenAiProvider || (!string.IsNullOrWhiteSpace(o.Endpoint) && !string.IsNullOrWhiteSpace(o.Model)),
                 "Generation:Endpoint and Generation:Model are required when Generation:Provider is 'openai'.")
+            .Validate(o => o.Pricing.Values.All(price => Validator.TryValidateObject(price, new ValidationContext(price), null, validateAllProperties: true)),
+                "Generation:Pricing:{model}:InputPer1kTokens and :OutputPer1kTokens must be between 0 and 1000.")
             .ValidateOnStart();
         services.TryAddTimeProvider();
         services.AddSingleton<IChatClient>(sp =>
@@ -35,6 +38,7 @@ public static class AnsweringServiceCollectionExtensions
                 .Build(sp);
         });
         services.AddSingleton<GroundedAnswerWriter>();
+        services.AddSingleton<AnalysisAwareAnswerWriter>();
         return services;
     }
 

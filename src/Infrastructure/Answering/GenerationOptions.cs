@@ -14,9 +14,15 @@ public sealed class GenerationOptions
     public string? ApiKey { get; set; }
     public string? Model { get; set; }
 
-    /// <summary>Cost per 1,000 input and output tokens of the configured model, for the usage record.</summary>
-    [Range(0, 1000)] public decimal InputCostPer1kTokens { get; set; }
-    [Range(0, 1000)] public decimal OutputCostPer1kTokens { get; set; }
+    /// <summary>Cost per 1,000 input and output tokens of a model that <see cref="Pricing"/> does not list, for the usage record.</summary>
+    [Range(typeof(decimal), "0", ModelPrice.MaxPer1kTokens, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public decimal InputCostPer1kTokens { get; set; }
+
+    [Range(typeof(decimal), "0", ModelPrice.MaxPer1kTokens, ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
+    public decimal OutputCostPer1kTokens { get; set; }
+
+    /// <summary>Prices per model id (<c>Generation:Pricing:{model}:InputPer1kTokens</c>, …); ids compare case-insensitively.</summary>
+    public Dictionary<string, ModelPrice> Pricing { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>How many sources a prompt carries.</summary>
     [Range(1, 50)] public int MaxSources { get; set; } = 5;

@@ -17,16 +17,19 @@ public sealed class GroundedAnswerWriter(IChatClient chat, IOptions<GenerationOp
         IReadOnlyList<RetrievedPassage> passages,
         Func<string, CancellationToken, Task> onPiece,
         CancellationToken cancellationToken,
-        ConversationContext? conversation = null)
+        ConversationContext? conversation = null,
+        string? guidance = null)
     {
         var started = time.GetTimestamp();
         var usable = passages.Take(options.Value.MaxSources).ToList();
-        var prompt = GroundedPrompt.Build(question, usable.Select((p, i) => new GroundingSource(i + 1, p.Source.Id, p.Source.Title, p.Text)).ToList(), conversation);
+        var prompt = GroundedPrompt.Build(question, usable.Select((p, i) => new GroundingSource(i + 1, p.Source.Id, p.Source.Title, p.Text)).ToList(), conversation, guidance);
 
         var text = new StringBuilder();
         UsageDetails? usage = null;
+        string? model = null;
         await foreach (var update in chat.GetStreamingResponseAsync(prompt, new ChatOptions { ModelId = options.Value.Model }, cancellationToken))
         {
+            model = update.ModelId ?? model;
             foreach (var content in update.Contents.OfType<UsageContent>())
                 usage = content.Details;
             if (string.IsNullOrEmpty(update.Text))
@@ -40,7 +43,7 @@ public sealed class GroundedAnswerWriter(IChatClient chat, IOptions<GenerationOp
         var citations = CitationParser.Parse(answer, sources);
         var input = (int)(usage?.InputTokenCount ?? 0);
         var output = (int)(usage?.OutputTokenCount ?? 0);
-        var cost = input / 1000m * options.Value.InputCostPer1kTokens + output / 1000m * options.Value.OutputCostPer1kTokens;
+        var cost = TokenPricing.CostOf(options.Value, model, input, output);
         return new ChatAnswer(answer, citations, sources, Cached: false,
             (long)time.GetElapsedTime(started).TotalMilliseconds, new ChatUsage(input, output, cost));
     }

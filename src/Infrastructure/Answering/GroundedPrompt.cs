@@ -16,9 +16,12 @@ public static partial class GroundedPrompt
         "Answer the question using only the numbered sources below. After every statement cite its source as [n]. " +
         "If the sources do not contain the answer, say so.";
 
-    public static List<ChatMessage> Build(string question, IReadOnlyList<GroundingSource> sources, ConversationContext? conversation = null)
+    /// <param name="guidance">An instruction for this question on top of the general ones (the new generation's); none for legacy.</param>
+    public static List<ChatMessage> Build(string question, IReadOnlyList<GroundingSource> sources, ConversationContext? conversation = null, string? guidance = null)
     {
         var system = new StringBuilder(Instructions).AppendLine().AppendLine();
+        if (guidance is not null)
+            system.AppendLine(OneLine(guidance)).AppendLine();
         if (conversation?.Summary is { } summary)
             system.AppendLine(OneLine(summary)).AppendLine();
         foreach (var source in sources)

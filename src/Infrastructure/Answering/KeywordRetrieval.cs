@@ -18,7 +18,8 @@ public sealed class KeywordRetrieval(IKnowledgeSearch search)
 
     public static RetrievedPassage ToPassage(RetrievedChunk chunk) => new(
         new ChatSource(chunk.ChunkId, chunk.DocumentId.ToString(), chunk.DocumentTitle, chunk.ArticleNumber, Math.Round(chunk.Score, 4), SourceTypes.Document, null),
-        chunk.Text);
+        chunk.Text,
+        chunk.Regulation);
 }
 
 /// <summary>The contract's source types.</summary>

@@ -16,6 +16,7 @@ public static class ComparisonServiceCollectionExtensions
         services.AddSingleton<IResultComparer, AnalysisComparer>();
         services.AddSingleton<IResultComparer, RetrievalComparer>();
         services.AddSingleton<IResultComparer, EnhancementComparer>();
+        services.AddSingleton<IResultComparer, GenerationComparer>();
         services.AddScoped<ComparisonRecorder>();
         services.AddScoped<ComparisonSummaryQuery>();
         return services;

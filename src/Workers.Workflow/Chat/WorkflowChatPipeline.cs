@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
+using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.Flags;
@@ -24,6 +25,7 @@ public sealed class WorkflowChatPipeline(
     KeywordRetrieval legacyRetrieval,
     HybridRetrieval hybridRetrieval,
     GroundedAnswerWriter writer,
+    AnalysisAwareAnswerWriter analysisAwareWriter,
     WebAugmentation web,
     ConversationMemory memory,
     IFlagEvaluator flags,
@@ -36,6 +38,10 @@ public sealed class WorkflowChatPipeline(
     public const string CacheStep = "cache";
     public const string EnhancementStep = "enhancement";
     public const string RetrievalStep = "retrieval";
+    public const string GenerationStep = GenerationComparer.GenerationKind;
+
+    /// <summary>Where the new generator's pieces go in shadow: nowhere, the caller is being served the legacy answer.</summary>
+    private static readonly Func<string, CancellationToken, Task> Discard = (_, _) => Task.CompletedTask;
 
     public async Task<ChatAnswer> AnswerAsync(ExecuteChat command, CallerTokenStream tokens, ConsumeContext context, CancellationToken cancellationToken)
     {
@@ -80,12 +86,18 @@ public sealed class WorkflowChatPipeline(
             Compare, cancellationToken);
         passages = await web.AppendAsync(command, passages, cancellationToken);
 
-        var conversation = await LoadMemoryAsync(command, cancellationToken);
-        using var generationSpan = PipelineTelemetry.Source.StartActivity("workflow.generation");
-        return await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken, conversation);
+        // Only the served side streams; the other's answer still comes back whole for the comparison.
+        Func<string, CancellationToken, Task> StreamFor(StepRole role) => role == StepRole.Served ? tokens.SendAsync : Discard;
+        return await steps.RunAsync(GenerationStep, MigrationFlags.WorkflowGeneration, command,
+            (role, ct) => writer.WriteAsync(command.Message, passages, StreamFor(role), ct),
+            async (role, ct) => await analysisAwareWriter.WriteAsync(command.Message, analysis, passages, await LoadMemoryAsync(command, ct), StreamFor(role), ct),
+            Compare, cancellationToken);
     }
 
-    /// <summary>History in the prompt is the workflow's new memory (memory-loading), optionally summarised (memory-summarization).</summary>
+    /// <summary>
+    /// History in the prompt is the new generation's memory (memory-loading), optionally summarised
+    /// (memory-summarization); the legacy generation never had any.
+    /// </summary>
     private async Task<ConversationContext> LoadMemoryAsync(ExecuteChat command, CancellationToken cancellationToken)
     {
         using var activity = PipelineTelemetry.Source.StartActivity("workflow.memory");

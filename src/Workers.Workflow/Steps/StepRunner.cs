@@ -15,12 +15,26 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public async Task<T> RunAsync<T>(
+    public Task<T> RunAsync<T>(
         string step,
         string flagName,
         ExecuteChat command,
         Func<CancellationToken, Task<T>> legacy,
         Func<CancellationToken, Task<T>> modern,
+        Func<CompareResults, Task> compare,
+        CancellationToken cancellationToken) =>
+        RunAsync(step, flagName, command, (_, ct) => legacy(ct), (_, ct) => modern(ct), compare, cancellationToken);
+
+    /// <summary>
+    /// As above, for steps whose implementations must know whether their result is served: in shadow only the legacy
+    /// side is <see cref="StepRole.Served"/>, so the new one can keep what it would show the caller to itself.
+    /// </summary>
+    public async Task<T> RunAsync<T>(
+        string step,
+        string flagName,
+        ExecuteChat command,
+        Func<StepRole, CancellationToken, Task<T>> legacy,
+        Func<StepRole, CancellationToken, Task<T>> modern,
         Func<CompareResults, Task> compare,
         CancellationToken cancellationToken)
     {
@@ -33,14 +47,14 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
         switch (decision.Mode)
         {
             case FlagMode.On:
-                return await modern(cancellationToken);
+                return await modern(StepRole.Served, cancellationToken);
             case FlagMode.Shadow:
                 // One after the other: both implementations share the execution's unit of work (one DbContext),
                 // which allows a single operation at a time; the legacy result is served either way.
-                var old = await Timed(legacy, cancellationToken);
+                var old = await Timed(ct => legacy(StepRole.Served, ct), cancellationToken);
                 try
                 {
-                    var fresh = await Timed(modern, cancellationToken);
+                    var fresh = await Timed(ct => modern(StepRole.Shadow, ct), cancellationToken);
                     await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), Serialize(fresh.Value), "completed",
                         old.Milliseconds, fresh.Milliseconds, false, command.ReplayId));
                 }
@@ -54,7 +68,7 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
 
                 return old.Value;
             default:
-                return await legacy(cancellationToken);
+                return await legacy(StepRole.Served, cancellationToken);
         }
     }
 
