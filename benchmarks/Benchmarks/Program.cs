@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "flags" => Run(() => BenchmarkRunner.Run<FlagEvaluationBenchmarks>(args: args[1..])),
     "kill-switch" => await KillSwitchPropagation.RunAsync(),
     "shadow" => await ShadowOverhead.RunAsync(),
+    "comparator" => await ComparatorThroughput.RunAsync(),
     "telemetry" => await TelemetryOverhead.RunAsync(),
     "telemetry-census" => await TelemetryOverhead.CensusAsync(),
     "load" => await LoadBenchmark.RunAsync(),
@@ -27,6 +28,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | telemetry-census | load | retrieval | chat50");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-census | load | retrieval | chat50");
     return 2;
 }

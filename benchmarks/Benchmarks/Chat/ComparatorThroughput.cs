@@ -13,6 +13,14 @@ public static class ComparatorThroughput
 {
     private const int Pairs = 5_000;
 
+    /// <summary>The comparator alone, on a system at rest.</summary>
+    public static async Task<int> RunAsync()
+    {
+        await using var system = await BenchmarkSystem.StartAsync();
+        await RunAsync(system);
+        return 0;
+    }
+
     public static async Task RunAsync(BenchmarkSystem system)
     {
         const string answer = "{\"text\":\"Il GDPR disciplina il trattamento dei dati personali [1].\",\"citations\":[{\"index\":1,\"sourceId\":\"a\"}]," +
