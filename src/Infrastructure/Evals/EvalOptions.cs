@@ -13,6 +13,12 @@ public sealed class EvalOptions
     /// <summary>The queue of the eval consumer.</summary>
     [Required] public string Endpoint { get; set; } = "chat-evals";
 
+    /// <summary>
+    /// Evals are background sampling work: at most this many are scored at once, so a burst of samples (every shadow
+    /// mismatch is one) queues up instead of taking the CPU and connections the served path and the comparator need.
+    /// </summary>
+    [Range(1, 64)] public int ConcurrentMessageLimit { get; set; } = 2;
+
     /// <summary>A citation quality below this flags the eval for review.</summary>
     [Range(0.0, 1.0)] public double CitationQualityThreshold { get; set; } = 0.5;
 

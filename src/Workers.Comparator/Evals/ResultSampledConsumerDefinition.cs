@@ -16,6 +16,7 @@ public sealed class ResultSampledConsumerDefinition : ConsumerDefinition<ResultS
     public ResultSampledConsumerDefinition(IOptions<EvalOptions> options)
     {
         EndpointName = options.Value.Endpoint;
+        ConcurrentMessageLimit = options.Value.ConcurrentMessageLimit;
     }
 
     protected override void ConfigureConsumer(
