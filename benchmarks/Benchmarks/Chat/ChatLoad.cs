@@ -6,7 +6,7 @@ namespace Pipeline.Benchmarks.Chat;
 /// <summary>A closed-loop load: a fixed number of clients, each posting a chat request as soon as its last one ended.</summary>
 public static class ChatLoad
 {
-    private static readonly string[] Questions =
+    internal static readonly string[] Questions =
     [
         "Cos'è il GDPR?", "Articolo 28 del GDPR", "What does a processor have to do under the GDPR?", "What is DORA?",
         "Confronta GDPR e ESPR", "What are the AI Act transparency obligations?", "Che cos'è il Cyber Resilience Act?",
