@@ -87,26 +87,38 @@ public sealed class ShadowModeTests(ShadowModeTests.ShadowSystem system) : IClas
     }
 
     [Fact]
-    public async Task A_redelivered_pair_is_recorded_once()
+    public async Task A_redelivered_pair_is_recorded_and_announced_once()
     {
         var requestId = NewId.NextGuid();
         var answer = "{\"text\":\"x\",\"citations\":[],\"sources\":[],\"cached\":false,\"durationMs\":1,\"usage\":{\"inputTokens\":0,\"outputTokens\":0,\"costUsd\":0}}";
         var pair = new CompareResults(requestId, MigrationFlags.WorkflowComplete, "chat", answer, answer, "completed", 1, 1, false);
         var bus = system.Coordinator.Services.GetRequiredService<IBus>();
-        var comparator = await bus.GetSendEndpoint(new Uri("exchange:chat-comparisons"));
-
-        await comparator.Send(pair);
-        await comparator.Send(pair);
-        await comparator.Send(pair, c => c.MessageId = NewId.NextGuid());
-
-        await Eventually.TrueAsync(async () =>
+        var announced = 0;
+        var listener = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), null, endpoint =>
+            endpoint.Handler<ComparisonRecorded>(context =>
+            {
+                if (context.Message.RequestId == requestId)
+                    Interlocked.Increment(ref announced);
+                return Task.CompletedTask;
+            }));
+        await listener.Ready;
+        try
         {
-            await using var db = system.CreateDbContext();
-            return await db.Set<Comparison>().AnyAsync(c => c.RequestId == requestId);
-        });
-        await Task.Delay(TimeSpan.FromSeconds(2));
-        await using var check = system.CreateDbContext();
-        Assert.Equal(1, await check.Set<Comparison>().CountAsync(c => c.RequestId == requestId));
+            var comparator = await bus.GetSendEndpoint(new Uri("exchange:chat-comparisons"));
+            await comparator.Send(pair);
+            await comparator.Send(pair);
+            await comparator.Send(pair, c => c.MessageId = NewId.NextGuid());
+
+            await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref announced) > 0), TimeSpan.FromSeconds(20), "the comparison should be announced");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            await using var check = system.CreateDbContext();
+            Assert.Equal(1, await check.Set<Comparison>().CountAsync(c => c.RequestId == requestId));
+            Assert.Equal(1, Volatile.Read(ref announced));
+        }
+        finally
+        {
+            await listener.StopAsync();
+        }
     }
 
     [Fact]

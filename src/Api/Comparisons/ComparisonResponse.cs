@@ -28,7 +28,7 @@ public sealed record ComparisonResponse(
         c.Id, c.RequestId, c.FlagName, c.Kind, c.Match, c.TextSimilarity, c.CitationsMatch, c.SourcesMatch,
         new ComparisonScores(c.SourceIdOverlap, c.MaxScoreDelta),
         Parse(c.Diff), c.OldDurationMs, c.NewDurationMs, Parse(c.OldResult), c.NewResult is null ? null : Parse(c.NewResult),
-        c.NewOutcome, c.NoiseSample, c.ReplayId, DateTime.SpecifyKind(c.CreatedAt, DateTimeKind.Utc));
+        c.NewOutcome, c.NoiseSample, c.ReplayId, c.CreatedAt);
 
     private static JsonElement Parse(string json) => JsonDocument.Parse(json).RootElement.Clone();
 }

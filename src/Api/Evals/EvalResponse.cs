@@ -21,10 +21,8 @@ public sealed record EvalResponse(
 {
     public static EvalResponse From(EvalResult e) => new(
         e.Id, e.RequestId, e.Question, e.Pipeline, e.Reason, e.CitationQuality, e.Groundedness, e.AnswerRelevance, e.Flagged,
-        e.EvaluatorVersion, Utc(e.CreatedAt), JsonDocument.Parse(e.Answer).RootElement.Clone(),
-        e.ReviewVerdict is null ? null : new EvalReviewResponse(e.ReviewVerdict, e.ReviewNote, Utc(e.ReviewedAt!.Value), e.ReviewedBy ?? ""));
-
-    private static DateTime Utc(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc);
+        e.EvaluatorVersion, e.CreatedAt, JsonDocument.Parse(e.Answer).RootElement.Clone(),
+        e.ReviewVerdict is null ? null : new EvalReviewResponse(e.ReviewVerdict, e.ReviewNote, e.ReviewedAt!.Value, e.ReviewedBy ?? ""));
 }
 
 /// <summary>A human's verdict on an eval.</summary>

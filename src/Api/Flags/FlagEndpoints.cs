@@ -94,7 +94,7 @@ public static class FlagEndpoints
         var events = await db.Set<FeatureFlagEvent>().AsNoTracking().Where(e => e.FlagName == name)
             .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).ToListAsync(cancellationToken);
         return TypedResults.Ok(events.Select(e => new FlagEventView(
-            DateTime.SpecifyKind(e.At, DateTimeKind.Utc), e.Type, e.Actor, Parse(e.Before), Parse(e.After), e.Reason)).ToList());
+            e.At, e.Type, e.Actor, Parse(e.Before), Parse(e.After), e.Reason)).ToList());
     }
 
     private static async Task<IResult> EvaluateAsync(string name, string? userId, string? group, PipelineDbContext db, CancellationToken cancellationToken)

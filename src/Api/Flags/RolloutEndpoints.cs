@@ -27,9 +27,7 @@ public static class RolloutEndpoints
     {
         public static RolloutView From(StagedRollout r) => new(
             r.Id, r.FlagName, r.Stages, r.Stages[r.StageIndex], r.CurrentPercentage, r.Status, r.MinSamples, XmlConvert.ToString(r.MinDwell),
-            Utc(r.StartedAt), r.StartedBy, Utc(r.StageStartedAt), r.FinishedAt is { } f ? Utc(f) : null, r.LastDecision);
-
-        private static DateTime Utc(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc);
+            r.StartedAt, r.StartedBy, r.StageStartedAt, r.FinishedAt, r.LastDecision);
     }
 
     public static IEndpointRouteBuilder MapRolloutEndpoints(this IEndpointRouteBuilder routes)

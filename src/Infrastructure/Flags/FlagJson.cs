@@ -8,7 +8,7 @@ public static class FlagJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 
     public static FlagView View(FeatureFlag flag) => new(flag.Name, flag.Description, flag.Status, flag.RolloutPercentage,
-        flag.TargetUsers, flag.TargetGroups, flag.Parent, DateTime.SpecifyKind(flag.UpdatedAt, DateTimeKind.Utc), flag.UpdatedBy, flag.Version);
+        flag.TargetUsers, flag.TargetGroups, flag.Parent, flag.UpdatedAt, flag.UpdatedBy, flag.Version);
 
     public static string Serialize(FeatureFlag flag) => JsonSerializer.Serialize(View(flag), Options);
 }

@@ -34,9 +34,7 @@ public sealed class ReplayProgressQuery(PipelineDbContext db)
         {
             var (done, failed) = counts.TryGetValue(r.Id, out var c) ? (c.Done, c.Failed) : (0, 0);
             return new ReplayProgress(r.Id, done >= r.Total ? ReplayProgress.Completed : ReplayProgress.Running, r.Total, done, failed,
-                Utc(r.From), Utc(r.To), r.FlagName, Utc(r.CreatedAt), r.CreatedBy);
+                r.From, r.To, r.FlagName, r.CreatedAt, r.CreatedBy);
         }).ToList();
     }
-
-    private static DateTime Utc(DateTime at) => DateTime.SpecifyKind(at, DateTimeKind.Utc);
 }

@@ -2,15 +2,14 @@ using MassTransit;
 using Pipeline.Infrastructure.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
 
 namespace Pipeline.Workers.Comparator.Comparisons;
 
 /// <summary>
-/// The comparator queue: sent to only, consumed in batches (one transaction per batch instead of per pair),
-/// retried, and published through the outbox. Idempotence comes from the comparisons' unique key.
+/// The comparator queue: sent to only, consumed in batches (one transaction per batch instead of per pair) and
+/// retried. No consumer outbox: the consumer publishes through the bus outbox and idempotence comes from the
+/// comparisons' unique key (see <see cref="CompareResultsConsumer"/>).
 /// </summary>
 public sealed class CompareResultsConsumerDefinition : ConsumerDefinition<CompareResultsConsumer>
 {
@@ -33,7 +32,6 @@ public sealed class CompareResultsConsumerDefinition : ConsumerDefinition<Compar
             rabbit.PrefetchCount = _options.BatchSize * _options.BatchConcurrency;
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000, 5000));
         endpointConfigurator.UseOutageRetry(context);
-        endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
         consumerConfigurator.Options<BatchOptions>(batch => batch
             .SetMessageLimit(_options.BatchSize)
             .SetTimeLimit(_options.BatchWait)
