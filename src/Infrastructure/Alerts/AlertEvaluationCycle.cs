@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Metrics;
 using Pipeline.Infrastructure.Persistence;
 
@@ -22,10 +23,12 @@ public sealed partial class AlertEvaluationCycle(
     IPublishEndpoint publish,
     IOptions<AlertOptions> options,
     TimeProvider time,
-    ILogger<AlertEvaluationCycle> logger)
+    ILogger<AlertEvaluationCycle> logger) : IPeriodicJob
 {
     /// <summary>Arbitrary but fixed: identifies the alert evaluator among the database's advisory locks.</summary>
     private const long AdvisoryLockKey = 0x616c_6572_7473;
+
+    Task IPeriodicJob.RunAsync(CancellationToken cancellationToken) => RunAsync(cancellationToken);
 
     /// <returns>False when another evaluator held the lock and this cycle did nothing.</returns>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)

@@ -22,8 +22,8 @@ public static class AlertServiceCollectionExtensions
     public static IServiceCollection AddAlertMonitoring(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOperationsQueries(configuration);
-        services.AddScoped<AlertEvaluationCycle>();
-        services.AddHostedService<AlertMonitor>();
+        // Alert rules are evaluated continuously, one cycle per interval.
+        services.AddPeriodicJob<AlertEvaluationCycle, AlertOptions>(o => o.EvaluationInterval);
         return services;
     }
 }

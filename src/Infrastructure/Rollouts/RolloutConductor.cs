@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.Rollouts;
@@ -19,7 +20,7 @@ public sealed partial class RolloutConductor(
     StageEvidenceQuery evidence,
     RolloutJudge judge,
     TimeProvider time,
-    ILogger<RolloutConductor> logger)
+    ILogger<RolloutConductor> logger) : IPeriodicJob
 {
     public const string Actor = "rollout-controller";
 
@@ -55,6 +56,8 @@ public sealed partial class RolloutConductor(
         await transaction.CommitAsync(cancellationToken);
         return (RolloutStartOutcome.Started, rollout);
     }
+
+    Task IPeriodicJob.RunAsync(CancellationToken cancellationToken) => EvaluateAsync(cancellationToken);
 
     /// <summary>One evaluation of every running rollout; false when another controller held the lock.</summary>
     public async Task<bool> EvaluateAsync(CancellationToken cancellationToken)

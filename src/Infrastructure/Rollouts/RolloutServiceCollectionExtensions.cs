@@ -22,7 +22,8 @@ public static class RolloutServiceCollectionExtensions
     public static IServiceCollection AddRolloutController(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddRollouts(configuration);
-        services.AddHostedService<RolloutController>();
+        // Running rollouts are judged continuously, one evaluation per interval.
+        services.AddPeriodicJob<RolloutConductor, RolloutOptions>(o => o.EvaluationInterval);
         return services;
     }
 }
