@@ -44,7 +44,7 @@ public static class DashboardEndpoints
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext http, IOptions<ApiKeyOptions> keys, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> LoginAsync(HttpContext http, IOptions<ApiKeyOptions> keys, DashboardSessions sessions, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(DashboardEndpoints).FullName!);
         var remote = http.Connection.RemoteIpAddress?.ToString();
@@ -64,7 +64,7 @@ public static class DashboardEndpoints
         }
 
         logger.SignedIn(remote);
-        http.Response.Cookies.Append(DashboardCookie.Name, key, DashboardCookie.Options(http.Request));
+        http.Response.Cookies.Append(DashboardCookie.Name, sessions.Issue(key), DashboardCookie.Options(http.Request));
         return TypedResults.Redirect(Path);
     }
 

@@ -11,13 +11,15 @@ namespace Pipeline.Api.Security;
 /// <c>Authorization: Bearer &lt;key&gt;</c>: an admin key authenticates an operator, a user key a plain caller.
 /// Keys are compared in constant time. No header means anonymous; an unknown key is a failed authentication (401).
 /// Without a header, the dashboard's session cookie (<see cref="DashboardCookie"/>) is read instead: a browser cannot
-/// send a bearer header on navigation. Only admin keys are accepted from the cookie, since only they are ever put there.
+/// send a bearer header on navigation. The cookie holds a session ticket (<see cref="DashboardSessions"/>) issued only
+/// for admin keys.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IOptions<ApiKeyOptions> keys) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    IOptions<ApiKeyOptions> keys,
+    DashboardSessions sessions) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     private const string BearerPrefix = "Bearer ";
@@ -42,9 +44,9 @@ public sealed class ApiKeyAuthenticationHandler(
 
     private AuthenticateResult FromCookie()
     {
-        if (!Request.Cookies.TryGetValue(DashboardCookie.Name, out var key) || string.IsNullOrEmpty(key))
+        if (!Request.Cookies.TryGetValue(DashboardCookie.Name, out var ticket) || string.IsNullOrEmpty(ticket))
             return AuthenticateResult.NoResult();
-        return Matches(key, keys.Value.AdminKeys) ? Success(AdminPolicy.Role) : AuthenticateResult.Fail("Unknown dashboard session.");
+        return sessions.IsValid(ticket) ? Success(AdminPolicy.Role) : AuthenticateResult.Fail("Unknown or expired dashboard session.");
     }
 
     private static AuthenticateResult Success(string role)

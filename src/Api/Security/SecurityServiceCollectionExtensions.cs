@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Api.Security;
 
@@ -17,6 +19,11 @@ public static class SecurityServiceCollectionExtensions
             .Validate(o => o.AdminKeys.Concat(o.UserKeys).All(k => k.Length >= ApiKeyOptions.MinimumKeyLength),
                 $"API keys must be at least {ApiKeyOptions.MinimumKeyLength} characters.")
             .ValidateOnStart();
+        services.AddValidatedOptions<DashboardSessionOptions>(configuration, DashboardSessionOptions.SectionName);
+        var dataProtection = services.AddDataProtection();
+        if (configuration.GetSection(DashboardSessionOptions.SectionName).Get<DashboardSessionOptions>()?.KeyRingPath is { Length: > 0 } keyRing)
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keyRing));
+        services.AddSingleton<DashboardSessions>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Api.Security;
+
+/// <summary>How long a dashboard sign-in lasts and where the keys protecting its tickets live (<c>Dashboard:Session:*</c>).</summary>
+public sealed class DashboardSessionOptions
+{
+    public const string SectionName = "Dashboard:Session";
+
+    /// <summary>After this the operator signs in again.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")] public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// A directory for the data-protection key ring. Unset, ASP.NET Core's default location is used, which suits one
+    /// instance; API instances behind one address must share a key ring, or a ticket issued by one is refused by the others.
+    /// </summary>
+    public string? KeyRingPath { get; set; }
+}
