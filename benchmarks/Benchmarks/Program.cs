@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "shadow" => await ShadowOverhead.RunAsync(),
     "telemetry" => await TelemetryOverhead.RunAsync(),
     "load" => await LoadBenchmark.RunAsync(),
+    "load-profile" => await LoadProfileRun.RunAsync(args[1..]),
     "retrieval" => await HnswVersusExact.RunAsync(),
     "chat50" => await ConcurrentChat.RunAsync(),
     _ => Usage(),
@@ -26,6 +27,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | load | retrieval | chat50");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | telemetry | load | load-profile [status] [seconds] | retrieval | chat50");
     return 2;
 }
