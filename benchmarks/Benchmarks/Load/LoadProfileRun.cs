@@ -29,13 +29,15 @@ public static class LoadProfileRun
 
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
+        var (allocatedBefore, pauseBefore, gen0Before, gen2Before) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
         var clock = Stopwatch.StartNew();
         var run = await PublicApiLoad.RunAsync(system.ApiAddress, Clients, measure);
         process.Refresh();
         // CPU per request of this process (the whole system but the servers) is far less sensitive to a busy machine than req/s.
         var cpuMs = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         Console.WriteLine($"profile: {run.Completed} requests in {clock.Elapsed.TotalSeconds:0.0} s: {run.Throughput:0.0} req/s, " +
-            $"process CPU {cpuMs / run.Completed:0.0} ms per request, " +
+            $"process CPU {cpuMs / run.Completed:0.0} ms per request, allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / run.Completed:0} KiB per request, " +
+            $"GC pauses {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / run.Seconds:0} ms/s ({GC.CollectionCount(0) - gen0Before} gen0, {GC.CollectionCount(2) - gen2Before} gen2), " +
             $"p50 {run.Percentile(0.5):0.0} ms, p95 {run.Percentile(0.95):0.0} ms, p99 {run.Percentile(0.99):0.0} ms, errors {run.Errors}; done at {DateTime.UtcNow:HH:mm:ss}");
         return 0;
     }
