@@ -40,14 +40,14 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : Outbox
     {
         _inbox.Consumed = DateTime.UtcNow;
         _db.Update(_inbox);
-        await _db.SaveChangesAsync(CancellationToken);
+        await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
     }
 
     public override async Task SetDelivered()
     {
         _inbox.Delivered = DateTime.UtcNow;
         _db.Update(_inbox);
-        await _db.SaveChangesAsync(CancellationToken);
+        await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
     }
 
     public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()

@@ -65,7 +65,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                 db.Add(inbox);
                 try
                 {
-                    await db.SaveChangesAsync(context.CancellationToken);
+                    await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
                 }
                 catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
                 {
@@ -78,12 +78,12 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             {
                 inbox.LockId = NewId.NextGuid();
                 inbox.ReceiveCount++;
-                await db.SaveChangesAsync(context.CancellationToken);
+                await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
             }
 
             var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);
             await next.Send(outboxContext);
-            await db.SaveChangesAsync(context.CancellationToken);
+            await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
             var continueProcessing = outboxContext.ContinueProcessing;
 
             await transaction.CommitAsync(context.CancellationToken);
