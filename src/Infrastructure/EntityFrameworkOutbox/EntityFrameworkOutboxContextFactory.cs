@@ -9,7 +9,7 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
 /// Runs each step of the core outbox pipe in a short transaction around the message's inbox row (locked
-/// <c>FOR UPDATE</c>, or inserted on first receipt): consume, then deliver, until the pipe is done.
+/// <c>FOR UPDATE</c>, or inserted on first receipt): consume, then deliver and finish, until the pipe is done.
 /// A redelivered duplicate finds the row consumed and delivered and is acknowledged without running the consumer.
 /// </summary>
 public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
@@ -82,7 +82,17 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             }
 
             var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);
+            var deliveringNow = outboxContext is { IsMessageConsumed: true, IsOutboxDelivered: false };
             await next.Send(outboxContext);
+            if (deliveringNow && outboxContext is { IsOutboxDelivered: true, ContinueProcessing: true })
+            {
+                // The pipe's closing step (remove the sent rows, acknowledge) goes in the transaction that marked the
+                // outbox delivered instead of a third transaction of its own: a BEGIN, an inbox lock, a row update and
+                // a COMMIT less per consumed message. Should this commit fail, a redelivery finds the outbox not
+                // delivered and sends it again, as it would after a failed delivery step.
+                await next.Send(outboxContext);
+            }
+
             await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
             var continueProcessing = outboxContext.ContinueProcessing;
 
