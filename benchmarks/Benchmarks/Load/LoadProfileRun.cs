@@ -14,6 +14,7 @@ public static class LoadProfileRun
 {
     private const int Clients = 8;
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan IdleProbe = TimeSpan.FromSeconds(10);
 
     /// <summary><c>load-profile [disabled|shadow|enabled] [seconds]</c>.</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -28,6 +29,11 @@ public static class LoadProfileRun
         Console.WriteLine($"profile: pid {Environment.ProcessId}, database {database}, status {status}, measuring {measure.TotalSeconds:0} s from {DateTime.UtcNow:HH:mm:ss}");
 
         using var process = Process.GetCurrentProcess();
+        // What the system costs with nobody calling (pollers, timers, spinning), which every request's CPU share includes.
+        var idleCpu = process.TotalProcessorTime;
+        await Task.Delay(IdleProbe);
+        process.Refresh();
+        Console.WriteLine($"profile: idle process CPU {(process.TotalProcessorTime - idleCpu).TotalMilliseconds / IdleProbe.TotalSeconds / 10:0.0} % of one core");
         var cpuBefore = process.TotalProcessorTime;
         var (allocatedBefore, pauseBefore, gen0Before, gen2Before) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
         var clock = Stopwatch.StartNew();
