@@ -76,9 +76,10 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             }
             else
             {
+                // Written with the step's final save: the row is locked until commit, so writing it now would only
+                // cost a round trip (a failed step rolls it back either way).
                 inbox.LockId = NewId.NextGuid();
                 inbox.ReceiveCount++;
-                await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
             }
 
             var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);
