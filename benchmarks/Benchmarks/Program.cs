@@ -15,6 +15,7 @@ return args.FirstOrDefault() switch
     "telemetry" => await TelemetryOverhead.RunAsync(),
     "telemetry-census" => await TelemetryOverhead.CensusAsync(),
     "load" => await LoadBenchmark.RunAsync(),
+    "load-profile" => await LoadProfileRun.RunAsync(args[1..]),
     "retrieval" => await HnswVersusExact.RunAsync(),
     "chat50" => await ConcurrentChat.RunAsync(),
     _ => Usage(),
@@ -28,6 +29,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-census | load | retrieval | chat50");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-census | load | load-profile [status] [seconds] | retrieval | chat50");
     return 2;
 }

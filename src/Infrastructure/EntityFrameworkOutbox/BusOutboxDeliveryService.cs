@@ -94,7 +94,7 @@ public sealed partial class BusOutboxDeliveryService<TDbContext>(
 
             state.LockId = NewId.NextGuid();
             var sent = await SendMessagesAsync(db, state, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesWithoutSavepointAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return sent;
         }

@@ -40,14 +40,16 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : Outbox
     {
         _inbox.Consumed = DateTime.UtcNow;
         _db.Update(_inbox);
-        await _db.SaveChangesAsync(CancellationToken);
+        await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
     }
 
-    public override async Task SetDelivered()
+    public override Task SetDelivered()
     {
+        // Saved with the step's final save, in the same transaction and as one statement with the lock and the last
+        // sequence number: nothing between here and that save reads the row.
         _inbox.Delivered = DateTime.UtcNow;
         _db.Update(_inbox);
-        await _db.SaveChangesAsync(CancellationToken);
+        return Task.CompletedTask;
     }
 
     public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()

@@ -61,7 +61,7 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
         try
         {
             await _db.Set<TSaga>().AddAsync(context.Saga, CancellationToken);
-            await _db.SaveChangesAsync(CancellationToken);
+            await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
         }
         finally
         {
@@ -74,7 +74,7 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
         await _inUse.WaitAsync(context.CancellationToken);
         try
         {
-            await _db.SaveChangesAsync(CancellationToken);
+            await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
         }
         finally
         {
@@ -88,7 +88,7 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
         try
         {
             _db.Set<TSaga>().Remove(context.Saga);
-            await _db.SaveChangesAsync(CancellationToken);
+            await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
         }
         finally
         {

@@ -9,7 +9,7 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
 /// Runs each step of the core outbox pipe in a short transaction around the message's inbox row (locked
-/// <c>FOR UPDATE</c>, or inserted on first receipt): consume, then deliver, until the pipe is done.
+/// <c>FOR UPDATE</c>, or inserted on first receipt): consume, then deliver and finish, until the pipe is done.
 /// A redelivered duplicate finds the row consumed and delivered and is acknowledged without running the consumer.
 /// </summary>
 public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
@@ -65,7 +65,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                 db.Add(inbox);
                 try
                 {
-                    await db.SaveChangesAsync(context.CancellationToken);
+                    await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
                 }
                 catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
                 {
@@ -76,14 +76,25 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             }
             else
             {
+                // Written with the step's final save: the row is locked until commit, so writing it now would only
+                // cost a round trip (a failed step rolls it back either way).
                 inbox.LockId = NewId.NextGuid();
                 inbox.ReceiveCount++;
-                await db.SaveChangesAsync(context.CancellationToken);
             }
 
             var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);
+            var deliveringNow = outboxContext is { IsMessageConsumed: true, IsOutboxDelivered: false };
             await next.Send(outboxContext);
-            await db.SaveChangesAsync(context.CancellationToken);
+            if (deliveringNow && outboxContext is { IsOutboxDelivered: true, ContinueProcessing: true })
+            {
+                // The pipe's closing step (remove the sent rows, acknowledge) goes in the transaction that marked the
+                // outbox delivered instead of a third transaction of its own: a BEGIN, an inbox lock, a row update and
+                // a COMMIT less per consumed message. Should this commit fail, a redelivery finds the outbox not
+                // delivered and sends it again, as it would after a failed delivery step.
+                await next.Send(outboxContext);
+            }
+
+            await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
             var continueProcessing = outboxContext.ContinueProcessing;
 
             await transaction.CommitAsync(context.CancellationToken);

@@ -6,6 +6,7 @@ using MassTransit.Middleware.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
@@ -23,7 +24,11 @@ public static class EntityFrameworkOutboxRegistrationExtensions
         settings.Validate();
 
         configurator.TryAddScoped<IOutboxContextFactory<TDbContext>, EntityFrameworkOutboxContextFactory<TDbContext>>();
-        configurator.AddOptions<EntityFrameworkOutboxOptions<TDbContext>>().Configure(o => o.IsolationLevel = settings.IsolationLevel);
+        configurator.AddOptions<EntityFrameworkOutboxOptions<TDbContext>>().Configure(o =>
+        {
+            o.IsolationLevel = settings.IsolationLevel;
+            o.MessageDeliveryLimit = settings.MessageDeliveryLimit;
+        });
         configurator.TryAddSingleton(TimeProvider.System);
 
         if (settings.InboxCleanup)
@@ -65,7 +70,10 @@ public static class EntityFrameworkOutboxRegistrationExtensions
         Action<IOutboxOptionsConfigurator>? configure = null)
         where TDbContext : DbContext
     {
-        var observer = new OutboxConsumePipeSpecificationObserver<TDbContext>(configurator, context);
+        var observer = new OutboxConsumePipeSpecificationObserver<TDbContext>(configurator, context)
+        {
+            MessageDeliveryLimit = context.GetRequiredService<IOptions<EntityFrameworkOutboxOptions<TDbContext>>>().Value.MessageDeliveryLimit,
+        };
         configure?.Invoke(observer);
         configurator.ConnectConsumerConfigurationObserver(observer);
         configurator.ConnectSagaConfigurationObserver(observer);

@@ -39,11 +39,11 @@ public abstract partial class ChatExecutionConsumer(
         try
         {
             var injected = await faults.ApplyAsync(command, context.CancellationToken);
-            var tokens = await CallerTokenStream.OpenAsync(bus, command);
+            var tokens = await CallerTokenStream.OpenAsync(bus, command, options.Value.TokenPiecesPerMessageLimit);
             var answer = await pipeline.AnswerAsync(command, tokens, context, context.CancellationToken);
             if (injected > TimeSpan.Zero)
                 answer = answer with { DurationMs = answer.DurationMs + (long)injected.TotalMilliseconds };
-            await tokens.FlushAsync();
+            await tokens.FlushAsync(context.CancellationToken);
             await context.Publish(new ChatCompleted(command.RequestId, command.ConversationId, command.Pipeline, command.Shadow,
                 command.Attempt, answer, tokens.Count, command.ReplayId, command.Sample));
             await effects.RecordAsync(command, answer, context.CancellationToken);

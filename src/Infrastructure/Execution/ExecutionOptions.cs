@@ -13,6 +13,12 @@ public sealed class ExecutionOptions
     /// <summary>Executions a worker process runs at once.</summary>
     [Range(1, 512)] public int ConcurrentMessageLimit { get; set; } = 32;
 
+    /// <summary>
+    /// Most answer pieces one streamed token message carries (batches grow 1, 2, 4, ... up to this); 1 sends a message
+    /// per piece. Larger batches mean fewer bus messages per answer and coarser streaming for the caller.
+    /// </summary>
+    [Range(1, 1024)] public int TokenPiecesPerMessageLimit { get; set; } = 16;
+
     /// <summary>Passages retrieved per question.</summary>
     [Range(1, 100)] public int TopK { get; set; } = 5;
 
