@@ -14,6 +14,7 @@ return args.FirstOrDefault() switch
     "comparator" => await ComparatorThroughput.RunAsync(),
     "telemetry" => await TelemetryOverhead.RunAsync(),
     "telemetry-census" => await TelemetryOverhead.CensusAsync(),
+    "telemetry-flag" => await TelemetryOverhead.FlagAlternationsAsync(),
     "load" => await LoadBenchmark.RunAsync(),
     "load-profile" => await LoadProfileRun.RunAsync(args[1..]),
     "retrieval" => await HnswVersusExact.RunAsync(),
@@ -29,6 +30,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-census | load | load-profile [status] [seconds] | retrieval | chat50");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | load-profile [status] [seconds] | retrieval | chat50");
     return 2;
 }

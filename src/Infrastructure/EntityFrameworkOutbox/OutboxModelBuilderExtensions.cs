@@ -17,6 +17,7 @@ public static class OutboxModelBuilderExtensions
     public static void AddInboxStateEntity(this ModelBuilder modelBuilder, Action<EntityTypeBuilder<InboxState>>? callback = null)
     {
         var inbox = modelBuilder.Entity<InboxState>();
+        inbox.ToTable(OutboxTables.InboxState);
         inbox.HasKey(p => p.Id);
         inbox.Property(p => p.Id).UseIdentityByDefaultColumn();
         inbox.HasAlternateKey(p => new { p.MessageId, p.ConsumerId });
@@ -27,6 +28,7 @@ public static class OutboxModelBuilderExtensions
     public static void AddOutboxStateEntity(this ModelBuilder modelBuilder, Action<EntityTypeBuilder<OutboxState>>? callback = null)
     {
         var outbox = modelBuilder.Entity<OutboxState>();
+        outbox.ToTable(OutboxTables.OutboxState);
         outbox.HasKey(p => p.OutboxId);
         outbox.HasIndex(p => p.Created);
         callback?.Invoke(outbox);
@@ -35,6 +37,7 @@ public static class OutboxModelBuilderExtensions
     public static void AddOutboxMessageEntity(this ModelBuilder modelBuilder, Action<EntityTypeBuilder<OutboxMessage>>? callback = null)
     {
         var message = modelBuilder.Entity<OutboxMessage>();
+        message.ToTable(OutboxTables.OutboxMessage);
         message.HasKey(p => p.SequenceNumber);
         message.Property(p => p.SequenceNumber).UseIdentityByDefaultColumn();
         message.Property(p => p.SourceAddress).HasMaxLength(256);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Infrastructure.Persistence;
 
@@ -16,11 +17,13 @@ public static class PersistenceServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        var traceOutboxStatements = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>()?.TraceOutboxStatements ?? false;
+
         // Pooled: every consumed message and request creates a context, and pooling saves setting each one up.
         services.AddDbContextPool<PipelineDbContext>((sp, options) =>
         {
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            options.UseNpgsql(database.ConnectionString, npgsql => npgsql.UseVector().ConfigureDataSource(source => source.ConfigureTracing(DatabaseTracing.Configure)))
+            options.UseNpgsql(database.ConnectionString, npgsql => npgsql.UseVector().ConfigureDataSource(source => source.ConfigureTracing(DatabaseTracing.Configure(traceOutboxStatements))))
                 .UseSnakeCaseNamingConvention();
         });
         services.AddSingleton<SchemaMigrator>();
