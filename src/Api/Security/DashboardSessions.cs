@@ -32,11 +32,7 @@ public sealed class DashboardSessions(IDataProtectionProvider protection, IOptio
             return false;
         }
 
-        var presented = Encoding.ASCII.GetBytes(digest);
-        var match = false;
-        foreach (var key in keys.Value.AdminKeys)
-            match |= CryptographicOperations.FixedTimeEquals(presented, Encoding.ASCII.GetBytes(Digest(key)));
-        return match;
+        return ApiKeyAuthenticationHandler.Matches(digest, keys.Value.AdminKeys.Select(Digest));
     }
 
     private static string Digest(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
