@@ -11,16 +11,21 @@ public static class AnalysisAwareSourceOrder
     /// <summary>Passages whose regulation is unknown (web pages) form a group of their own.</summary>
     private const string Unknown = "";
 
-    public static IReadOnlyList<RetrievedPassage> Order(IReadOnlyList<RetrievedPassage> passages, QueryAnalysis analysis)
+    public static IReadOnlyList<RetrievedPassage> Order(IReadOnlyList<RetrievedPassage> passages, QueryAnalysis analysis) => OrderingOf(analysis) switch
     {
-        // The same precedence as the analysis itself: a named article makes a lookup even when regulations are compared.
-        if (analysis.ArticleNumbers.Count > 0)
-            return ArticleFirst(passages, analysis);
-        return IsComparison(analysis) ? RegulationByRegulation(passages, analysis.Regulations) : passages;
-    }
+        SourceOrdering.ArticleFirst => ArticleFirst(passages, analysis),
+        SourceOrdering.RegulationByRegulation => RegulationByRegulation(passages, analysis.Regulations),
+        _ => passages,
+    };
 
-    /// <summary>A comparison by intent, or by naming several regulations (what the legacy analysis can tell).</summary>
-    public static bool IsComparison(QueryAnalysis analysis) => analysis.Intent == QueryIntent.Comparison || analysis.Regulations.Count > 1;
+    /// <summary>
+    /// The same precedence as the analysis itself: a named article makes a lookup even when regulations are compared;
+    /// a comparison is one by intent or by naming several regulations (what the legacy analysis can tell).
+    /// </summary>
+    public static SourceOrdering OrderingOf(QueryAnalysis analysis) =>
+        analysis.ArticleNumbers.Count > 0 ? SourceOrdering.ArticleFirst
+        : analysis.Intent == QueryIntent.Comparison || analysis.Regulations.Count > 1 ? SourceOrdering.RegulationByRegulation
+        : SourceOrdering.Retrieval;
 
     private static List<RetrievedPassage> ArticleFirst(IReadOnlyList<RetrievedPassage> passages, QueryAnalysis analysis) =>
         // OrderBy is stable: within each rank, retrieval's order stands.

@@ -14,16 +14,12 @@ public static class PromptGuidance
     private const string Of = " of the ";
 
     /// <summary>The instruction for <paramref name="analysis"/>; null when retrieval's order needs no explaining.</summary>
-    public static string? For(QueryAnalysis analysis)
+    public static string? For(QueryAnalysis analysis) => AnalysisAwareSourceOrder.OrderingOf(analysis) switch
     {
-        if (analysis.ArticleNumbers.Count > 0)
-        {
-            var regulation = analysis.Regulations.Count > 0 ? Of + string.Join(", ", analysis.Regulations) : "";
-            return string.Format(CultureInfo.InvariantCulture, ArticleLookup, string.Join(", ", analysis.ArticleNumbers), regulation);
-        }
-
-        return AnalysisAwareSourceOrder.IsComparison(analysis)
-            ? string.Format(CultureInfo.InvariantCulture, Comparison, analysis.Regulations.Count > 0 ? string.Join(" and ", analysis.Regulations) : UnnamedRegulations)
-            : null;
-    }
+        SourceOrdering.ArticleFirst => string.Format(CultureInfo.InvariantCulture, ArticleLookup,
+            string.Join(", ", analysis.ArticleNumbers), analysis.Regulations.Count > 0 ? Of + string.Join(", ", analysis.Regulations) : ""),
+        SourceOrdering.RegulationByRegulation => string.Format(CultureInfo.InvariantCulture, Comparison,
+            analysis.Regulations.Count > 0 ? string.Join(" and ", analysis.Regulations) : UnnamedRegulations),
+        _ => null,
+    };
 }
