@@ -17,7 +17,7 @@ public static class PersistenceServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        var traceOutboxStatements = configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>()?.TraceOutboxStatements ?? false;
+        var traceOutboxStatements = TelemetryOptions.From(configuration).TraceOutboxStatements;
 
         // Pooled: every consumed message and request creates a context, and pooling saves setting each one up.
         services.AddDbContextPool<PipelineDbContext>((sp, options) =>

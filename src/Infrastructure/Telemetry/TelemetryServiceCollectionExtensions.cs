@@ -54,6 +54,5 @@ public static class TelemetryServiceCollectionExtensions
         return services;
     }
 
-    public static bool IsEnabled(IConfiguration configuration) =>
-        configuration.GetSection(TelemetryOptions.SectionName).Get<TelemetryOptions>()?.Enabled ?? true;
+    public static bool IsEnabled(IConfiguration configuration) => TelemetryOptions.From(configuration).Enabled;
 }
