@@ -34,14 +34,9 @@ public static class TelemetryOverhead
             var enabled = phase % 2 == 0 && phase > 0;
             var exportsBefore = sink.Exports;
             var bytesBefore = sink.Bytes;
-            var overrides = new Dictionary<string, string?> { [$"{TelemetryOptions.SectionName}:Enabled"] = enabled.ToString() };
-            if (enabled)
-            {
-                overrides[TelemetryServiceCollectionExtensions.OtlpEndpointVariable] = sink.Endpoint;
-                overrides["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-                // Export often, as a busy service would, rather than idling on the 5 s default.
-                overrides["OTEL_BSP_SCHEDULE_DELAY"] = "500";
-            }
+            var overrides = enabled
+                ? ExportingTo(sink)
+                : new Dictionary<string, string?> { [$"{TelemetryOptions.SectionName}:Enabled"] = "false" };
 
             await using (var system = await BenchmarkSystem.StartAsync(overrides, workersAsProcesses: true))
             {
@@ -79,14 +74,7 @@ public static class TelemetryOverhead
 
     private static async Task FlagAlternationsAsync(OtlpSink sink)
     {
-        var overrides = new Dictionary<string, string?>
-        {
-            [$"{TelemetryOptions.SectionName}:Enabled"] = "true",
-            [TelemetryServiceCollectionExtensions.OtlpEndpointVariable] = sink.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-            ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
-        };
-        await using var system = await BenchmarkSystem.StartAsync(overrides, workersAsProcesses: true);
+        await using var system = await BenchmarkSystem.StartAsync(ExportingTo(sink), workersAsProcesses: true);
         await ChatLoad.RunAsync(system.ApiAddress, 1, JitWarmup);
         var differences = new List<double>();
         for (var round = 0; round < FlagRounds; round++)
@@ -122,13 +110,7 @@ public static class TelemetryOverhead
 
     private static async Task CensusAsync(OtlpSink sink)
     {
-        var overrides = new Dictionary<string, string?>
-        {
-            [$"{TelemetryOptions.SectionName}:Enabled"] = "true",
-            [TelemetryServiceCollectionExtensions.OtlpEndpointVariable] = sink.Endpoint,
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
-        };
-        await using var system = await BenchmarkSystem.StartAsync(overrides);
+        await using var system = await BenchmarkSystem.StartAsync(ExportingTo(sink));
         await ChatLoad.RunAsync(system.ApiAddress, 1, Warmup);
         using var census = new SpanCensus();
         var bytesBefore = sink.Bytes;
@@ -140,4 +122,14 @@ public static class TelemetryOverhead
         foreach (var (source, name, count) in census.Top(25))
             Console.WriteLine($"  {count / (double)result.Completed,6:0.0}  {source,-20} {name}");
     }
+
+    /// <summary>Settings of a system with OpenTelemetry on, exporting every trace to <paramref name="sink"/> over OTLP/HTTP.</summary>
+    private static Dictionary<string, string?> ExportingTo(OtlpSink sink) => new()
+    {
+        [$"{TelemetryOptions.SectionName}:Enabled"] = "true",
+        [TelemetryServiceCollectionExtensions.OtlpEndpointVariable] = sink.Endpoint,
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        // Export often, as a busy service would, rather than idling on the 5 s default.
+        ["OTEL_BSP_SCHEDULE_DELAY"] = "500",
+    };
 }
