@@ -16,6 +16,7 @@ return args.FirstOrDefault() switch
     "telemetry-census" => await TelemetryOverhead.CensusAsync(),
     "telemetry-flag" => await TelemetryOverhead.FlagAlternationsAsync(),
     "load" => await LoadBenchmark.RunAsync(),
+    "timeline" => await LatencyTimeline.RunAsync(),
     "load-profile" => await LoadProfileRun.RunAsync(args[1..]),
     "retrieval" => await HnswVersusExact.RunAsync(),
     "chat50" => await ConcurrentChat.RunAsync(),
@@ -30,6 +31,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | load-profile [status] [seconds] | retrieval | chat50");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | timeline | load-profile [status] [seconds] | retrieval | chat50");
     return 2;
 }
