@@ -35,7 +35,7 @@ public static class ComparatorWorkerServices
         services.AddEvals(builder.Configuration);
         services.AddAlertMonitoring(builder.Configuration);
         services.AddRolloutController(builder.Configuration);
-        services.AddHostedService<ChatDeadlineSweeper>();
+        services.AddPeriodicJob<ChatDeadlineSweep, RoutingOptions>(o => o.SweepInterval);
         services.AddSingleton<LegacyLatencyBaseline>();
         services.AddPeriodicJob<LegacyLatencyBaselineRefresh, RoutingOptions>(o => o.BaselineRefreshInterval);
         services.AddPipelineBus(builder.Configuration, bus =>
