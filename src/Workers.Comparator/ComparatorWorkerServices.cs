@@ -8,6 +8,7 @@ using Pipeline.Workers.Comparator.Evals;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Rollouts;
@@ -34,9 +35,9 @@ public static class ComparatorWorkerServices
         services.AddEvals(builder.Configuration);
         services.AddAlertMonitoring(builder.Configuration);
         services.AddRolloutController(builder.Configuration);
-        services.AddHostedService<ChatDeadlineSweeper>();
+        services.AddPeriodicJob<ChatDeadlineSweep, RoutingOptions>(o => o.SweepInterval);
         services.AddSingleton<LegacyLatencyBaseline>();
-        services.AddHostedService(sp => sp.GetRequiredService<LegacyLatencyBaseline>());
+        services.AddPeriodicJob<LegacyLatencyBaselineRefresh, RoutingOptions>(o => o.BaselineRefreshInterval);
         services.AddPipelineBus(builder.Configuration, bus =>
         {
             bus.AddEntityFrameworkOutbox<PipelineDbContext>(o => o.UseBusOutbox());

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
@@ -40,7 +41,7 @@ public static class EntityFrameworkOutboxRegistrationExtensions
                 o.QueryMessageLimit = settings.QueryMessageLimit;
                 o.QueryTimeout = settings.QueryTimeout;
             });
-            configurator.AddHostedService<InboxCleanupService<TDbContext>>();
+            configurator.AddPeriodicJob<InboxCleanup<TDbContext>, InboxCleanupServiceOptions>(o => o.QueryDelay);
         }
 
         if (settings.BusOutbox is { } busOutbox)

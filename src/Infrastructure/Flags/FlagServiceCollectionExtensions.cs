@@ -19,7 +19,7 @@ public static class FlagServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<FlagSnapshotStore>();
         services.AddSingleton<IFlagEvaluator>(sp => sp.GetRequiredService<FlagSnapshotStore>());
-        services.AddHostedService<FlagSnapshotPoller>();
+        services.AddPeriodicJob<FlagSnapshotRefresh, FlagOptions>(o => o.PollInterval);
 
         // Ours first: AddFeatureManagement only adds its configuration-based provider when none is registered.
         services.AddSingleton<IFeatureDefinitionProvider, FlagFeatureDefinitionProvider>();

@@ -16,6 +16,9 @@ public sealed partial class PeriodicJobService<TJob>(
     ILogger<PeriodicJobService<TJob>> logger) : BackgroundService
     where TJob : IPeriodicJob
 {
+    // A generic job (one per DbContext) would otherwise be logged with its arity, as "InboxCleanup`1".
+    private static readonly string JobName = typeof(TJob).Name.Split('`')[0];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(interval(), time);
@@ -28,7 +31,7 @@ public sealed partial class PeriodicJobService<TJob>(
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                LogRunFailed(typeof(TJob).Name, exception);
+                LogRunFailed(JobName, exception);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Requests;
 using Pipeline.Testing;
@@ -135,7 +136,9 @@ public sealed class TransactionalOutboxTests(IsolatedInfrastructure infrastructu
             await db.SaveChangesAsync();
         }
 
-        var cleanup = _host.Services.GetServices<IHostedService>().OfType<InboxCleanupService<PipelineDbContext>>().Single();
+        Assert.Single(_host.Services.GetServices<IHostedService>().OfType<PeriodicJobService<InboxCleanup<PipelineDbContext>>>());
+        await using var scope = _host.Services.CreateAsyncScope();
+        var cleanup = scope.ServiceProvider.GetRequiredService<InboxCleanup<PipelineDbContext>>();
         var removed = await cleanup.RemoveExpiredAsync(CancellationToken.None);
 
         Assert.True(removed >= 1);

@@ -1,9 +1,8 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
@@ -11,40 +10,27 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 /// Removes inbox rows whose messages were delivered longer ago than the duplicate-detection window: past it, a
 /// redelivery of the same message id is treated as new.
 /// </summary>
-public sealed partial class InboxCleanupService<TDbContext>(
-    IServiceScopeFactory scopes,
+public sealed partial class InboxCleanup<TDbContext>(
+    TDbContext db,
     IOptions<InboxCleanupServiceOptions> options,
     TimeProvider time,
-    ILogger<InboxCleanupService<TDbContext>> logger) : BackgroundService
+    ILogger<InboxCleanup<TDbContext>> logger) : IPeriodicJob
     where TDbContext : DbContext
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Removes expired rows batch by batch until a batch comes back short.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        int removed;
+        do
         {
-            try
-            {
-                int removed;
-                do
-                {
-                    removed = await RemoveExpiredAsync(stoppingToken);
-                }
-                while (removed >= options.Value.QueryMessageLimit);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogCleanupFaulted(ex);
-            }
-
-            await Task.Delay(options.Value.QueryDelay, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            removed = await RemoveExpiredAsync(cancellationToken);
         }
+        while (removed >= options.Value.QueryMessageLimit);
     }
 
     /// <summary>Deletes one batch of expired inbox rows; returns how many.</summary>
     public async Task<int> RemoveExpiredAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         var cutoff = time.GetUtcNow().UtcDateTime - options.Value.DuplicateDetectionWindow;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.QueryTimeout);
@@ -61,7 +47,4 @@ public sealed partial class InboxCleanupService<TDbContext>(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Removed {Count} expired inbox rows")]
     private partial void LogRemoved(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox cleanup faulted; retrying later")]
-    private partial void LogCleanupFaulted(Exception exception);
 }

@@ -1,54 +1,43 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.Routing;
 
 /// <summary>
 /// Raises <see cref="ChatDeadlinePassed"/> for overdue requests. The broker has no delayed-message exchange, so
-/// deadlines live in the saga rows and a sweeper claims them (<c>FOR UPDATE SKIP LOCKED</c>, so several sweepers
+/// deadlines live in the saga rows and a sweep claims them (<c>FOR UPDATE SKIP LOCKED</c>, so several sweeping hosts
 /// never signal the same row) and publishes through the outbox in the same transaction.
 /// </summary>
-public sealed partial class ChatDeadlineSweeper(
-    IServiceScopeFactory scopes,
+public sealed partial class ChatDeadlineSweep(
+    PipelineDbContext db,
+    IPublishEndpoint publish,
     IOptions<RoutingOptions> options,
     TimeProvider time,
-    ILogger<ChatDeadlineSweeper> logger) : BackgroundService
+    ILogger<ChatDeadlineSweep> logger) : IPeriodicJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Signals every overdue request, one batch per transaction, until a batch comes back short.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        int signalled;
+        do
         {
-            try
-            {
-                int signalled;
-                do
-                {
-                    signalled = await SweepOnceAsync(stoppingToken);
-                }
-                while (signalled == options.Value.SweepBatchSize);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogSweepFailed(ex);
-            }
+            signalled = await SweepOnceAsync(cancellationToken);
         }
+        while (signalled == options.Value.SweepBatchSize);
     }
 
     /// <summary>Claims and signals one batch of overdue requests; returns how many.</summary>
-    public async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
+    private async Task<int> SweepOnceAsync(CancellationToken cancellationToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
-        var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
         var now = time.GetUtcNow().UtcDateTime;
 
+        // The batches of a run share its context and publish endpoint: the scoped bus outbox starts a new outbox
+        // for each committed transaction.
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async ct =>
         {
@@ -88,9 +77,6 @@ public sealed partial class ChatDeadlineSweeper(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Signalled {Count} overdue chat requests")]
     private partial void LogSignalled(int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Deadline sweep failed; retrying on the next tick")]
-    private partial void LogSweepFailed(Exception exception);
 
     /// <summary>One claimed row.</summary>
     private sealed record OverdueRequest(Guid CorrelationId, DateTime DeadlineAt);
