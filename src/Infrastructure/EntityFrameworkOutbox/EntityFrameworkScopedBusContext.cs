@@ -25,8 +25,7 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
     private readonly IBusOutboxNotification _notification;
     private readonly OutboxTransactionCommitInterceptor _commits;
     private readonly IServiceProvider _provider;
-    private Guid _outboxId = NewId.NextGuid();
-    private EntityEntry<OutboxState>? _outboxState;
+    private OutboxState? _outboxState;
     private IPublishEndpoint? _publishEndpoint;
     private ISendEndpointProvider? _sendEndpointProvider;
     private IScopedClientFactory? _scopedClientFactory;
@@ -55,19 +54,22 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
         where T : class
     {
         var set = _db.Set<OutboxState>();
+        Guid outboxId;
         lock (set)
         {
-            if (WasSaved())
+            // An outbox takes messages only while its row is still to be inserted. Once saved, or dropped with the rest
+            // of a failed unit of work (ChangeTracker.Clear before a retry), the next message starts a new outbox with
+            // its own row: a message under an outbox id without a row to claim is never delivered.
+            if (_outboxState is null || StateOf(_outboxState) != EntityState.Added)
             {
-                // A new unit of work in the same scope starts a new outbox.
-                _outboxId = NewId.NextGuid();
-                _outboxState = null;
+                _outboxState = new OutboxState { OutboxId = NewId.NextGuid(), Created = DateTime.UtcNow };
+                _db.Add(_outboxState);
             }
 
-            _outboxState ??= _db.Add(new OutboxState { OutboxId = _outboxId, Created = DateTime.UtcNow });
+            outboxId = _outboxState.OutboxId;
         }
 
-        return _db.Set<OutboxMessage>().AddSend(context, SystemTextJsonMessageSerializer.Instance, outboxId: _outboxId);
+        return _db.Set<OutboxMessage>().AddSend(context, SystemTextJsonMessageSerializer.Instance, outboxId: outboxId);
     }
 
     public object? GetService(Type serviceType) => _provider.GetService(serviceType);
@@ -81,7 +83,7 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
 
     private void OnSavedChanges(object? sender, SavedChangesEventArgs e)
     {
-        if (!WasSaved())
+        if (_outboxState is null || StateOf(_outboxState) != EntityState.Unchanged)
             return;
 
         // Without an explicit transaction SaveChanges has committed already; inside one, the rows become visible
@@ -92,5 +94,9 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
             _commits.WakeOnCommit(_db);
     }
 
-    private bool WasSaved() => _outboxState?.State == EntityState.Unchanged;
+    /// <summary>
+    /// Asked of the context each time, not of an <see cref="EntityEntry"/> kept from <c>Add</c>: after
+    /// <c>ChangeTracker.Clear</c> such an entry still shows the state it last had.
+    /// </summary>
+    private EntityState StateOf(OutboxState outbox) => _db.Entry(outbox).State;
 }

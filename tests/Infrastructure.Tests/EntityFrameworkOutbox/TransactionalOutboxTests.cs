@@ -91,6 +91,40 @@ public sealed class TransactionalOutboxTests(IsolatedInfrastructure infrastructu
     }
 
     [Fact]
+    public async Task Publish_retried_after_a_failed_save_and_a_cleared_tracker_is_delivered()
+    {
+        // The kill switch's retry: a save that fails, the change tracker cleared, the change made and published again.
+        var taken = Guid.NewGuid();
+        await using (var db = infrastructure.CreateDbContext())
+        {
+            db.Add(Archived(taken));
+            await db.SaveChangesAsync();
+        }
+
+        var orderId = Guid.NewGuid();
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            db.Add(Archived(taken));
+            await publish.Publish(new OrderPlaced(taken));
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+            db.ChangeTracker.Clear();
+
+            db.Add(Archived(orderId));
+            await publish.Publish(new OrderPlaced(orderId));
+            await db.SaveChangesAsync();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<OrderPlaced>().Any(o => o.OrderId == orderId)), because:
+            "the retried publish should be delivered");
+        await Task.Delay(Settle);
+        Assert.DoesNotContain(Received.Of<OrderPlaced>(), o => o.OrderId == taken);
+        await using var check = infrastructure.CreateDbContext();
+        Assert.False(await check.Set<OutboxMessage>().AnyAsync(), "no message may be left in the outbox without an outbox to deliver it");
+    }
+
+    [Fact]
     public async Task The_same_message_delivered_twice_is_consumed_once()
     {
         var visitId = Guid.NewGuid();
