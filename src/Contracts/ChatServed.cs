@@ -1,6 +1,6 @@
 namespace Pipeline.Contracts;
 
-/// <summary>The saga's final answer for the caller: the served pipeline's result and how it was chosen.</summary>
+/// <summary>The final answer for the caller, sent by the execution that served it: the pipeline's result and how it was routed.</summary>
 /// <param name="TokenCount">Pieces streamed for the served attempt; the receiver waits for them before <c>done</c>.</param>
 public sealed record ChatServed(
     Guid RequestId,

@@ -5,6 +5,8 @@ namespace Pipeline.Contracts;
 /// <param name="Attempt">Distinguishes a fallback run from the first one so stale tokens can be discarded.</param>
 /// <param name="StreamAddress">Where to stream tokens; null for shadow and replayed runs.</param>
 /// <param name="Sample">Distinguishes a second run of the same pipeline (the noise-floor sample) from the first.</param>
+/// <param name="Mode">How the request was routed; the served execution tells the caller with its answer.</param>
+/// <param name="Fallback">True for the legacy run that replaces a failed or late workflow run.</param>
 public sealed record ExecuteChat(
     Guid RequestId,
     Guid ConversationId,
@@ -19,4 +21,6 @@ public sealed record ExecuteChat(
     Uri? StreamAddress,
     DateTime Deadline,
     Guid? ReplayId = null,
-    int Sample = 0);
+    int Sample = 0,
+    RoutingMode Mode = RoutingMode.Disabled,
+    bool Fallback = false);

@@ -1,14 +1,23 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Contracts;
+using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.Infrastructure.Serving;
+using Pipeline.Testing;
 using Xunit;
 
 namespace Pipeline.EndToEnd.Tests;
 
 /// <summary>
 /// Fault: with workflow-complete on, the workflow crashes on every request, or answers too slowly.
-/// Invariant: the caller gets <c>reset</c> then the legacy answer (<c>fallback: true</c>), and the failure lands in
-/// the flag's audit trail.
+/// Invariant: the caller gets <c>reset</c> then the legacy answer (<c>fallback: true</c>), the failure lands in
+/// the flag's audit trail, and a workflow answer that comes after all leaves no trace.
 /// </summary>
 public sealed class FallbackTests(PipelineSystem system) : IClassFixture<PipelineSystem>, IAsyncLifetime
 {
@@ -54,6 +63,34 @@ public sealed class FallbackTests(PipelineSystem system) : IClassFixture<Pipelin
         Assert.Equal("legacy", result.Text("poweredBy"));
         Assert.InRange(result.GetProperty("latencyMs").GetInt64(), 1_000, 14_000);
         await AssertFailureAuditedAsync(result.GetProperty("requestId").GetGuid());
+    }
+
+    [Fact]
+    public async Task A_workflow_answer_after_its_deadline_is_neither_served_nor_remembered()
+    {
+        await system.ReplaceWorkflowWorkerAsync(new Dictionary<string, string?> { ["Execution:InjectedLatency"] = "00:00:04" });
+        await system.RestartCoordinatorAsync(() => Task.CompletedTask, new Dictionary<string, string?> { ["Routing:WorkflowDeadline"] = "00:00:01" });
+        using var completions = new ConsumedMessages<ChatCompleted>(system.Coordinator.Services.GetRequiredService<IBus>());
+        using var http = system.CreateClient();
+        var message = $"What is DORA? ({Guid.NewGuid():N})";
+
+        var (response, result) = await ChatClient.PostJsonAsync(http, new { message });
+
+        Assert.True(response.IsSuccessStatusCode, $"status {response.StatusCode}");
+        Assert.Equal("legacy", result.Text("poweredBy"));
+        var requestId = result.GetProperty("requestId").GetGuid();
+        await Eventually.TrueAsync(() => Task.FromResult(completions.Messages.Any(c => c.RequestId == requestId && c.Pipeline == ChatPipeline.Workflow)),
+            TimeSpan.FromSeconds(30), "the late workflow answer reaches the saga");
+
+        await using var db = system.CreateDbContext();
+        var claims = await db.Set<ServingClaim>().Where(c => c.RequestId == requestId).OrderBy(c => c.Attempt).ToListAsync();
+        // Attempts count from 0: the workflow run, then its legacy fallback.
+        Assert.Equal([(0, ServingClaims.Abandoned), (1, ServingClaims.Served)], claims.Select(c => (c.Attempt, c.Outcome)));
+        var answers = await db.Set<ConversationMessage>().Where(m => m.RequestId == requestId && m.Role == ConversationHistory.AssistantRole).ToListAsync();
+        Assert.Equal("legacy", Assert.Single(answers).Pipeline);
+        var saga = await db.Set<ChatRoutingState>().SingleAsync(s => s.CorrelationId == requestId);
+        Assert.All(await db.Set<SemanticCacheEntry>().Where(e => e.Question == message).ToListAsync(), e => Assert.True(e.CreatedAt <= saga.ServedAt,
+            $"a cache entry written at {e.CreatedAt:O}, after the request was served at {saga.ServedAt:O}"));
     }
 
     private async Task AssertFailureAuditedAsync(Guid requestId)

@@ -5,8 +5,8 @@ using Pipeline.Contracts;
 namespace Pipeline.Api.Chat;
 
 /// <summary>
-/// The events of one caller's request, put back in order: token pieces travel straight from a worker while the
-/// routing and the final answer come from the saga, so they can arrive in any order and must be re-sequenced here.
+/// The events of one caller's request, put back in order: token pieces and the final answer travel straight from a
+/// worker while the routing comes from the saga, so they can arrive in any order and must be re-sequenced here.
 /// </summary>
 public sealed class CallerSession : IDisposable
 {

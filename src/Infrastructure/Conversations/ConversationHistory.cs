@@ -17,17 +17,18 @@ public sealed class ConversationHistory(PipelineDbContext db, TimeProvider time)
     /// <summary>True when an execution may write history at all.</summary>
     public static bool MayRemember(ExecuteChat command) => !command.Shadow && command.ReplayId is null;
 
-    /// <summary>Adds the question and the answer, unless this request's answer is already remembered.</summary>
-    public async Task RememberAsync(ExecuteChat command, ChatAnswer answer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds the question and the answer. Called once per request: only the execution holding the request's serving
+    /// claim remembers (see <see cref="Serving.ServingClaims"/>), and a redelivery of it is stopped by the inbox or
+    /// finds the claim taken; the unique (request, role) index stays as the last guard.
+    /// </summary>
+    public void Remember(ExecuteChat command, ChatAnswer answer)
     {
         if (!MayRemember(command))
             return;
-        if (await db.Set<ConversationMessage>().AnyAsync(m => m.RequestId == command.RequestId && m.Role == AssistantRole, cancellationToken))
-            return;
 
         var now = time.GetUtcNow().UtcDateTime;
-        if (!await db.Set<ConversationMessage>().AnyAsync(m => m.RequestId == command.RequestId && m.Role == UserRole, cancellationToken))
-            db.Add(new ConversationMessage { Id = NewId.NextGuid(), ConversationId = command.ConversationId, RequestId = command.RequestId, Role = UserRole, Content = command.Message, CreatedAt = now });
+        db.Add(new ConversationMessage { Id = NewId.NextGuid(), ConversationId = command.ConversationId, RequestId = command.RequestId, Role = UserRole, Content = command.Message, CreatedAt = now });
         db.Add(new ConversationMessage
         {
             Id = NewId.NextGuid(),

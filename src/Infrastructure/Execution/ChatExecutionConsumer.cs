@@ -11,7 +11,8 @@ namespace Pipeline.Infrastructure.Execution;
 
 /// <summary>
 /// Executes <see cref="ExecuteChat"/> with one pipeline: skips work nobody waits for, streams tokens to the caller,
-/// records the served answer's effects and publishes the outcome through the outbox; after the last retry a failure
+/// claims and serves the answer (its effects and the caller's <see cref="ChatServed"/>) and publishes the outcome
+/// through the outbox; after the last retry a failure
 /// becomes <see cref="ChatFailed"/> so the saga can fall back or fail the caller at once.
 /// </summary>
 public abstract partial class ChatExecutionConsumer(
@@ -44,9 +45,17 @@ public abstract partial class ChatExecutionConsumer(
             if (injected > TimeSpan.Zero)
                 answer = answer with { DurationMs = answer.DurationMs + (long)injected.TotalMilliseconds };
             await tokens.FlushAsync(context.CancellationToken);
+            // The caller hears the answer from here, in this transaction, rather than one more hop later from the
+            // saga; the outbox sends in capture order, so the caller's message goes first.
+            if (await effects.RecordAsync(command, answer, context.CancellationToken) && command.StreamAddress is { } caller)
+            {
+                var endpoint = await context.GetSendEndpoint(caller);
+                await endpoint.Send(new ChatServed(command.RequestId, command.ConversationId, command.Pipeline, command.Mode, command.Fallback,
+                    command.Attempt, answer, tokens.Count), context.CancellationToken);
+            }
+
             await context.Publish(new ChatCompleted(command.RequestId, command.ConversationId, command.Pipeline, command.Shadow,
                 command.Attempt, answer, tokens.Count, command.ReplayId, command.Sample));
-            await effects.RecordAsync(command, answer, context.CancellationToken);
         }
         // An outage is not the pipeline's failure: it propagates to the endpoint's outage retry instead of failing the request.
         catch (Exception ex) when (ex is not OperationCanceledException && !InfrastructureOutage.IsOutage(ex) && context.GetRetryAttempt() >= options.Value.Retries)

@@ -2,19 +2,28 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.Infrastructure.Serving;
 
 namespace Pipeline.Infrastructure.Execution;
 
 /// <summary>
-/// What a served answer leaves behind — conversation history and a semantic-cache entry — written in the execution's
-/// own transaction with its <c>ChatCompleted</c>. Shadow and replayed executions leave nothing.
+/// What a served answer leaves behind — the attempt's serving claim, conversation history and a semantic-cache entry —
+/// written in the execution's own transaction with its <c>ChatCompleted</c>. Shadow and replayed executions leave
+/// nothing, and neither does an attempt the saga already gave up on (a workflow answer after its deadline).
 /// </summary>
-public sealed class ExecutionEffects(ConversationHistory history, SemanticAnswerCache cache, PipelineDbContext db)
+public sealed class ExecutionEffects(ConversationHistory history, SemanticAnswerCache cache, PipelineDbContext db, TimeProvider time)
 {
-    public async Task RecordAsync(ExecuteChat command, ChatAnswer answer, CancellationToken cancellationToken)
+    /// <returns>True when this execution serves the caller: it claimed its attempt before the saga abandoned it.</returns>
+    public async Task<bool> RecordAsync(ExecuteChat command, ChatAnswer answer, CancellationToken cancellationToken)
     {
-        await history.RememberAsync(command, answer, cancellationToken);
+        if (command.Shadow || command.ReplayId is not null)
+            return false;
+        if (!await ServingClaims.TryServeAsync(db, command.RequestId, command.Attempt, time.GetUtcNow().UtcDateTime, cancellationToken))
+            return false;
+
+        history.Remember(command, answer);
         await cache.StoreAsync(command, answer, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        return true;
     }
 }

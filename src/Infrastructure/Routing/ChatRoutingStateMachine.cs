@@ -7,14 +7,15 @@ using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Serving;
 using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Infrastructure.Routing;
 
 /// <summary>
 /// Owns each chat request from <see cref="ChatRequested"/> to its end: routes it by the routing flag to the legacy or
-/// the workflow workers (both in shadow mode, the old one served), serves the caller one answer, falls back to legacy
-/// when the workflow fails, hands shadow pairs to the comparator, and fails the request cleanly when its deadline passes.
+/// the workflow workers (both in shadow mode, the old one served), records the one answer its worker served to the
+/// caller, falls back to legacy when the workflow fails, hands shadow pairs to the comparator, and fails the request cleanly when its deadline passes.
 /// </summary>
 public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
 {
@@ -78,15 +79,19 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             When(ExecutionFailed, c => c.Message.Shadow)
                 .Then(RecordShadowFailure)
                 .If(IsSettled, finish => finish.ThenAsync(FinishAsync).TransitionTo(Completed)),
+            // Giving up on the served attempt races with its worker serving the caller; the serving claim decides.
+            // Lost, the answer is already on its way and its ChatCompleted will settle the request.
             When(ExecutionFailed, c => !c.Message.Shadow && c.Message.Attempt == c.Saga.Attempt)
-                .IfElse(c => c.Saga.ServedPipeline == ChatPipeline.Workflow && !c.Saga.Fallback,
-                    fallback => fallback.ThenAsync(c => FallBackAsync(c, $"workflow failed: {c.Message.Title}")),
-                    fail => fail.ThenAsync(c => FailCallerAsync(c, StatusCodes.BadGateway, c.Message.Title)).TransitionTo(Failed)),
+                .IfAsync(AbandonServedAttemptAsync, abandoned => abandoned
+                    .IfElse(CanFallBack,
+                        fallback => fallback.ThenAsync(c => FallBackAsync(c, $"workflow failed: {c.Message.Title}")),
+                        fail => fail.ThenAsync(c => FailCallerAsync(c, StatusCodes.BadGateway, c.Message.Title)).TransitionTo(Failed))),
             When(DeadlinePassed, IsOverdue)
-                .IfElse(c => c.Saga.ServedPipeline == ChatPipeline.Workflow && !c.Saga.Fallback,
-                    fallback => fallback.ThenAsync(c => FallBackAsync(c, "workflow missed its deadline")),
-                    fail => fail.ThenAsync(c => FailCallerAsync(c, StatusCodes.GatewayTimeout, "The answer did not arrive before the deadline."))
-                        .TransitionTo(Failed)));
+                .IfAsync(AbandonServedAttemptAsync, abandoned => abandoned
+                    .IfElse(CanFallBack,
+                        fallback => fallback.ThenAsync(c => FallBackAsync(c, "workflow missed its deadline")),
+                        fail => fail.ThenAsync(c => FailCallerAsync(c, StatusCodes.GatewayTimeout, "The answer did not arrive before the deadline."))
+                            .TransitionTo(Failed))));
 
         During(AwaitingShadow,
             Ignore(Requested),
@@ -155,14 +160,17 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             ? ShadowOutcome.Pending
             : ShadowOutcome.None;
 
+        // The outbox sends in this order and waits for each confirmation: the served command and the caller's routing
+        // first, so the runs nobody waits for never delay the served one.
         await ExecuteAsync(context, saga.ServedPipeline, shadow: false);
+        await TellCallerAsync(context, Routed(saga, fallback: false, reason: null));
         if (saga.ShadowPipeline is { } shadowPipeline)
             await ExecuteAsync(context, shadowPipeline, shadow: true);
         if (saga.NoiseOutcome == ShadowOutcome.Pending)
             await ExecuteAsync(context, saga.ServedPipeline, shadow: true, NoiseSample);
-        await TellCallerAsync(context, Routed(saga, fallback: false, reason: null));
     }
 
+    /// <summary>Records the served answer; its worker already sent it to the caller (see <see cref="ServingClaims"/>).</summary>
     private async Task ServeAsync(BehaviorContext<ChatRoutingState, ChatCompleted> context)
     {
         var saga = context.Saga;
@@ -172,9 +180,6 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         saga.LatencyMs = (long)(saga.ServedAt.Value - saga.RequestedAt).TotalMilliseconds;
         saga.Cached = answer.Cached;
         (saga.InputTokens, saga.OutputTokens, saga.CostUsd) = (answer.Usage.InputTokens, answer.Usage.OutputTokens, answer.Usage.CostUsd);
-        await TellCallerAsync(context, new ChatServed(
-            saga.CorrelationId, saga.ConversationId, saga.ServedPipeline, saga.Mode, saga.Fallback, saga.Attempt,
-            context.Message.Answer, context.Message.TokenCount));
         if (IsSampledForEvaluation(saga))
         {
             await context.Publish(new ResultSampled(saga.CorrelationId, saga.Message, saga.ServedPipeline, answer, EvalReasons.Sampled),
@@ -235,12 +240,22 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         await TellCallerAsync(context, Routed(saga, fallback: true, reason));
     }
 
+    private static bool CanFallBack(BehaviorContext<ChatRoutingState> context) =>
+        context.Saga.ServedPipeline == ChatPipeline.Workflow && !context.Saga.Fallback;
+
+    /// <summary>Claims the served attempt as abandoned, in the saga's transaction; false when its worker served it first.</summary>
+    private Task<bool> AbandonServedAttemptAsync(BehaviorContext<ChatRoutingState> context) =>
+        ServingClaims.TryAbandonAsync(Database(context), context.Saga.CorrelationId, context.Saga.Attempt, Now, context.CancellationToken);
+
+    private static DbContext Database(BehaviorContext<ChatRoutingState> context) =>
+        context.TryGetPayload(out PipelineDbContext? scoped) ? scoped
+        : context.TryGetPayload(out DbContext? any) ? any
+        : throw new InvalidOperationException("The routing saga runs inside its DbContext's transaction.");
+
     /// <summary>The fallback lands in the routing flag's audit trail, in the saga's own transaction.</summary>
     private void RecordFailure(BehaviorContext<ChatRoutingState> context, string reason)
     {
-        var db = context.TryGetPayload(out PipelineDbContext? scoped) ? scoped
-            : context.TryGetPayload(out DbContext? any) ? (DbContext)any
-            : throw new InvalidOperationException("The routing saga needs its DbContext to record a fallback.");
+        var db = Database(context);
         var saga = context.Saga;
         db.Add(new FeatureFlagEvent
         {
@@ -304,7 +319,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         var streamTo = shadow || saga.CallerAddress is null ? null : new Uri(saga.CallerAddress);
         var command = new ExecuteChat(
             saga.CorrelationId, saga.ConversationId, pipeline, shadow, saga.Attempt, saga.Message, saga.WebSearchEnabled,
-            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.FinalDeadlineAt ?? Now, saga.ReplayId, sample);
+            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.FinalDeadlineAt ?? Now, saga.ReplayId, sample, saga.Mode, saga.Fallback);
         var queue = pipeline == ChatPipeline.Legacy ? _options.LegacyEndpoint : _options.WorkflowEndpoint;
         return SendAsync(context, new Uri($"exchange:{queue}"), command);
     }

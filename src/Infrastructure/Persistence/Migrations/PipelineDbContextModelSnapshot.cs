@@ -1222,6 +1222,32 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.ToTable("semantic_cache", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Infrastructure.Serving.ServingClaim", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<DateTime>("ClaimedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_at");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("RequestId", "Attempt")
+                        .HasName("pk_serving_claims");
+
+                    b.ToTable("serving_claims", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Infrastructure.KnowledgeBase.KnowledgeChunk", b =>
                 {
                     b.HasOne("Pipeline.Infrastructure.KnowledgeBase.KnowledgeDocument", "Document")

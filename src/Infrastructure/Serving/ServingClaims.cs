@@ -1,0 +1,40 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Pipeline.Infrastructure.Serving;
+
+/// <summary>
+/// Settles the one race between a served execution and its saga: the worker answers the caller directly (one bus hop
+/// fewer than through the saga) while the saga may, at the same moment, fall back or fail the request on a deadline.
+/// Each side claims the attempt in its own transaction with <c>INSERT … ON CONFLICT DO NOTHING</c>: PostgreSQL makes
+/// the second claimant wait for the first to commit or roll back, so exactly one of them acts, and a rolled-back
+/// execution leaves the attempt unclaimed for its redelivery.
+/// </summary>
+public static class ServingClaims
+{
+    public const string Served = "served";
+    public const string Abandoned = "abandoned";
+
+    /// <summary>True when this execution may serve the caller and record the answer's effects.</summary>
+    public static Task<bool> TryServeAsync(DbContext db, Guid requestId, int attempt, DateTime now, CancellationToken cancellationToken) =>
+        TryClaimAsync(db, requestId, attempt, Served, now, cancellationToken);
+
+    /// <summary>True when the saga may give up on the attempt; false when its answer is already on the way to the caller.</summary>
+    public static Task<bool> TryAbandonAsync(DbContext db, Guid requestId, int attempt, DateTime now, CancellationToken cancellationToken) =>
+        TryClaimAsync(db, requestId, attempt, Abandoned, now, cancellationToken);
+
+    private static async Task<bool> TryClaimAsync(DbContext db, Guid requestId, int attempt, string outcome, DateTime now, CancellationToken cancellationToken)
+    {
+        var entity = db.Model.FindEntityType(typeof(ServingClaim))!;
+        var table = entity.GetSchemaQualifiedTableName();
+        string Column(string property) => entity.FindProperty(property)!.GetColumnName();
+#pragma warning disable EF1002 // Table and column names come from the model, values are parameters.
+        var claimed = await db.Database.ExecuteSqlRawAsync(
+            $$"""
+             INSERT INTO "{{table}}" ("{{Column(nameof(ServingClaim.RequestId))}}", "{{Column(nameof(ServingClaim.Attempt))}}", "{{Column(nameof(ServingClaim.Outcome))}}", "{{Column(nameof(ServingClaim.ClaimedAt))}}")
+             VALUES ({0}, {1}, {2}, {3}) ON CONFLICT DO NOTHING
+             """,
+            [requestId, attempt, outcome, now], cancellationToken);
+#pragma warning restore EF1002
+        return claimed == 1;
+    }
+}

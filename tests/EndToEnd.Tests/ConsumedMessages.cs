@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using MassTransit;
+
+namespace Pipeline.EndToEnd.Tests;
+
+/// <summary>The messages of one type a host's bus finished consuming: a positive signal that a late message arrived.</summary>
+public sealed class ConsumedMessages<T> : IConsumeMessageObserver<T>, IDisposable
+    where T : class
+{
+    private readonly ConcurrentQueue<T> _messages = new();
+    private readonly ConnectHandle _handle;
+
+    public ConsumedMessages(IBus bus) => _handle = bus.ConnectConsumeMessageObserver(this);
+
+    public IReadOnlyCollection<T> Messages => _messages;
+
+    public Task PreConsume(ConsumeContext<T> context) => Task.CompletedTask;
+
+    public Task PostConsume(ConsumeContext<T> context)
+    {
+        _messages.Enqueue(context.Message);
+        return Task.CompletedTask;
+    }
+
+    public Task ConsumeFault(ConsumeContext<T> context, Exception exception) => Task.CompletedTask;
+
+    public void Dispose() => _handle.Disconnect();
+}
