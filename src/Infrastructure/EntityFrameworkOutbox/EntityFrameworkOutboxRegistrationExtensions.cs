@@ -62,7 +62,15 @@ public static class EntityFrameworkOutboxRegistrationExtensions
                 ServiceLifetime.Singleton);
             configurator.Replace(ServiceDescriptor.Scoped<IScopedBusContextProvider<IBus>, EntityFrameworkScopedBusContextProvider<IBus, TDbContext>>());
             if (busOutbox.DeliveryService)
+            {
+                configurator.TryAddSingleton<OutboxDelivery<TDbContext>>();
+                configurator.TryAddSingleton<ICommittedOutboxes, OutboxDeliveryOnCommit<TDbContext>>();
                 configurator.AddHostedService<BusOutboxDeliveryService<TDbContext>>();
+            }
+            else
+            {
+                configurator.TryAddSingleton<ICommittedOutboxes, WakeDeliveryServiceOnCommit>();
+            }
         }
     }
 

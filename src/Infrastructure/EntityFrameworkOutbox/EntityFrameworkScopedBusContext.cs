@@ -13,7 +13,7 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 /// <summary>
 /// The bus outbox for code outside a consumer (an API handler): the scoped publish and send endpoints write
 /// <see cref="OutboxState"/> and <see cref="OutboxMessage"/> rows into the scoped DbContext, so the application's own
-/// <c>SaveChanges</c> commits them with its rows; once committed, the delivery service is woken.
+/// <c>SaveChanges</c> commits them with its rows; once committed, they are delivered (see <see cref="ICommittedOutboxes"/>).
 /// </summary>
 public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBusContext, OutboxSendContext, IDisposable
     where TBus : class, IBus
@@ -22,7 +22,7 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
     private readonly TBus _bus;
     private readonly IClientFactory _clientFactory;
     private readonly TDbContext _db;
-    private readonly IBusOutboxNotification _notification;
+    private readonly ICommittedOutboxes _committed;
     private readonly OutboxTransactionCommitInterceptor _commits;
     private readonly IServiceProvider _provider;
     private OutboxState? _outboxState;
@@ -30,12 +30,12 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
     private ISendEndpointProvider? _sendEndpointProvider;
     private IScopedClientFactory? _scopedClientFactory;
 
-    public EntityFrameworkScopedBusContext(TBus bus, TDbContext db, IBusOutboxNotification notification, OutboxTransactionCommitInterceptor commits,
+    public EntityFrameworkScopedBusContext(TBus bus, TDbContext db, ICommittedOutboxes committed, OutboxTransactionCommitInterceptor commits,
         IClientFactory clientFactory, IServiceProvider provider)
     {
         _bus = bus;
         _db = db;
-        _notification = notification;
+        _committed = committed;
         _commits = commits;
         _clientFactory = clientFactory;
         _provider = provider;
@@ -87,11 +87,11 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
             return;
 
         // Without an explicit transaction SaveChanges has committed already; inside one, the rows become visible
-        // (and worth a wake-up) only when it commits.
+        // (and deliverable) only when it commits.
         if (_db.Database.CurrentTransaction is null)
-            _notification.Delivered();
+            _committed.Committed(_outboxState.OutboxId);
         else
-            _commits.WakeOnCommit(_db);
+            _commits.ReportOnCommit(_db, _outboxState.OutboxId);
     }
 
     /// <summary>

@@ -13,12 +13,12 @@ public sealed class EntityFrameworkScopedBusContextProvider<TBus, TDbContext> : 
     where TBus : class, IBus
     where TDbContext : DbContext
 {
-    public EntityFrameworkScopedBusContextProvider(TBus bus, TDbContext db, IBusOutboxNotification notification, OutboxTransactionCommitInterceptor commits,
+    public EntityFrameworkScopedBusContextProvider(TBus bus, TDbContext db, ICommittedOutboxes committed, OutboxTransactionCommitInterceptor commits,
         Bind<TBus, IClientFactory> clientFactory, ScopedConsumeContextProvider consumeContextProvider, IServiceProvider provider)
     {
         Context = consumeContextProvider.HasContext
             ? new ConsumeContextScopedBusContext(consumeContextProvider.GetContext(), clientFactory.Value)
-            : new EntityFrameworkScopedBusContext<TBus, TDbContext>(bus, db, notification, commits, clientFactory.Value, provider);
+            : new EntityFrameworkScopedBusContext<TBus, TDbContext>(bus, db, committed, commits, clientFactory.Value, provider);
     }
 
     public ScopedBusContext Context { get; }

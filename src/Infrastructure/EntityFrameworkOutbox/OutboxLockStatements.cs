@@ -22,6 +22,13 @@ internal static class OutboxLockStatements
         return $"""SELECT * FROM {table} ORDER BY "{column(nameof(OutboxState.Created))}" LIMIT 1 FOR UPDATE SKIP LOCKED""";
     }
 
+    /// <summary>Claims one outbox by id (parameter {0}) unless another delivery holds it.</summary>
+    public static string OutboxById(DbContext db)
+    {
+        var (table, column) = Names<OutboxState>(db);
+        return $$"""SELECT * FROM {{table}} WHERE "{{column(nameof(OutboxState.OutboxId))}}" = {0} FOR UPDATE SKIP LOCKED""";
+    }
+
     /// <summary>Locks one saga row by correlation id: parameter {0}.</summary>
     public static string SagaRow<TSaga>(DbContext db, string keyProperty)
         where TSaga : class

@@ -1,24 +1,26 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using MassTransit.Middleware.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
-/// Wakes the delivery service when an explicit transaction that holds bus-outbox rows commits. Without it those rows
-/// wait for the backstop poll, because when <c>SaveChanges</c> returns inside a transaction they are not yet visible.
+/// Reports the bus outboxes an explicit transaction holds when it commits. Without it those rows wait for the
+/// backstop poll, because when <c>SaveChanges</c> returns inside a transaction they are not yet visible.
 /// </summary>
-public sealed class OutboxTransactionCommitInterceptor(IBusOutboxNotification notification) : DbTransactionInterceptor
+public sealed class OutboxTransactionCommitInterceptor(ICommittedOutboxes committed) : DbTransactionInterceptor
 {
-    private static readonly object Marker = new();
-
     // Weak: pooled contexts outlive scopes, and a forgotten mark must not keep a disposed context alive.
-    private readonly ConditionalWeakTable<DbContext, object> _pending = new();
+    private readonly ConditionalWeakTable<DbContext, List<Guid>> _pending = new();
 
-    /// <summary>Notify when the current transaction of <paramref name="db"/> commits.</summary>
-    public void WakeOnCommit(DbContext db) => _pending.AddOrUpdate(db, Marker);
+    /// <summary>Report <paramref name="outboxId"/> when the current transaction of <paramref name="db"/> commits.</summary>
+    public void ReportOnCommit(DbContext db, Guid outboxId)
+    {
+        var outboxes = _pending.GetOrCreateValue(db);
+        lock (outboxes)
+            outboxes.Add(outboxId);
+    }
 
     /// <summary>The transaction will not commit what was marked (rolled back, or the scope ended first).</summary>
     public void Forget(DbContext db) => _pending.Remove(db);
@@ -41,8 +43,14 @@ public sealed class OutboxTransactionCommitInterceptor(IBusOutboxNotification no
 
     private void Committed(DbContext? db)
     {
-        if (db is not null && _pending.Remove(db))
-            notification.Delivered();
+        if (db is null || !_pending.TryGetValue(db, out var outboxes))
+            return;
+        _pending.Remove(db);
+        lock (outboxes)
+        {
+            foreach (var outboxId in outboxes)
+                committed.Committed(outboxId);
+        }
     }
 
     private void RolledBack(DbContext? db)

@@ -83,6 +83,28 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
     }
 
     [Fact]
+    public async Task A_committed_outbox_is_delivered_on_commit_even_with_the_delivery_loop_stopped()
+    {
+        // The loop is only the backstop now: with it stopped and its poll 30 s away, only on-commit delivery can deliver.
+        var loop = _host.Services.GetServices<IHostedService>().OfType<BusOutboxDeliveryService<PipelineDbContext>>().Single();
+        await loop.StopAsync(CancellationToken.None);
+        var orderId = Guid.NewGuid();
+
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            db.Add(Archived(orderId));
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+            await db.SaveChangesAsync();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<OrderPlaced>().Any(o => o.OrderId == orderId)), WellBeforeThePoll,
+            "the committing process delivers its own outbox");
+        await using var check = infrastructure.CreateDbContext();
+        await Eventually.TrueAsync(async () => !await check.Set<OutboxState>().AnyAsync(), WellBeforeThePoll, "the delivered outbox is removed");
+    }
+
+    [Fact]
     public async Task Two_delivery_services_drain_a_backlog_exactly_once()
     {
         const int writers = 8;

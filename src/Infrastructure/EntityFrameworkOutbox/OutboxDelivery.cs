@@ -1,0 +1,118 @@
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Middleware.Outbox;
+using MassTransit.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
+
+/// <summary>
+/// Delivers one committed bus outbox in a transaction of its own: claims its row with <c>FOR UPDATE SKIP LOCKED</c>
+/// (so no two deliverers ever send the same outbox), sends its messages in order, and removes them.
+/// </summary>
+public sealed partial class OutboxDelivery<TDbContext>(
+    IBus bus,
+    IServiceScopeFactory scopes,
+    IOptions<OutboxDeliveryServiceOptions> options,
+    IOptions<EntityFrameworkOutboxOptions<TDbContext>> outboxOptions,
+    ILogger<OutboxDelivery<TDbContext>> logger)
+    where TDbContext : DbContext
+{
+    private string? _oldestStatement;
+    private string? _byIdStatement;
+
+    /// <summary>Delivers the oldest outbox nobody else holds; returns the messages sent, or -1 when none was left.</summary>
+    public Task<int> DeliverOldestAsync(CancellationToken cancellationToken) =>
+        DeliverAsync(db => _oldestStatement ??= OutboxLockStatements.NextOutbox(db), [], cancellationToken);
+
+    /// <summary>
+    /// Delivers the outbox <paramref name="outboxId"/>; -1 when it is already delivered or another deliverer holds it.
+    /// </summary>
+    public Task<int> DeliverAsync(Guid outboxId, CancellationToken cancellationToken) =>
+        DeliverAsync(db => _byIdStatement ??= OutboxLockStatements.OutboxById(db), [outboxId], cancellationToken);
+
+    private async Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var claim = claimStatement(db);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(() => DeliverClaimedAsync(db, claim, parameters, cancellationToken));
+    }
+
+    private async Task<int> DeliverClaimedAsync(TDbContext db, string claim, object[] parameters, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.QueryTimeout);
+        await using var transaction = await db.Database.BeginTransactionAsync(outboxOptions.Value.IsolationLevel, timeout.Token);
+        try
+        {
+            var state = (await db.Set<OutboxState>().FromSqlRaw(claim, parameters).AsTracking().ToListAsync(timeout.Token)).SingleOrDefault();
+            if (state is null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return -1;
+            }
+
+            state.LockId = NewId.NextGuid();
+            var sent = await SendMessagesAsync(db, state, cancellationToken);
+            await db.SaveChangesWithoutSavepointAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return sent;
+        }
+        catch
+        {
+            await transaction.RollBackQuietlyAsync();
+            throw;
+        }
+    }
+
+    private async Task<int> SendMessagesAsync(TDbContext db, OutboxState state, CancellationToken cancellationToken)
+    {
+        var last = state.LastSequenceNumber ?? 0;
+        var limit = options.Value.MessageDeliveryLimit;
+        var messages = await db.Set<OutboxMessage>()
+            .Where(m => m.OutboxId == state.OutboxId && m.SequenceNumber > last)
+            .OrderBy(m => m.SequenceNumber)
+            .Take(limit)
+            .AsTracking()
+            .ToListAsync(cancellationToken);
+
+        var sent = 0;
+        foreach (var message in messages)
+        {
+            message.Deserialize(SystemTextJsonMessageSerializer.Instance);
+            if (message.DestinationAddress is null)
+            {
+                LogNoDestination(message.SequenceNumber, message.MessageId);
+            }
+            else
+            {
+                using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                sendTimeout.CancelAfter(options.Value.MessageDeliveryTimeout);
+                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
+                // Sent before it is removed: a crash in between redelivers it (at-least-once); consumers' inboxes de-duplicate.
+                await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), sendTimeout.Token);
+            }
+
+            db.Remove(message);
+            state.LastSequenceNumber = message.SequenceNumber;
+            sent++;
+        }
+
+        if (messages.Count < limit)
+        {
+            // Everything of this outbox is out: it is finished.
+            db.Remove(state);
+        }
+
+        return sent;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {SequenceNumber} ({MessageId}) has no destination and is dropped")]
+    private partial void LogNoDestination(long sequenceNumber, Guid messageId);
+}
