@@ -70,6 +70,15 @@ public static class LatencyTimeline
                 .Select(g => (g.Key, Count: g.Count() / (double)traces.Count, Start: Median(g.Select(r => r.Start)), End: Median(g.Select(r => r.End))))
                 .Where(r => r.Count >= 0.5)
                 .OrderBy(r => r.Start);
+            // One typical request in full, every span in start order: what the medians above leave out.
+            var typical = traces.OrderBy(t => t.Root!.Duration).ElementAt(traces.Count / 2);
+            Console.WriteLine($"a typical request ({typical.Root!.Duration.TotalMilliseconds:0.0} ms), span by span:");
+            foreach (var span in typical.Spans.OrderBy(s => s.StartTimeUtc))
+            {
+                var statement = span.GetTagItem("db.query.text") as string ?? span.GetTagItem("db.statement") as string;
+                Console.WriteLine($"  {(span.StartTimeUtc - typical.Root.StartTimeUtc).TotalMilliseconds,7:0.0} {span.Duration.TotalMilliseconds,6:0.0}  {Describe(span)} {statement?.ReplaceLineEndings(" ")[..Math.Min(90, statement.Length)]}");
+            }
+
             Console.WriteLine($"{traces.Count} traces; per trace: count, median start, median end (ms from the HTTP request's start)");
             foreach (var row in rows)
                 Console.WriteLine($"  {row.Count,5:0.0} {row.Start,8:0.0} {row.End,8:0.0}  {row.Key}");
