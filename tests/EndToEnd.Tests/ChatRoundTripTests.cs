@@ -69,6 +69,7 @@ public sealed class ChatRoundTripTests(PipelineSystem system) : IClassFixture<Pi
         var (_, result) = await ChatClient.PostJsonAsync(http, new { message = "Che cos'è il regolamento DORA?" });
 
         var requestId = result.GetProperty("requestId").GetGuid();
+        await system.WaitUntilRecordedAsync([result]);
         await using var db = system.CreateDbContext();
         Assert.True(await db.Set<ArchivedChatRequest>().AnyAsync(r => r.RequestId == requestId));
         var saga = await db.Set<ChatRoutingState>().SingleAsync(s => s.CorrelationId == requestId);

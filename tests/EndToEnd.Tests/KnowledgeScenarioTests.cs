@@ -102,6 +102,7 @@ public sealed class KnowledgeScenarioTests(KnowledgeScenarioTests.CorpusSystem s
         Assert.False(first.GetProperty("cached").GetBoolean());
         Assert.True(second.GetProperty("cached").GetBoolean());
         Assert.Equal(first.Text("text"), second.Text("text"));
+        await system.WaitUntilRecordedAsync([first, second]);
         await using var db = system.CreateDbContext();
         var ids = new[] { first.GetProperty("requestId").GetGuid(), second.GetProperty("requestId").GetGuid() };
         var served = await db.Set<ChatRoutingState>().Where(s => ids.Contains(s.CorrelationId)).ToDictionaryAsync(s => s.CorrelationId, s => s.ServedAnswer!);

@@ -25,6 +25,8 @@ public sealed class MetricsSeriesTests(PipelineSystem system) : IClassFixture<Pi
             results.Add(body);
         }
 
+        await system.WaitUntilRecordedAsync(results);
+
         // Two matches and a mismatch count; a noise-floor sample and a replay's comparison must not.
         var at = DateTime.UtcNow.AddSeconds(-5);
         await InsertComparisonsAsync(

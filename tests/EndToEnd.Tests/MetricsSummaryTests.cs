@@ -22,6 +22,8 @@ public sealed class MetricsSummaryTests(PipelineSystem system) : IClassFixture<P
             results.Add(body);
         }
 
+        await system.WaitUntilRecordedAsync(results);
+
         using var admin = system.CreateAdminClient();
         var summary = await admin.GetFromJsonAsync<JsonElement>("/api/metrics/summary?window=10m");
         var traffic = summary.GetProperty("traffic");

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Routing;
+using Microsoft.EntityFrameworkCore;
 using Pipeline.Testing;
 using Pipeline.Infrastructure.Flags;
 using System.Net.Http.Json;
@@ -108,6 +110,18 @@ public class PipelineSystem : IsolatedInfrastructure
         await TestHosts.StopQuietlyAsync(WorkflowWorker);
         WorkflowWorker = await StartWorkflowWorkerAsync(extra);
     }
+
+    /// <summary>
+    /// Waits until the saga has recorded each request as finished: a worker answers the caller first and the saga
+    /// records the answer a hop later, so what reads the records (metrics, summaries) must wait for them.
+    /// </summary>
+    public Task WaitUntilRecordedAsync(IEnumerable<JsonElement> results) =>
+        Eventually.TrueAsync(async () =>
+        {
+            var requestIds = results.Select(r => r.GetProperty("requestId").GetGuid()).ToList();
+            await using var db = CreateDbContext();
+            return await db.Set<ChatRoutingState>().CountAsync(s => requestIds.Contains(s.CorrelationId) && s.FinishedAt != null) == requestIds.Count;
+        }, because: "the saga records every served request");
 
     /// <summary>Sets a flag through the admin API, as an operator would.</summary>
     public async Task SetFlagAsync(string name, string status, double? rolloutPercentage = null)

@@ -44,8 +44,12 @@ public sealed class SagaRestartTests(SagaRestartTests.SlowLegacySystem system) :
         var (response, result) = await call;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("legacy", result.Text("poweredBy"));
-        await using var check = system.CreateDbContext();
-        var saga = await check.Set<ChatRoutingState>().SingleAsync(s => s.CorrelationId == result.GetProperty("requestId").GetGuid());
-        Assert.Equal("Completed", saga.CurrentState);
+        // The worker answered the caller directly; the restarted saga still finds the answer in its durable queue.
+        var requestId = result.GetProperty("requestId").GetGuid();
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var check = system.CreateDbContext();
+            return (await check.Set<ChatRoutingState>().SingleAsync(s => s.CorrelationId == requestId)).CurrentState == "Completed";
+        }, because: "the restarted saga completes the request");
     }
 }
