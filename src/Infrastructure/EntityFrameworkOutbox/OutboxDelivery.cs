@@ -29,10 +29,23 @@ public sealed partial class OutboxDelivery<TDbContext>(
         DeliverAsync(db => _oldestStatement ??= OutboxLockStatements.NextOutbox(db), [], cancellationToken);
 
     /// <summary>
-    /// Delivers the outbox <paramref name="outboxId"/>; -1 when it is already delivered or another deliverer holds it.
+    /// Delivers the whole outbox <paramref name="outboxId"/>, a transaction per <c>MessageDeliveryLimit</c> messages;
+    /// returns the messages sent, 0 when it was already delivered or another deliverer holds it.
     /// </summary>
-    public Task<int> DeliverAsync(Guid outboxId, CancellationToken cancellationToken) =>
-        DeliverAsync(db => _byIdStatement ??= OutboxLockStatements.OutboxById(db), [outboxId], cancellationToken);
+    public async Task<int> DeliverAsync(Guid outboxId, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int sent;
+        do
+        {
+            sent = await DeliverAsync(db => _byIdStatement ??= OutboxLockStatements.OutboxById(db), [outboxId], cancellationToken);
+            total += Math.Max(0, sent);
+        }
+        // A full batch may have left more behind (the outbox row then stays, with its last sequence number).
+        while (sent >= options.Value.MessageDeliveryLimit);
+
+        return total;
+    }
 
     private async Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters, CancellationToken cancellationToken)
     {

@@ -83,23 +83,25 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
     }
 
     [Fact]
-    public async Task A_committed_outbox_is_delivered_on_commit_even_with_the_delivery_loop_stopped()
+    public async Task A_committed_outbox_is_delivered_whole_on_commit_even_with_the_delivery_loop_stopped()
     {
         // The loop is only the backstop now: with it stopped and its poll 30 s away, only on-commit delivery can deliver.
         var loop = _host.Services.GetServices<IHostedService>().OfType<BusOutboxDeliveryService<PipelineDbContext>>().Single();
         await loop.StopAsync(CancellationToken.None);
-        var orderId = Guid.NewGuid();
+        // More messages than one delivery transaction takes (MessageDeliveryLimit, 100 by default).
+        var orderIds = Enumerable.Range(0, 150).Select(_ => Guid.NewGuid()).ToList();
 
         await using (var scope = _host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
-            db.Add(Archived(orderId));
-            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+            db.Add(Archived(orderIds[0]));
+            foreach (var orderId in orderIds)
+                await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
             await db.SaveChangesAsync();
         }
 
-        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<OrderPlaced>().Any(o => o.OrderId == orderId)), WellBeforeThePoll,
-            "the committing process delivers its own outbox");
+        await Eventually.TrueAsync(() => Task.FromResult(orderIds.All(id => Received.Of<OrderPlaced>().Any(o => o.OrderId == id))), WellBeforeThePoll,
+            "the committing process delivers its own outbox, all of it");
         await using var check = infrastructure.CreateDbContext();
         await Eventually.TrueAsync(async () => !await check.Set<OutboxState>().AnyAsync(), WellBeforeThePoll, "the delivered outbox is removed");
     }
