@@ -8,8 +8,9 @@ using Npgsql;
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
-/// Runs each step of the core outbox pipe in a short transaction around the message's inbox row (locked
-/// <c>FOR UPDATE</c>, or inserted on first receipt): consume, then deliver and finish, until the pipe is done.
+/// Runs each step of the core outbox pipe in a short transaction around the message's inbox row (inserted by the
+/// first step, locked <c>FOR UPDATE</c> by the later ones and by redeliveries): consume, then deliver and finish,
+/// until the pipe is done.
 /// A redelivered duplicate finds the row consumed and delivered and is acknowledged without running the consumer.
 /// </summary>
 public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
@@ -19,24 +20,44 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
     where TDbContext : DbContext
 {
     private string? _lockStatement;
+    private string? _insertStatement;
 
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions outboxOptions, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
         var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "MessageId required to use the outbox");
         _lockStatement ??= OutboxLockStatements.InboxRow(db);
+        _insertStatement ??= OutboxLockStatements.InsertInboxRow(db);
 
+        // Nearly every message arrives once: its first step inserts the inbox row outright (one round trip instead of
+        // a lock query that finds nothing and then an insert); the later steps, and redeliveries, lock the row.
+        var firstStep = true;
         var continueProcessing = true;
         while (continueProcessing)
         {
             var strategy = db.Database.CreateExecutionStrategy();
-            continueProcessing = await strategy.ExecuteAsync(() => ExecuteStepAsync(context, outboxOptions, next, messageId));
+            var insertFirst = firstStep;
+            continueProcessing = await strategy.ExecuteAsync(() => ExecuteStepAsync(context, outboxOptions, next, messageId, insertFirst));
+            firstStep = false;
         }
     }
 
+    private async Task<InboxState?> InsertInboxRowAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken) =>
+        (await db.Set<InboxState>()
+            .FromSqlRaw(_insertStatement!, messageId, consumerId, NewId.NextGuid(), DateTime.UtcNow)
+            .AsTracking()
+            .ToListAsync(cancellationToken)).SingleOrDefault();
+
+    private async Task<InboxState?> LockInboxRowAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken) =>
+        (await db.Set<InboxState>()
+            .FromSqlRaw(_lockStatement!, messageId, consumerId)
+            .AsTracking()
+            .ToListAsync(cancellationToken)).SingleOrDefault();
+
     public void Probe(ProbeContext context) => context.CreateFilterScope("outboxContextFactory").Add("provider", "pipeline-entityFrameworkCore");
 
-    private async Task<bool> ExecuteStepAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions outboxOptions, IPipe<OutboxConsumeContext<T>> next, Guid messageId)
+    private async Task<bool> ExecuteStepAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions outboxOptions, IPipe<OutboxConsumeContext<T>> next, Guid messageId,
+        bool insertFirst)
         where T : class
     {
         // Each step must see the inbox row as committed now: a concurrent duplicate may have advanced it, and EF would
@@ -45,41 +66,41 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         await using var transaction = await db.Database.BeginTransactionAsync(options.Value.IsolationLevel, context.CancellationToken);
         try
         {
-            var inbox = (await db.Set<InboxState>()
-                .FromSqlRaw(_lockStatement!, messageId, outboxOptions.ConsumerId)
-                .AsTracking()
-                .ToListAsync(context.CancellationToken)).SingleOrDefault();
-
+            // Inserted just now, the row is ours and locked until commit, so consuming goes on in this transaction.
+            var inbox = insertFirst ? await InsertInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken) : null;
             if (inbox is null)
             {
-                // First receipt: the inserted row is ours and locked until commit, so consuming can go on in this
-                // same transaction (one round of BEGIN/COMMIT fewer than inserting in a transaction of its own).
-                inbox = new InboxState
+                inbox = await LockInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken);
+                if (inbox is null)
                 {
-                    MessageId = messageId,
-                    ConsumerId = outboxOptions.ConsumerId,
-                    Received = DateTime.UtcNow,
-                    LockId = NewId.NextGuid(),
-                    ReceiveCount = 1,
-                };
-                db.Add(inbox);
-                try
-                {
-                    await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
+                    // Not there after all (removed by the cleanup since): insert it as a first receipt.
+                    inbox = new InboxState
+                    {
+                        MessageId = messageId,
+                        ConsumerId = outboxOptions.ConsumerId,
+                        Received = DateTime.UtcNow,
+                        LockId = NewId.NextGuid(),
+                        ReceiveCount = 1,
+                    };
+                    db.Add(inbox);
+                    try
+                    {
+                        await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
+                    }
+                    catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+                    {
+                        // A concurrent duplicate inserted the row first: go round again and lock theirs.
+                        await transaction.RollBackQuietlyAsync();
+                        return true;
+                    }
                 }
-                catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+                else
                 {
-                    // A concurrent duplicate inserted the row first: go round again and lock theirs.
-                    await transaction.RollBackQuietlyAsync();
-                    return true;
+                    // Written with the step's final save: the row is locked until commit, so writing it now would only
+                    // cost a round trip (a failed step rolls it back either way).
+                    inbox.LockId = NewId.NextGuid();
+                    inbox.ReceiveCount++;
                 }
-            }
-            else
-            {
-                // Written with the step's final save: the row is locked until commit, so writing it now would only
-                // cost a round trip (a failed step rolls it back either way).
-                inbox.LockId = NewId.NextGuid();
-                inbox.ReceiveCount++;
             }
 
             var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);

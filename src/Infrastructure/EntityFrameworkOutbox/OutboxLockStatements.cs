@@ -15,6 +15,22 @@ internal static class OutboxLockStatements
         return $$"""SELECT * FROM {{table}} WHERE "{{column(nameof(InboxState.MessageId))}}" = {0} AND "{{column(nameof(InboxState.ConsumerId))}}" = {1} FOR UPDATE""";
     }
 
+    /// <summary>
+    /// Inserts the inbox row of a first receipt and returns it, locked by the inserting transaction until it ends:
+    /// parameters {0} message id, {1} consumer id, {2} lock id, {3} received. Returns nothing when the row exists
+    /// (a redelivery), after waiting for a concurrent inserter's transaction to end.
+    /// </summary>
+    public static string InsertInboxRow(DbContext db)
+    {
+        var (table, column) = Names<InboxState>(db);
+        return $$"""
+            INSERT INTO {{table}} ("{{column(nameof(InboxState.MessageId))}}", "{{column(nameof(InboxState.ConsumerId))}}", "{{column(nameof(InboxState.LockId))}}", "{{column(nameof(InboxState.Received))}}", "{{column(nameof(InboxState.ReceiveCount))}}")
+            VALUES ({0}, {1}, {2}, {3}, 1)
+            ON CONFLICT DO NOTHING
+            RETURNING {{SelectList<InboxState>(db)}}
+            """;
+    }
+
     /// <summary>Claims the oldest outbox that no other delivery service holds.</summary>
     public static string NextOutbox(DbContext db)
     {
