@@ -12,8 +12,8 @@ namespace Pipeline.Infrastructure.Execution;
 /// <summary>
 /// Executes <see cref="ExecuteChat"/> with one pipeline: skips work nobody waits for, streams tokens to the caller,
 /// claims and serves the answer (its effects and the caller's <see cref="ChatServed"/>) and publishes the outcome
-/// through the outbox; after the last retry a failure
-/// becomes <see cref="ChatFailed"/> so the saga can fall back or fail the caller at once.
+/// through the outbox; after the last retry a failure becomes <see cref="ChatFailed"/> so the saga can fall back or
+/// fail the caller at once.
 /// </summary>
 public abstract partial class ChatExecutionConsumer(
     IChatPipeline pipeline,

@@ -15,7 +15,8 @@ namespace Pipeline.Infrastructure.Routing;
 /// <summary>
 /// Owns each chat request from <see cref="ChatRequested"/> to its end: routes it by the routing flag to the legacy or
 /// the workflow workers (both in shadow mode, the old one served), records the one answer its worker served to the
-/// caller, falls back to legacy when the workflow fails, hands shadow pairs to the comparator, and fails the request cleanly when its deadline passes.
+/// caller, falls back to legacy when the workflow fails, hands shadow pairs to the comparator, and fails the request
+/// cleanly when its deadline passes.
 /// </summary>
 public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
 {
