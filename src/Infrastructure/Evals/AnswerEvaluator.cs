@@ -74,8 +74,10 @@ public sealed partial class AnswerEvaluator(
         var ids = answer.Sources.Select(s => s.Id).Distinct().ToList();
         if (ids.Count == 0)
             return new Dictionary<string, string>();
+        // Only the text: the whole entity would bring each chunk's embedding along for nothing.
         return await db.Set<KnowledgeChunk>().AsNoTracking()
             .Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.Text })
             .ToDictionaryAsync(c => c.Id, c => c.Text, cancellationToken);
     }
 

@@ -21,18 +21,20 @@ public sealed class KnowledgeSearch(PipelineDbContext db, IEmbeddingGenerator<st
             .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery)))
             .Select(c => new
             {
-                Chunk = c,
+                // The columns a hit needs, not the entity: its embedding and text-search vector would travel and be
+                // materialised for every hit of every request only to be dropped.
+                c.Id, c.DocumentId, c.ArticleNumber, c.ArticleTitle, c.Text,
                 c.Document!.Title,
                 c.Document.Regulation,
                 // Normalisation 32 maps the rank to rank / (rank + 1): a score in [0, 1).
                 Score = c.SearchVector.RankCoverDensity(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery),
                     NpgsqlTsRankingNormalization.DivideByItselfPlusOne),
             })
-            .OrderByDescending(x => x.Score).ThenBy(x => x.Chunk.Id)
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Id)
             .Take(topK)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
-        return found.Select(x => ToRetrieved(x.Chunk, x.Title, x.Regulation, x.Score)).ToList();
+        return found.Select(x => ToRetrieved(x.Id, x.DocumentId, x.ArticleNumber, x.ArticleTitle, x.Text, x.Title, x.Regulation, x.Score)).ToList();
     }
 
     public async Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
@@ -42,13 +44,19 @@ public sealed class KnowledgeSearch(PipelineDbContext db, IEmbeddingGenerator<st
         // Ordered by distance alone, so PostgreSQL can walk the HNSW index (a second sort key makes it scan and sort
         // every row); equal distances are put in a stable order afterwards.
         var found = await Filtered(filter)
-            .Select(c => new { Chunk = c, c.Document!.Title, c.Document.Regulation, Distance = c.Embedding!.CosineDistance(vector) })
+            .Select(c => new
+            {
+                c.Id, c.DocumentId, c.ArticleNumber, c.ArticleTitle, c.Text,
+                c.Document!.Title,
+                c.Document.Regulation,
+                Distance = c.Embedding!.CosineDistance(vector),
+            })
             .OrderBy(x => x.Distance)
             .Take(topK)
             .AsNoTracking()
             .ToListAsync(cancellationToken);
-        return found.OrderBy(x => x.Distance).ThenBy(x => x.Chunk.Id, StringComparer.Ordinal)
-            .Select(x => ToRetrieved(x.Chunk, x.Title, x.Regulation, 1 - x.Distance)).ToList();
+        return found.OrderBy(x => x.Distance).ThenBy(x => x.Id, StringComparer.Ordinal)
+            .Select(x => ToRetrieved(x.Id, x.DocumentId, x.ArticleNumber, x.ArticleTitle, x.Text, x.Title, x.Regulation, 1 - x.Distance)).ToList();
     }
 
     public async Task<KnowledgeBaseStats> GetStatsAsync(CancellationToken cancellationToken) =>
@@ -64,7 +72,7 @@ public sealed class KnowledgeSearch(PipelineDbContext db, IEmbeddingGenerator<st
         return chunks;
     }
 
-    private static RetrievedChunk ToRetrieved(KnowledgeChunk chunk, string title, string regulation, double score) =>
-        new(chunk.Id, chunk.DocumentId, chunk.ArticleNumber is { } n ? $"{title} — Art. {n}" : title, regulation, chunk.ArticleNumber,
-            chunk.ArticleTitle, chunk.Text, Math.Round(score, 6));
+    private static RetrievedChunk ToRetrieved(string id, Guid documentId, int? articleNumber, string? articleTitle, string text,
+        string title, string regulation, double score) =>
+        new(id, documentId, articleNumber is { } n ? $"{title} — Art. {n}" : title, regulation, articleNumber, articleTitle, text, Math.Round(score, 6));
 }
