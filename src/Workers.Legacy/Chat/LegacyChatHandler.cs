@@ -38,6 +38,8 @@ public sealed class LegacyChatHandler(
 
         var passages = await retrieval.RetrieveAsync(command.Message, options.Value.TopK, cancellationToken);
         passages = await web.AppendAsync(command, passages, cancellationToken);
-        return await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken);
+        var answer = await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken);
+        // The pipeline's whole work, retrieval included, as for a cached answer: the writer times only the generation.
+        return answer with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
     }
 }

@@ -88,10 +88,12 @@ public sealed class WorkflowChatPipeline(
 
         // Only the served side streams; the other's answer still comes back whole for the comparison.
         Func<string, CancellationToken, Task> StreamFor(StepRole role) => role == StepRole.Served ? tokens.SendAsync : Discard;
-        return await steps.RunAsync(GenerationStep, MigrationFlags.WorkflowGeneration, command,
+        var answer = await steps.RunAsync(GenerationStep, MigrationFlags.WorkflowGeneration, command,
             (role, ct) => writer.WriteAsync(command.Message, passages, StreamFor(role), ct),
             async (role, ct) => await analysisAwareWriter.WriteAsync(command.Message, analysis, passages, await LoadMemoryAsync(command, ct), StreamFor(role), ct),
             Compare, cancellationToken);
+        // The pipeline's whole work, every step included, as for a cached answer: the writer times only the generation.
+        return answer with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
     }
 
     /// <summary>
