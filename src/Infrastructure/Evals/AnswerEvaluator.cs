@@ -10,8 +10,8 @@ using Pipeline.Infrastructure.Persistence;
 namespace Pipeline.Infrastructure.Evals;
 
 /// <summary>
-/// Scores a sampled answer (citation quality, groundedness against the retrieved chunks, relevance), flags it for
-/// review when a score is below its threshold, and stores it together with its <see cref="EvalScored"/> in one
+/// Scores sampled answers (citation quality, groundedness against the retrieved chunks, relevance), flags each for
+/// review when a score is below its threshold, and stores them together with their <see cref="EvalScored"/> in one
 /// transaction (the outbox). A sample already scored is not scored again.
 /// </summary>
 public sealed partial class AnswerEvaluator(
@@ -27,15 +27,50 @@ public sealed partial class AnswerEvaluator(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Scores and stores the sample; returns false when it was already scored.</summary>
-    public async Task<bool> EvaluateAsync(ResultSampled sample, CancellationToken cancellationToken)
-    {
-        var pipeline = PipelineName(sample.Pipeline);
-        if (await db.Set<EvalResult>().AnyAsync(
-                e => e.RequestId == sample.RequestId && e.Pipeline == pipeline && e.Reason == sample.Reason, cancellationToken))
-            return false;
+    public async Task<bool> EvaluateAsync(ResultSampled sample, CancellationToken cancellationToken) =>
+        await EvaluateAsync([sample], cancellationToken) == 1;
 
+    /// <summary>
+    /// Scores a batch of samples in one unit of work, their <see cref="EvalScored"/> events with them; samples already
+    /// scored (or repeated within the batch) are skipped. Returns how many were scored.
+    /// </summary>
+    public async Task<int> EvaluateAsync(IReadOnlyList<ResultSampled> samples, CancellationToken cancellationToken)
+    {
+        var requestIds = samples.Select(s => s.RequestId).Distinct().ToList();
+        var scored = (await db.Set<EvalResult>().AsNoTracking()
+                .Where(e => requestIds.Contains(e.RequestId))
+                .Select(e => new { e.RequestId, e.Pipeline, e.Reason })
+                .ToListAsync(cancellationToken))
+            .Select(e => (e.RequestId, e.Pipeline, e.Reason))
+            .ToHashSet();
+        var texts = await SourceTextsAsync(samples.SelectMany(s => s.Answer.Sources), cancellationToken);
+
+        var added = new List<EvalResult>();
+        foreach (var sample in samples)
+        {
+            var pipeline = PipelineName(sample.Pipeline);
+            if (!scored.Add((sample.RequestId, pipeline, sample.Reason)))
+                continue;
+            var eval = await ScoreAsync(sample, pipeline, texts, cancellationToken);
+            db.Add(eval);
+            await publish.Publish(new EvalScored(eval.Id, eval.RequestId, eval.CitationQuality, eval.Groundedness, eval.AnswerRelevance,
+                eval.Flagged, eval.EvaluatorVersion), cancellationToken);
+            added.Add(eval);
+        }
+
+        // A concurrent delivery of the same sample hits the unique index here; the retry then finds the row and skips it.
+        if (added.Count > 0)
+            await db.SaveChangesAsync(cancellationToken);
+        foreach (var eval in added.Where(e => e.Flagged))
+            LogFlagged(logger, eval.Id, eval.RequestId, eval.CitationQuality, eval.Groundedness, eval.AnswerRelevance);
+        return added.Count;
+    }
+
+    private async Task<EvalResult> ScoreAsync(ResultSampled sample, string pipeline, IReadOnlyDictionary<string, string> texts, CancellationToken cancellationToken)
+    {
         var answer = sample.Answer;
-        var texts = await SourceTextsAsync(answer, cancellationToken);
+        // Groundedness weighs every text it is given: only this answer's own sources, not the whole batch's.
+        var ownTexts = answer.Sources.Select(s => s.Id).Distinct().Where(texts.ContainsKey).ToDictionary(id => id, id => texts[id]);
         var thresholds = options.Value;
         var eval = new EvalResult
         {
@@ -46,7 +81,7 @@ public sealed partial class AnswerEvaluator(
             Reason = sample.Reason,
             Answer = JsonSerializer.Serialize(answer, Json),
             CitationQuality = Round(citations.Score(answer)),
-            Groundedness = Round(groundedness.Score(answer, texts)),
+            Groundedness = Round(groundedness.Score(answer, ownTexts)),
             AnswerRelevance = Round(await relevance.ScoreAsync(sample.Question, answer.Text, cancellationToken)),
             EvaluatorVersion = thresholds.EvaluatorVersion,
             ReplayId = sample.ReplayId,
@@ -55,23 +90,15 @@ public sealed partial class AnswerEvaluator(
         eval.Flagged = eval.CitationQuality < thresholds.CitationQualityThreshold
             || eval.Groundedness < thresholds.GroundednessThreshold
             || eval.AnswerRelevance < thresholds.AnswerRelevanceThreshold;
-
-        db.Add(eval);
-        await publish.Publish(new EvalScored(eval.Id, eval.RequestId, eval.CitationQuality, eval.Groundedness, eval.AnswerRelevance,
-            eval.Flagged, eval.EvaluatorVersion), cancellationToken);
-        // A concurrent delivery of the same sample hits the unique index here; the retry then finds the row and skips it.
-        await db.SaveChangesAsync(cancellationToken);
-        if (eval.Flagged)
-            LogFlagged(logger, eval.Id, eval.RequestId, eval.CitationQuality, eval.Groundedness, eval.AnswerRelevance);
-        return true;
+        return eval;
     }
 
     public static string PipelineName(ChatPipeline pipeline) => pipeline.ToString().ToLowerInvariant();
 
-    /// <summary>The stored text of the answer's knowledge-base sources: a document source's id is its chunk's id.</summary>
-    private async Task<IReadOnlyDictionary<string, string>> SourceTextsAsync(ChatAnswer answer, CancellationToken cancellationToken)
+    /// <summary>The stored text of knowledge-base sources: a document source's id is its chunk's id.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> SourceTextsAsync(IEnumerable<ChatSource> sources, CancellationToken cancellationToken)
     {
-        var ids = answer.Sources.Select(s => s.Id).Distinct().ToList();
+        var ids = sources.Select(s => s.Id).Distinct().ToList();
         if (ids.Count == 0)
             return new Dictionary<string, string>();
         // Only the text: the whole entity would bring each chunk's embedding along for nothing.

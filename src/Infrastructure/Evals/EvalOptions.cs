@@ -14,10 +14,16 @@ public sealed class EvalOptions
     [Required] public string Endpoint { get; set; } = "chat-evals";
 
     /// <summary>
-    /// Evals are background sampling work: at most this many are scored at once, so a burst of samples (every shadow
-    /// mismatch is one) queues up instead of taking the CPU and connections the served path and the comparator need.
+    /// Evals are background sampling work: at most this many batches are scored at once, so a burst of samples (every
+    /// shadow mismatch is one) queues up instead of taking the CPU and connections the served path and the comparator need.
     /// </summary>
-    [Range(1, 64)] public int ConcurrentMessageLimit { get; set; } = 2;
+    [Range(1, 64)] public int ConcurrentBatchLimit { get; set; } = 2;
+
+    /// <summary>Samples scored and stored per transaction.</summary>
+    [Range(1, 1_000)] public int BatchSize { get; set; } = 50;
+
+    /// <summary>How long a batch waits to fill before it is scored as it is (the latency a lone sample pays).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")] public TimeSpan BatchWait { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>A citation quality below this flags the eval for review.</summary>
     [Range(0.0, 1.0)] public double CitationQualityThreshold { get; set; } = 0.5;

@@ -4,8 +4,18 @@ using Pipeline.Infrastructure.Evals;
 
 namespace Pipeline.Workers.Comparator.Evals;
 
-/// <summary>Scores every sampled answer (served samples and shadow mismatches) and stores its eval.</summary>
-public sealed class ResultSampledConsumer(AnswerEvaluator evaluator) : IConsumer<ResultSampled>
+/// <summary>
+/// Scores sampled answers (served samples and shadow mismatches), a batch per transaction. The evaluator runs in a
+/// scope of its own, outside the consume context, so its <see cref="EvalScored"/> events go to the bus outbox in the
+/// same transaction as the evals: one transaction per batch instead of the consumer outbox's inbox row and two
+/// transactions per sample. A redelivered batch finds its evals by their unique key and scores nothing twice.
+/// </summary>
+public sealed class ResultSampledConsumer(IServiceScopeFactory scopes) : IConsumer<Batch<ResultSampled>>
 {
-    public Task Consume(ConsumeContext<ResultSampled> context) => evaluator.EvaluateAsync(context.Message, context.CancellationToken);
+    public async Task Consume(ConsumeContext<Batch<ResultSampled>> context)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var evaluator = scope.ServiceProvider.GetRequiredService<AnswerEvaluator>();
+        await evaluator.EvaluateAsync(context.Message.Select(m => m.Message).ToList(), context.CancellationToken);
+    }
 }

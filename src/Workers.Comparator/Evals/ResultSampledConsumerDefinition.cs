@@ -1,22 +1,24 @@
 using MassTransit;
 using Pipeline.Infrastructure.Bus;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Workers.Comparator.Evals;
 
 /// <summary>
-/// The eval queue, subscribed to <c>ResultSampled</c>: retried (a judge or the database may hiccup), published through
-/// the outbox. Idempotence comes from the evals' unique key.
+/// The eval queue, subscribed to <c>ResultSampled</c>: consumed in batches, retried (a judge or the database may
+/// hiccup). No consumer outbox: the consumer publishes through the bus outbox and idempotence comes from the evals'
+/// unique key (see <see cref="ResultSampledConsumer"/>).
 /// </summary>
 public sealed class ResultSampledConsumerDefinition : ConsumerDefinition<ResultSampledConsumer>
 {
+    private readonly EvalOptions _options;
+
     public ResultSampledConsumerDefinition(IOptions<EvalOptions> options)
     {
-        EndpointName = options.Value.Endpoint;
-        ConcurrentMessageLimit = options.Value.ConcurrentMessageLimit;
+        _options = options.Value;
+        EndpointName = _options.Endpoint;
+        ConcurrentMessageLimit = _options.BatchSize * _options.ConcurrentBatchLimit;
     }
 
     protected override void ConfigureConsumer(
@@ -24,8 +26,13 @@ public sealed class ResultSampledConsumerDefinition : ConsumerDefinition<ResultS
         IConsumerConfigurator<ResultSampledConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+            rabbit.PrefetchCount = _options.BatchSize * _options.ConcurrentBatchLimit;
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000, 5000));
         endpointConfigurator.UseOutageRetry(context);
-        endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
+        consumerConfigurator.Options<BatchOptions>(batch => batch
+            .SetMessageLimit(_options.BatchSize)
+            .SetTimeLimit(_options.BatchWait)
+            .SetConcurrencyLimit(_options.ConcurrentBatchLimit));
     }
 }
