@@ -17,7 +17,7 @@ public sealed class EvalOptions
     /// Evals are background sampling work: at most this many batches are scored at once, so a burst of samples (every
     /// shadow mismatch is one) queues up instead of taking the CPU and connections the served path and the comparator need.
     /// </summary>
-    [Range(1, 64)] public int ConcurrentBatchLimit { get; set; } = 2;
+    [Range(1, 64)] public int BatchConcurrency { get; set; } = 2;
 
     /// <summary>Samples scored and stored per transaction.</summary>
     [Range(1, 1_000)] public int BatchSize { get; set; } = 50;

@@ -19,7 +19,7 @@ public sealed class CompareResultsConsumerDefinition : ConsumerDefinition<Compar
     {
         _options = options.Value;
         EndpointName = routing.Value.ComparatorEndpoint;
-        ConcurrentMessageLimit = _options.BatchSize * _options.BatchConcurrency;
+        ConcurrentMessageLimit = BatchConsumptionExtensions.InFlight(_options.BatchSize, _options.BatchConcurrency);
     }
 
     protected override void ConfigureConsumer(
@@ -28,13 +28,8 @@ public sealed class CompareResultsConsumerDefinition : ConsumerDefinition<Compar
         IRegistrationContext context)
     {
         endpointConfigurator.ConfigureConsumeTopology = false;
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-            rabbit.PrefetchCount = _options.BatchSize * _options.BatchConcurrency;
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000, 5000));
         endpointConfigurator.UseOutageRetry(context);
-        consumerConfigurator.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(_options.BatchSize)
-            .SetTimeLimit(_options.BatchWait)
-            .SetConcurrencyLimit(_options.BatchConcurrency));
+        endpointConfigurator.ConsumeInBatches(consumerConfigurator, _options.BatchSize, _options.BatchWait, _options.BatchConcurrency);
     }
 }

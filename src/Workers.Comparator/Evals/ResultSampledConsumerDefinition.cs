@@ -18,7 +18,7 @@ public sealed class ResultSampledConsumerDefinition : ConsumerDefinition<ResultS
     {
         _options = options.Value;
         EndpointName = _options.Endpoint;
-        ConcurrentMessageLimit = _options.BatchSize * _options.ConcurrentBatchLimit;
+        ConcurrentMessageLimit = BatchConsumptionExtensions.InFlight(_options.BatchSize, _options.BatchConcurrency);
     }
 
     protected override void ConfigureConsumer(
@@ -26,13 +26,8 @@ public sealed class ResultSampledConsumerDefinition : ConsumerDefinition<ResultS
         IConsumerConfigurator<ResultSampledConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
-            rabbit.PrefetchCount = _options.BatchSize * _options.ConcurrentBatchLimit;
         endpointConfigurator.UseMessageRetry(r => r.Intervals(50, 200, 1000, 5000));
         endpointConfigurator.UseOutageRetry(context);
-        consumerConfigurator.Options<BatchOptions>(batch => batch
-            .SetMessageLimit(_options.BatchSize)
-            .SetTimeLimit(_options.BatchWait)
-            .SetConcurrencyLimit(_options.ConcurrentBatchLimit));
+        endpointConfigurator.ConsumeInBatches(consumerConfigurator, _options.BatchSize, _options.BatchWait, _options.BatchConcurrency);
     }
 }
