@@ -16,7 +16,7 @@ public sealed class ExecutionEffects(ConversationHistory history, SemanticAnswer
     /// <returns>True when this execution serves the caller: it claimed its attempt before the saga abandoned it.</returns>
     public async Task<bool> RecordAsync(ExecuteChat command, ChatAnswer answer, CancellationToken cancellationToken)
     {
-        if (command.Shadow || command.ReplayId is not null)
+        if (!ConversationHistory.MayRemember(command))
             return false;
         if (!await ServingClaims.TryServeAsync(db, command.RequestId, command.Attempt, time.GetUtcNow().UtcDateTime, cancellationToken))
             return false;
