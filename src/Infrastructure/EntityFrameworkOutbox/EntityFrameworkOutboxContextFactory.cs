@@ -3,7 +3,6 @@ using MassTransit.Middleware;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
@@ -68,39 +67,22 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         {
             // Inserted just now, the row is ours and locked until commit, so consuming goes on in this transaction.
             var inbox = insertFirst ? await InsertInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken) : null;
+            if (inbox is null && await LockInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken) is { } locked)
+            {
+                // Written with the step's final save: the row is locked until commit, so writing it now would only
+                // cost a round trip (a failed step rolls it back either way).
+                locked.LockId = NewId.NextGuid();
+                locked.ReceiveCount++;
+                inbox = locked;
+            }
+
+            // Not there after all (removed by the cleanup since): a first receipt again.
+            inbox ??= await InsertInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken);
             if (inbox is null)
             {
-                inbox = await LockInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken);
-                if (inbox is null)
-                {
-                    // Not there after all (removed by the cleanup since): insert it as a first receipt.
-                    inbox = new InboxState
-                    {
-                        MessageId = messageId,
-                        ConsumerId = outboxOptions.ConsumerId,
-                        Received = DateTime.UtcNow,
-                        LockId = NewId.NextGuid(),
-                        ReceiveCount = 1,
-                    };
-                    db.Add(inbox);
-                    try
-                    {
-                        await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
-                    }
-                    catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-                    {
-                        // A concurrent duplicate inserted the row first: go round again and lock theirs.
-                        await transaction.RollBackQuietlyAsync();
-                        return true;
-                    }
-                }
-                else
-                {
-                    // Written with the step's final save: the row is locked until commit, so writing it now would only
-                    // cost a round trip (a failed step rolls it back either way).
-                    inbox.LockId = NewId.NextGuid();
-                    inbox.ReceiveCount++;
-                }
+                // A concurrent duplicate inserted the row in between: go round again and lock theirs.
+                await transaction.RollBackQuietlyAsync();
+                return true;
             }
 
             var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);
