@@ -88,14 +88,14 @@ public sealed partial class OutboxDelivery<TDbContext>(
     {
         var last = state.LastSequenceNumber ?? 0;
         var limit = options.Value.MessageDeliveryLimit;
+        // Untracked, and removed below with one statement: tracking and deleting each row cost a DELETE per message.
         var messages = await db.Set<OutboxMessage>()
             .Where(m => m.OutboxId == state.OutboxId && m.SequenceNumber > last)
             .OrderBy(m => m.SequenceNumber)
             .Take(limit)
-            .AsTracking()
+            .AsNoTracking()
             .ToListAsync(cancellationToken);
 
-        var sent = 0;
         foreach (var message in messages)
         {
             message.Deserialize(SystemTextJsonMessageSerializer.Instance);
@@ -112,9 +112,15 @@ public sealed partial class OutboxDelivery<TDbContext>(
                 await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), sendTimeout.Token);
             }
 
-            db.Remove(message);
             state.LastSequenceNumber = message.SequenceNumber;
-            sent++;
+        }
+
+        if (messages.Count > 0)
+        {
+            var sentUpTo = messages[^1].SequenceNumber;
+            await db.Set<OutboxMessage>()
+                .Where(m => m.OutboxId == state.OutboxId && m.SequenceNumber <= sentUpTo)
+                .ExecuteDeleteAsync(cancellationToken);
         }
 
         if (messages.Count < limit)
@@ -123,7 +129,7 @@ public sealed partial class OutboxDelivery<TDbContext>(
             db.Remove(state);
         }
 
-        return sent;
+        return messages.Count;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {SequenceNumber} ({MessageId}) has no destination and is dropped")]
