@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,6 +52,8 @@ public static class ComparatorThroughput
             await RunAsync(system, Answer);
             Console.Write($"measured round {round}, every pair a mismatch: ");
             await WaitForEvaluationsAsync(system, await RunAsync(system, Variant));
+            Console.Write($"measured round {round}, evaluations alone: ");
+            await RunEvaluationsAsync(system);
         }
         return 0;
     }
@@ -82,6 +85,33 @@ public static class ComparatorThroughput
 
         Console.WriteLine($"comparator: {Pairs} pairs sent (in {sent.TotalSeconds:0.0} s), scored and persisted in {clock.Elapsed.TotalSeconds:0.0} s = {Pairs / clock.Elapsed.TotalSeconds:0} pairs/s");
         return start;
+    }
+
+    /// <summary>
+    /// What the mismatching round's evaluations cost on their own: 5,000 samples of the same answer sent straight to
+    /// the eval queue, timed until all are scored and stored.
+    /// </summary>
+    private static async Task RunEvaluationsAsync(BenchmarkSystem system)
+    {
+        var bus = system.Coordinator.Services.GetRequiredService<IBus>();
+        var evals = await bus.GetSendEndpoint(new Uri($"exchange:{new EvalOptions().Endpoint}"));
+        var answer = JsonSerializer.Deserialize<ChatAnswer>(Variant, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var samples = Enumerable.Range(0, Pairs)
+            .Select(_ => new ResultSampled(NewId.NextGuid(), "Che cosa disciplina il GDPR?", ChatPipeline.Workflow, answer, EvalReasons.ShadowMismatch))
+            .ToList();
+        var start = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        foreach (var batch in samples.Chunk(500))
+            await Task.WhenAll(batch.Select(s => evals.Send(s)));
+        await using var db = system.CreateDbContext();
+        while (await db.Set<EvalResult>().CountAsync(e => e.CreatedAt >= start) < Pairs)
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(5))
+                throw new TimeoutException("the evaluations did not finish");
+            await Task.Delay(100);
+        }
+
+        Console.WriteLine($"{Pairs} samples scored and stored in {clock.Elapsed.TotalSeconds:0.0} s = {Pairs / clock.Elapsed.TotalSeconds:0} samples/s");
     }
 
     /// <summary>Waits until every pair of the round started at <paramref name="start"/> has its evaluation, so the next round starts with no backlog.</summary>
