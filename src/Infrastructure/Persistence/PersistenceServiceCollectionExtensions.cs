@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,7 @@ public static class PersistenceServiceCollectionExtensions
     public static IServiceCollection AddPipelineDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DatabaseOptions>()
-            .Configure(o => o.ConnectionString = WithSearchDefaults(configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? ""))
+            .Configure(o => o.ConnectionString = WithDefaults(configuration.GetConnectionString(DatabaseOptions.ConnectionStringName) ?? ""))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
@@ -30,14 +31,29 @@ public static class PersistenceServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds the HNSW search width as a session setting, unless the connection string sets its own.</summary>
-    private static string WithSearchDefaults(string connectionString)
+    /// <summary>
+    /// Adds the HNSW search width as a session setting and automatic statement preparation, each unless the
+    /// connection string sets its own.
+    /// </summary>
+    private static string WithDefaults(string connectionString)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
             return connectionString;
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (builder.Options?.Contains("hnsw.ef_search", StringComparison.Ordinal) != true)
             builder.Options = $"{builder.Options} -c hnsw.ef_search={DatabaseOptions.DefaultHnswEfSearch}".Trim();
+        if (!Sets(connectionString, nameof(NpgsqlConnectionStringBuilder.MaxAutoPrepare)))
+            builder.MaxAutoPrepare = DatabaseOptions.DefaultMaxAutoPrepare;
         return builder.ConnectionString;
+    }
+
+    /// <summary>
+    /// Whether the connection string names the setting itself (with or without spaces), even at its default value:
+    /// an explicit "Max Auto Prepare=0" turns preparation off.
+    /// </summary>
+    private static bool Sets(string connectionString, string property)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.Keys.Cast<string>().Any(key => string.Equals(key.Replace(" ", "", StringComparison.Ordinal), property, StringComparison.OrdinalIgnoreCase));
     }
 }
