@@ -11,7 +11,8 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
 /// Delivers one committed bus outbox in a transaction of its own: claims its row with <c>FOR UPDATE SKIP LOCKED</c>
-/// (so no two deliverers ever send the same outbox), sends its messages in order, and removes them.
+/// (so no two deliverers ever send the same outbox), sends its messages (issued in order, confirmed together),
+/// and removes them.
 /// </summary>
 public sealed partial class OutboxDelivery<TDbContext>(
     IBus bus,
@@ -96,28 +97,24 @@ public sealed partial class OutboxDelivery<TDbContext>(
             .AsNoTracking()
             .ToListAsync(cancellationToken);
 
+        // Issued in sequence order and confirmed together: awaiting each broker confirm in turn cost a round trip per
+        // message, with this outbox's row locked all the while. One failed send fails them all (the transaction rolls
+        // back and the batch is sent again: at-least-once, as before; consumers' inboxes de-duplicate).
+        var sends = new List<Task>(messages.Count);
         foreach (var message in messages)
         {
             message.Deserialize(SystemTextJsonMessageSerializer.Instance);
             if (message.DestinationAddress is null)
-            {
                 LogNoDestination(message.SequenceNumber, message.MessageId);
-            }
             else
-            {
-                using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                sendTimeout.CancelAfter(options.Value.MessageDeliveryTimeout);
-                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress);
-                // Sent before it is removed: a crash in between redelivers it (at-least-once); consumers' inboxes de-duplicate.
-                await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), sendTimeout.Token);
-            }
-
-            state.LastSequenceNumber = message.SequenceNumber;
+                sends.Add(SendAsync(message, message.DestinationAddress, cancellationToken));
         }
 
+        await Task.WhenAll(sends);
         if (messages.Count > 0)
         {
             var sentUpTo = messages[^1].SequenceNumber;
+            state.LastSequenceNumber = sentUpTo;
             await db.Set<OutboxMessage>()
                 .Where(m => m.OutboxId == state.OutboxId && m.SequenceNumber <= sentUpTo)
                 .ExecuteDeleteAsync(cancellationToken);
@@ -130,6 +127,15 @@ public sealed partial class OutboxDelivery<TDbContext>(
         }
 
         return messages.Count;
+    }
+
+    private async Task SendAsync(OutboxMessage message, Uri destination, CancellationToken cancellationToken)
+    {
+        using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        sendTimeout.CancelAfter(options.Value.MessageDeliveryTimeout);
+        var endpoint = await bus.GetSendEndpoint(destination);
+        // Sent before it is removed: a crash in between redelivers it (at-least-once); consumers' inboxes de-duplicate.
+        await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, destination), sendTimeout.Token);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {SequenceNumber} ({MessageId}) has no destination and is dropped")]
