@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Linq.Expressions;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +22,8 @@ public static class ComparatorThroughput
     /// <summary>A shadow phase that may advance a rollout mismatches in well under 5 % of pairs (its gate is 99 % matches).</summary>
     private const int RealisticMismatchEvery = 20;
     private static readonly TimeSpan JitWarmup = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RoundTimeout = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
     private const string Answer = "{\"text\":\"Il GDPR disciplina il trattamento dei dati personali [1].\",\"citations\":[{\"index\":1,\"sourceId\":\"a\"}]," +
         "\"sources\":[{\"id\":\"a\",\"documentId\":\"d\",\"title\":\"t\",\"articleNumber\":null,\"score\":0.8,\"type\":\"document\",\"url\":null}]," +
@@ -83,16 +86,7 @@ public static class ComparatorThroughput
             await Task.WhenAll(batch.Select(p => comparator.Send(p)));
         var sent = clock.Elapsed;
 
-        await using var db = system.CreateDbContext();
-        int recorded;
-        // Counted by creation time on its index: the previous round is complete, so every newer row is this round's. (Counting
-        // by the 5,000 request ids cost the database 17 ms a query, ten times a second, in competition with what is measured.)
-        while ((recorded = await db.Set<Comparison>().CountAsync(c => c.CreatedAt >= start)) < Pairs)
-        {
-            if (clock.Elapsed > TimeSpan.FromMinutes(5))
-                throw new TimeoutException($"only {recorded} of {Pairs} pairs recorded");
-            await Task.Delay(100);
-        }
+        await WaitForRowsAsync<Comparison>(system, c => c.CreatedAt >= start, Pairs, "pairs recorded");
 
         Console.WriteLine($"comparator: {Pairs} pairs sent (in {sent.TotalSeconds:0.0} s), scored and persisted in {clock.Elapsed.TotalSeconds:0.0} s = {Pairs / clock.Elapsed.TotalSeconds:0} pairs/s");
         return start;
@@ -114,13 +108,7 @@ public static class ComparatorThroughput
         var clock = Stopwatch.StartNew();
         foreach (var batch in samples.Chunk(500))
             await Task.WhenAll(batch.Select(s => evals.Send(s)));
-        await using var db = system.CreateDbContext();
-        while (await db.Set<EvalResult>().CountAsync(e => e.CreatedAt >= start) < Pairs)
-        {
-            if (clock.Elapsed > TimeSpan.FromMinutes(5))
-                throw new TimeoutException("the evaluations did not finish");
-            await Task.Delay(100);
-        }
+        await WaitForRowsAsync<EvalResult>(system, e => e.CreatedAt >= start, Pairs, "samples evaluated");
 
         Console.WriteLine($"{Pairs} samples scored and stored in {clock.Elapsed.TotalSeconds:0.0} s = {Pairs / clock.Elapsed.TotalSeconds:0} samples/s");
     }
@@ -128,16 +116,27 @@ public static class ComparatorThroughput
     /// <summary>Waits until the round started at <paramref name="start"/> has its <paramref name="expected"/> evaluations, so the next round starts with no backlog.</summary>
     private static async Task WaitForEvaluationsAsync(BenchmarkSystem system, DateTime start, int expected)
     {
+        var clock = Stopwatch.StartNew();
+        await WaitForRowsAsync<EvalResult>(system, e => e.CreatedAt >= start, expected, "mismatches evaluated");
+        Console.WriteLine($"  their {expected} evaluations done {clock.Elapsed.TotalSeconds:0.0} s later");
+    }
+
+    /// <summary>
+    /// Polls until <paramref name="expected"/> rows match, counted by creation time on its index: the previous round is
+    /// complete, so every newer row is this round's. (Counting by the 5,000 request ids cost the database 17 ms a query,
+    /// ten times a second, in competition with what is measured.)
+    /// </summary>
+    private static async Task WaitForRowsAsync<TRow>(BenchmarkSystem system, Expression<Func<TRow, bool>> ofThisRound, int expected, string what)
+        where TRow : class
+    {
         await using var db = system.CreateDbContext();
         var clock = Stopwatch.StartNew();
-        int evaluated;
-        while ((evaluated = await db.Set<EvalResult>().CountAsync(e => e.CreatedAt >= start)) < expected)
+        int counted;
+        while ((counted = await db.Set<TRow>().CountAsync(ofThisRound)) < expected)
         {
-            if (clock.Elapsed > TimeSpan.FromMinutes(5))
-                throw new TimeoutException($"only {evaluated} of {expected} mismatches evaluated");
-            await Task.Delay(100);
+            if (clock.Elapsed > RoundTimeout)
+                throw new TimeoutException($"only {counted} of {expected} {what} after {RoundTimeout}");
+            await Task.Delay(PollInterval);
         }
-
-        Console.WriteLine($"  their {expected} evaluations done {clock.Elapsed.TotalSeconds:0.0} s later");
     }
 }
