@@ -39,26 +39,25 @@ public sealed class ComparisonSummaryQuery(PipelineDbContext db)
 
     private async Task<Aggregate> AggregateAsync(string? flag, DateTime since, bool noiseSample, CancellationToken cancellationToken)
     {
-        var entity = db.Model.FindEntityType(typeof(Comparison))!;
-        string Column(string property) => $"\"{entity.FindProperty(property)!.GetColumnName()}\"";
-        var answered = $"{Column(nameof(Comparison.NewOutcome))} = 'completed'";
+        var names = StoreNames.Of<Comparison>(db);
+        var answered = $"{names.Column(nameof(Comparison.NewOutcome))} = 'completed'";
         var sql = $$"""
             SELECT
               count(*)::int AS total,
               count(*) FILTER (WHERE {{answered}})::int AS answered,
-              coalesce(avg(CASE WHEN {{Column(nameof(Comparison.Match))}} THEN 1.0 ELSE 0.0 END), 0)::float8 AS match_rate,
-              coalesce(avg({{Column(nameof(Comparison.TextSimilarity))}}) FILTER (WHERE {{answered}}), 0)::float8 AS similarity_mean,
-              coalesce(percentile_cont(0.05) WITHIN GROUP (ORDER BY {{Column(nameof(Comparison.TextSimilarity))}}) FILTER (WHERE {{answered}}), 0)::float8 AS similarity_p05,
-              coalesce(avg(CASE WHEN {{Column(nameof(Comparison.CitationsMatch))}} THEN 1.0 ELSE 0.0 END) FILTER (WHERE {{answered}}), 0)::float8 AS citations_rate,
-              coalesce(avg(CASE WHEN {{Column(nameof(Comparison.SourcesMatch))}} THEN 1.0 ELSE 0.0 END) FILTER (WHERE {{answered}}), 0)::float8 AS sources_rate,
-              coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY {{Column(nameof(Comparison.OldDurationMs))}}), 0)::float8 AS old_p50,
-              coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY {{Column(nameof(Comparison.OldDurationMs))}}), 0)::float8 AS old_p95,
-              coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY {{Column(nameof(Comparison.NewDurationMs))}}), 0)::float8 AS new_p50,
-              coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY {{Column(nameof(Comparison.NewDurationMs))}}), 0)::float8 AS new_p95
-            FROM "{{entity.GetTableName()}}"
-            WHERE {{Column(nameof(Comparison.CreatedAt))}} >= {0}
-              AND {{Column(nameof(Comparison.NoiseSample))}} = {1}
-              AND ({2}::text IS NULL OR {{Column(nameof(Comparison.FlagName))}} = {2})
+              coalesce(avg(CASE WHEN {{names.Column(nameof(Comparison.Match))}} THEN 1.0 ELSE 0.0 END), 0)::float8 AS match_rate,
+              coalesce(avg({{names.Column(nameof(Comparison.TextSimilarity))}}) FILTER (WHERE {{answered}}), 0)::float8 AS similarity_mean,
+              coalesce(percentile_cont(0.05) WITHIN GROUP (ORDER BY {{names.Column(nameof(Comparison.TextSimilarity))}}) FILTER (WHERE {{answered}}), 0)::float8 AS similarity_p05,
+              coalesce(avg(CASE WHEN {{names.Column(nameof(Comparison.CitationsMatch))}} THEN 1.0 ELSE 0.0 END) FILTER (WHERE {{answered}}), 0)::float8 AS citations_rate,
+              coalesce(avg(CASE WHEN {{names.Column(nameof(Comparison.SourcesMatch))}} THEN 1.0 ELSE 0.0 END) FILTER (WHERE {{answered}}), 0)::float8 AS sources_rate,
+              coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY {{names.Column(nameof(Comparison.OldDurationMs))}}), 0)::float8 AS old_p50,
+              coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY {{names.Column(nameof(Comparison.OldDurationMs))}}), 0)::float8 AS old_p95,
+              coalesce(percentile_cont(0.5) WITHIN GROUP (ORDER BY {{names.Column(nameof(Comparison.NewDurationMs))}}), 0)::float8 AS new_p50,
+              coalesce(percentile_cont(0.95) WITHIN GROUP (ORDER BY {{names.Column(nameof(Comparison.NewDurationMs))}}), 0)::float8 AS new_p95
+            FROM {{names.Table}}
+            WHERE {{names.Column(nameof(Comparison.CreatedAt))}} >= {0}
+              AND {{names.Column(nameof(Comparison.NoiseSample))}} = {1}
+              AND ({2}::text IS NULL OR {{names.Column(nameof(Comparison.FlagName))}} = {2})
             """;
         return await db.Database.SqlQueryRaw<Aggregate>(sql, since, noiseSample, (object?)flag ?? DBNull.Value)
             .SingleAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
@@ -11,8 +12,8 @@ internal static class OutboxLockStatements
     /// <summary>Locks one inbox row by (message id, consumer id): parameters {0} and {1}.</summary>
     public static string InboxRow(DbContext db)
     {
-        var (table, column) = Names<InboxState>(db);
-        return $$"""SELECT * FROM {{table}} WHERE "{{column(nameof(InboxState.MessageId))}}" = {0} AND "{{column(nameof(InboxState.ConsumerId))}}" = {1} FOR UPDATE""";
+        var names = StoreNames.Of<InboxState>(db);
+        return $$"""SELECT * FROM {{names.Table}} WHERE {{names.Column(nameof(InboxState.MessageId))}} = {0} AND {{names.Column(nameof(InboxState.ConsumerId))}} = {1} FOR UPDATE""";
     }
 
     /// <summary>
@@ -22,9 +23,9 @@ internal static class OutboxLockStatements
     /// </summary>
     public static string InsertInboxRow(DbContext db)
     {
-        var (table, column) = Names<InboxState>(db);
+        var names = StoreNames.Of<InboxState>(db);
         return $$"""
-            INSERT INTO {{table}} ("{{column(nameof(InboxState.MessageId))}}", "{{column(nameof(InboxState.ConsumerId))}}", "{{column(nameof(InboxState.LockId))}}", "{{column(nameof(InboxState.Received))}}", "{{column(nameof(InboxState.ReceiveCount))}}")
+            INSERT INTO {{names.Table}} ({{names.Column(nameof(InboxState.MessageId))}}, {{names.Column(nameof(InboxState.ConsumerId))}}, {{names.Column(nameof(InboxState.LockId))}}, {{names.Column(nameof(InboxState.Received))}}, {{names.Column(nameof(InboxState.ReceiveCount))}})
             VALUES ({0}, {1}, {2}, {3}, 1)
             ON CONFLICT DO NOTHING
             RETURNING {{SelectList<InboxState>(db)}}
@@ -34,23 +35,23 @@ internal static class OutboxLockStatements
     /// <summary>Claims the oldest outbox that no other delivery service holds.</summary>
     public static string NextOutbox(DbContext db)
     {
-        var (table, column) = Names<OutboxState>(db);
-        return $"""SELECT * FROM {table} ORDER BY "{column(nameof(OutboxState.Created))}" LIMIT 1 FOR UPDATE SKIP LOCKED""";
+        var names = StoreNames.Of<OutboxState>(db);
+        return $"""SELECT * FROM {names.Table} ORDER BY {names.Column(nameof(OutboxState.Created))} LIMIT 1 FOR UPDATE SKIP LOCKED""";
     }
 
     /// <summary>Claims one outbox by id (parameter {0}) unless another delivery holds it.</summary>
     public static string OutboxById(DbContext db)
     {
-        var (table, column) = Names<OutboxState>(db);
-        return $$"""SELECT * FROM {{table}} WHERE "{{column(nameof(OutboxState.OutboxId))}}" = {0} FOR UPDATE SKIP LOCKED""";
+        var names = StoreNames.Of<OutboxState>(db);
+        return $$"""SELECT * FROM {{names.Table}} WHERE {{names.Column(nameof(OutboxState.OutboxId))}} = {0} FOR UPDATE SKIP LOCKED""";
     }
 
     /// <summary>Locks one saga row by correlation id: parameter {0}.</summary>
     public static string SagaRow<TSaga>(DbContext db, string keyProperty)
         where TSaga : class
     {
-        var (table, column) = Names<TSaga>(db);
-        return $$"""SELECT {{SelectList<TSaga>(db)}} FROM {{table}} WHERE "{{column(keyProperty)}}" = {0} FOR UPDATE""";
+        var names = StoreNames.Of<TSaga>(db);
+        return $$"""SELECT {{SelectList<TSaga>(db)}} FROM {{names.Table}} WHERE {{names.Column(keyProperty)}} = {0} FOR UPDATE""";
     }
 
     // PostgreSQL's * leaves out system columns, but EF needs every mapped one back from FromSql: a row version
@@ -58,23 +59,10 @@ internal static class OutboxLockStatements
     private static string SelectList<T>(DbContext db)
         where T : class
     {
-        var entity = db.Model.FindEntityType(typeof(T))!;
-        var store = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var system = entity.GetProperties()
-            .Select(p => p.GetColumnName(store))
-            .Where(c => c is not null && SystemColumns.Contains(c))
-            .Select(c => $", \"{c}\"");
+        var names = StoreNames.Of<T>(db);
+        var system = names.Entity.GetProperties()
+            .Where(p => p.GetColumnName(names.StoreObject) is { } column && SystemColumns.Contains(column))
+            .Select(p => $", {names.Column(p.Name)}");
         return "*" + string.Concat(system);
-    }
-
-    private static (string Table, Func<string, string> Column) Names<T>(DbContext db)
-        where T : class
-    {
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped in {db.GetType().Name}.");
-        var tableName = entity.GetTableName()!;
-        var schema = entity.GetSchema();
-        var store = StoreObjectIdentifier.Table(tableName, schema);
-        var table = schema is null ? $"\"{tableName}\"" : $"\"{schema}\".\"{tableName}\"";
-        return (table, property => entity.FindProperty(property)!.GetColumnName(store)!);
     }
 }

@@ -62,7 +62,7 @@ public sealed class MetricsSeriesQuery(PipelineDbContext db, TimeProvider time)
 
     private async Task<List<Row>> TrafficAsync(DateTime from, DateTime to, TimeSpan step, CancellationToken cancellationToken)
     {
-        var table = db.Model.FindEntityType(typeof(ChatRoutingState))!.GetTableName();
+        var table = StoreNames.Of<ChatRoutingState>(db).Table;
         const string bucket = "floor(extract(epoch FROM (requested_at - {0}))::float8 / {2}::float8)::int";
         var sql = $"""
             SELECT
@@ -76,7 +76,7 @@ public sealed class MetricsSeriesQuery(PipelineDbContext db, TimeProvider time)
               coalesce(sum(cost_usd) FILTER (WHERE served_at IS NOT NULL), 0)::float8 AS cost,
               percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE latency_ms IS NOT NULL) AS p50,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE latency_ms IS NOT NULL) AS p95
-            FROM "{table}"
+            FROM {table}
             WHERE requested_at >= {"{0}"} AND requested_at < {"{1}"} AND replay_id IS NULL
             GROUP BY GROUPING SETS (({bucket}), ({bucket}, served_pipeline))
             """;
@@ -85,17 +85,16 @@ public sealed class MetricsSeriesQuery(PipelineDbContext db, TimeProvider time)
 
     private async Task<List<ComparisonRow>> ComparisonsAsync(DateTime from, DateTime to, TimeSpan step, CancellationToken cancellationToken)
     {
-        var entity = db.Model.FindEntityType(typeof(Comparison))!;
-        string Column(string property) => $"\"{entity.FindProperty(property)!.GetColumnName()}\"";
-        var created = Column(nameof(Comparison.CreatedAt));
+        var names = StoreNames.Of<Comparison>(db);
+        var created = names.Column(nameof(Comparison.CreatedAt));
         var sql = $$"""
             SELECT
               floor(extract(epoch FROM ({{created}} - {0}))::float8 / {2}::float8)::int AS bucket,
               count(*)::int AS total,
-              count(*) FILTER (WHERE {{Column(nameof(Comparison.Match))}})::int AS matched
-            FROM "{{entity.GetTableName()}}"
+              count(*) FILTER (WHERE {{names.Column(nameof(Comparison.Match))}})::int AS matched
+            FROM {{names.Table}}
             WHERE {{created}} >= {0} AND {{created}} < {1}
-              AND NOT {{Column(nameof(Comparison.NoiseSample))}} AND {{Column(nameof(Comparison.ReplayId))}} IS NULL
+              AND NOT {{names.Column(nameof(Comparison.NoiseSample))}} AND {{names.Column(nameof(Comparison.ReplayId))}} IS NULL
             GROUP BY 1
             """;
         return await db.Database.SqlQueryRaw<ComparisonRow>(sql, from, to, step.TotalSeconds).ToListAsync(cancellationToken);

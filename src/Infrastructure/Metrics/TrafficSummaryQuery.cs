@@ -41,7 +41,7 @@ public sealed class TrafficSummaryQuery(PipelineDbContext db)
 
     private async Task<List<Aggregate>> AggregateAsync(DateTime from, DateTime to, CancellationToken cancellationToken)
     {
-        var table = db.Model.FindEntityType(typeof(ChatRoutingState))!.GetTableName();
+        var table = StoreNames.Of<ChatRoutingState>(db).Table;
         var sql = $"""
             SELECT
               served_pipeline AS pipeline,
@@ -56,7 +56,7 @@ public sealed class TrafficSummaryQuery(PipelineDbContext db)
               percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE latency_ms IS NOT NULL) AS p50,
               percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE latency_ms IS NOT NULL) AS p95,
               percentile_cont(0.99) WITHIN GROUP (ORDER BY latency_ms) FILTER (WHERE latency_ms IS NOT NULL) AS p99
-            FROM "{table}"
+            FROM {table}
             WHERE requested_at >= {"{0}"} AND requested_at < {"{1}"} AND replay_id IS NULL
             GROUP BY GROUPING SETS ((), (served_pipeline))
             """;

@@ -57,21 +57,20 @@ public sealed partial class ChatDeadlineSweep(
 
     private static string ClaimSql(PipelineDbContext db)
     {
-        var entity = db.Model.FindEntityType(typeof(ChatRoutingState))!;
-        var table = entity.GetSchemaQualifiedTableName();
-        string Column(string property) => entity.FindProperty(property)!.GetColumnName();
-        var id = Column(nameof(ChatRoutingState.CorrelationId));
-        var deadline = Column(nameof(ChatRoutingState.DeadlineAt));
-        var signalled = Column(nameof(ChatRoutingState.DeadlineSignalledAt));
+        var names = StoreNames.Of<ChatRoutingState>(db);
+        var table = names.Table;
+        var id = names.Column(nameof(ChatRoutingState.CorrelationId));
+        var deadline = names.Column(nameof(ChatRoutingState.DeadlineAt));
+        var signalled = names.Column(nameof(ChatRoutingState.DeadlineSignalledAt));
         return $$"""
-            UPDATE "{{table}}" SET "{{signalled}}" = {0}
-            WHERE "{{id}}" IN (
-                SELECT "{{id}}" FROM "{{table}}"
-                WHERE "{{deadline}}" <= {0} AND "{{signalled}}" IS NULL
-                ORDER BY "{{deadline}}"
+            UPDATE {{table}} SET {{signalled}} = {0}
+            WHERE {{id}} IN (
+                SELECT {{id}} FROM {{table}}
+                WHERE {{deadline}} <= {0} AND {{signalled}} IS NULL
+                ORDER BY {{deadline}}
                 LIMIT {1}
                 FOR UPDATE SKIP LOCKED)
-            RETURNING "{{id}}", "{{deadline}}"
+            RETURNING {{id}}, {{deadline}}
             """;
     }
 

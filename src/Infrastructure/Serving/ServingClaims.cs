@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.Serving;
 
@@ -24,13 +25,11 @@ public static class ServingClaims
 
     private static async Task<bool> TryClaimAsync(DbContext db, Guid requestId, int attempt, string outcome, DateTime now, CancellationToken cancellationToken)
     {
-        var entity = db.Model.FindEntityType(typeof(ServingClaim))!;
-        var table = entity.GetSchemaQualifiedTableName();
-        string Column(string property) => entity.FindProperty(property)!.GetColumnName();
+        var names = StoreNames.Of<ServingClaim>(db);
 #pragma warning disable EF1002 // Table and column names come from the model, values are parameters.
         var claimed = await db.Database.ExecuteSqlRawAsync(
             $$"""
-             INSERT INTO "{{table}}" ("{{Column(nameof(ServingClaim.RequestId))}}", "{{Column(nameof(ServingClaim.Attempt))}}", "{{Column(nameof(ServingClaim.Outcome))}}", "{{Column(nameof(ServingClaim.ClaimedAt))}}")
+             INSERT INTO {{names.Table}} ({{names.Column(nameof(ServingClaim.RequestId))}}, {{names.Column(nameof(ServingClaim.Attempt))}}, {{names.Column(nameof(ServingClaim.Outcome))}}, {{names.Column(nameof(ServingClaim.ClaimedAt))}})
              VALUES ({0}, {1}, {2}, {3}) ON CONFLICT DO NOTHING
              """,
             [requestId, attempt, outcome, now], cancellationToken);
