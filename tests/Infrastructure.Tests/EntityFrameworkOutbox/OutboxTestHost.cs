@@ -87,7 +87,8 @@ public static class OutboxTestHost
         public async Task Consume(ConsumeContext<RecordVisit> context)
         {
             received.Add(context.Message);
-            await context.Publish(new VisitRecorded(context.Message.VisitId));
+            for (var echo = 0; echo < context.Message.Echoes; echo++)
+                await context.Publish(new VisitRecorded(context.Message.VisitId, echo));
             if (context.Message.Fail)
                 throw new InvalidOperationException("failing on purpose after publishing");
         }

@@ -146,6 +146,31 @@ public sealed class TransactionalOutboxTests(IsolatedInfrastructure infrastructu
     }
 
     [Fact]
+    public async Task A_consumer_outbox_larger_than_one_delivery_batch_is_delivered_whole_and_once()
+    {
+        var visitId = Guid.NewGuid();
+        var messageId = NewId.NextGuid();
+        var limit = new EntityFrameworkOutboxOptions<PipelineDbContext>().MessageDeliveryLimit;
+        var echoes = (2 * limit) + (limit / 2);
+        var endpoint = await _host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"exchange:{OutboxTestHost.VisitsQueue}"));
+
+        await endpoint.Send(new RecordVisit(visitId, Fail: false, Echoes: echoes), c => c.MessageId = messageId);
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<VisitRecorded>().Count(v => v.VisitId == visitId) >= echoes),
+            TimeSpan.FromSeconds(30), "every captured event should be delivered");
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var db = infrastructure.CreateDbContext();
+            return await db.Set<InboxState>().AnyAsync(i => i.MessageId == messageId && i.Delivered != null);
+        }, because: "the inbox row should be marked delivered");
+        await Task.Delay(Settle);
+        var delivered = Received.Of<VisitRecorded>().Where(v => v.VisitId == visitId).Select(v => v.Echo).ToList();
+        Assert.Equal(Enumerable.Range(0, echoes), delivered.Order());
+        await using var check = infrastructure.CreateDbContext();
+        Assert.False(await check.Set<OutboxMessage>().AnyAsync(), "delivered messages are removed from the outbox");
+    }
+
+    [Fact]
     public async Task A_consumer_that_throws_publishes_nothing()
     {
         var visitId = Guid.NewGuid();
