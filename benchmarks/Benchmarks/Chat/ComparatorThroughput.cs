@@ -8,6 +8,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Routing;
 
 namespace Pipeline.Benchmarks.Chat;
 
@@ -22,6 +23,7 @@ public static class ComparatorThroughput
     /// <summary>A shadow phase that may advance a rollout mismatches in well under 5 % of pairs (its gate is 99 % matches).</summary>
     private const int RealisticMismatchEvery = 20;
     private static readonly TimeSpan JitWarmup = TimeSpan.FromSeconds(60);
+    private const int SendBatch = 500;
     private static readonly TimeSpan RoundTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
 
@@ -73,8 +75,6 @@ public static class ComparatorThroughput
     /// <summary>Sends a round of pairs, every <paramref name="mismatchEvery"/>-th of them a mismatch (0: none), and times it until all are recorded.</summary>
     private static async Task<DateTime> RunAsync(BenchmarkSystem system, int mismatchEvery)
     {
-        var bus = system.Coordinator.Services.GetRequiredService<IBus>();
-        var comparator = await bus.GetSendEndpoint(new Uri("exchange:chat-comparisons"));
         var pairs = Enumerable.Range(0, Pairs)
             .Select(i => new CompareResults(NewId.NextGuid(), MigrationFlags.WorkflowComplete, "chat", Answer,
                 mismatchEvery > 0 && i % mismatchEvery == 0 ? Variant : Answer, "completed", 10, 12, false))
@@ -82,8 +82,7 @@ public static class ComparatorThroughput
         // The clock includes sending: the comparator starts consuming while the pairs are still arriving.
         var start = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        foreach (var batch in pairs.Chunk(500))
-            await Task.WhenAll(batch.Select(p => comparator.Send(p)));
+        await SendAllAsync(system, new RoutingOptions().ComparatorEndpoint, pairs);
         var sent = clock.Elapsed;
 
         await WaitForRowsAsync<Comparison>(system, c => c.CreatedAt >= start, Pairs, "pairs recorded");
@@ -98,19 +97,25 @@ public static class ComparatorThroughput
     /// </summary>
     private static async Task RunEvaluationsAsync(BenchmarkSystem system)
     {
-        var bus = system.Coordinator.Services.GetRequiredService<IBus>();
-        var evals = await bus.GetSendEndpoint(new Uri($"exchange:{new EvalOptions().Endpoint}"));
         var answer = JsonSerializer.Deserialize<ChatAnswer>(Variant, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
         var samples = Enumerable.Range(0, Pairs)
             .Select(_ => new ResultSampled(NewId.NextGuid(), "Che cosa disciplina il GDPR?", ChatPipeline.Workflow, answer, EvalReasons.ShadowMismatch))
             .ToList();
         var start = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
-        foreach (var batch in samples.Chunk(500))
-            await Task.WhenAll(batch.Select(s => evals.Send(s)));
+        await SendAllAsync(system, new EvalOptions().Endpoint, samples);
         await WaitForRowsAsync<EvalResult>(system, e => e.CreatedAt >= start, Pairs, "samples evaluated");
 
         Console.WriteLine($"{Pairs} samples scored and stored in {clock.Elapsed.TotalSeconds:0.0} s = {Pairs / clock.Elapsed.TotalSeconds:0} samples/s");
+    }
+
+    /// <summary>Sends a round's messages to a queue, <see cref="SendBatch"/> in flight at a time.</summary>
+    private static async Task SendAllAsync<T>(BenchmarkSystem system, string queue, IReadOnlyList<T> messages)
+        where T : class
+    {
+        var endpoint = await system.Coordinator.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"exchange:{queue}"));
+        foreach (var batch in messages.Chunk(SendBatch))
+            await Task.WhenAll(batch.Select(m => endpoint.Send(m)));
     }
 
     /// <summary>Waits until the round started at <paramref name="start"/> has its <paramref name="expected"/> evaluations, so the next round starts with no backlog.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Serving;
@@ -39,9 +38,6 @@ public sealed class StoreNamesTests
         Assert.Contains(nameof(StoreNamesTests), type.Message);
     }
 
-    private static PipelineDbContext Model() =>
-        new(new DbContextOptionsBuilder<PipelineDbContext>()
-            .UseNpgsql("Host=unused", npgsql => npgsql.UseVector())
-            .UseSnakeCaseNamingConvention()
-            .Options);
+    // The model as the migrations see it: the same provider and naming convention as the hosts, no database needed.
+    private static PipelineDbContext Model() => new DesignTimePipelineDbContextFactory().CreateDbContext([]);
 }
