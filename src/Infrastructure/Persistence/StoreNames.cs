@@ -23,6 +23,11 @@ public sealed class StoreNames
         where T : class =>
         new(db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped in {db.GetType().Name}."));
 
+    /// <summary>The entity's names in <paramref name="model"/>.</summary>
+    public static StoreNames Of<T>(IModel model)
+        where T : class =>
+        new(model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped in the model."));
+
     /// <summary>The table, quoted and schema-qualified when it has a schema.</summary>
     public string Table { get; }
 

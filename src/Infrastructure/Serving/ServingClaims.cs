@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.Serving;
@@ -15,6 +17,9 @@ public static class ServingClaims
     public const string Served = "served";
     public const string Abandoned = "abandoned";
 
+    // The statement depends only on the model, which EF builds once per context type: build it once per model.
+    private static readonly ConditionalWeakTable<IModel, string> ClaimStatements = new();
+
     /// <summary>True when this execution may serve the caller and record the answer's effects.</summary>
     public static Task<bool> TryServeAsync(DbContext db, Guid requestId, int attempt, DateTime now, CancellationToken cancellationToken) =>
         TryClaimAsync(db, requestId, attempt, Served, now, cancellationToken);
@@ -25,15 +30,19 @@ public static class ServingClaims
 
     private static async Task<bool> TryClaimAsync(DbContext db, Guid requestId, int attempt, string outcome, DateTime now, CancellationToken cancellationToken)
     {
-        var names = StoreNames.Of<ServingClaim>(db);
+        var statement = ClaimStatements.GetValue(db.Model, ClaimStatement);
 #pragma warning disable EF1002 // Table and column names come from the model, values are parameters.
-        var claimed = await db.Database.ExecuteSqlRawAsync(
-            $$"""
-             INSERT INTO {{names.Table}} ({{names.Column(nameof(ServingClaim.RequestId))}}, {{names.Column(nameof(ServingClaim.Attempt))}}, {{names.Column(nameof(ServingClaim.Outcome))}}, {{names.Column(nameof(ServingClaim.ClaimedAt))}})
-             VALUES ({0}, {1}, {2}, {3}) ON CONFLICT DO NOTHING
-             """,
-            [requestId, attempt, outcome, now], cancellationToken);
+        var claimed = await db.Database.ExecuteSqlRawAsync(statement, [requestId, attempt, outcome, now], cancellationToken);
 #pragma warning restore EF1002
         return claimed == 1;
+    }
+
+    private static string ClaimStatement(IModel model)
+    {
+        var names = StoreNames.Of<ServingClaim>(model);
+        return $$"""
+            INSERT INTO {{names.Table}} ({{names.Column(nameof(ServingClaim.RequestId))}}, {{names.Column(nameof(ServingClaim.Attempt))}}, {{names.Column(nameof(ServingClaim.Outcome))}}, {{names.Column(nameof(ServingClaim.ClaimedAt))}})
+            VALUES ({0}, {1}, {2}, {3}) ON CONFLICT DO NOTHING
+            """;
     }
 }
