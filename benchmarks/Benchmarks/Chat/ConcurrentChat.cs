@@ -1,3 +1,5 @@
+using Pipeline.Benchmarks.Warmup;
+
 namespace Pipeline.Benchmarks.Chat;
 
 /// <summary>
@@ -7,13 +9,12 @@ namespace Pipeline.Benchmarks.Chat;
 public static class ConcurrentChat
 {
     private const int Clients = 50;
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan Measure = TimeSpan.FromSeconds(60);
 
     public static async Task<int> RunAsync()
     {
         await using var system = await BenchmarkSystem.StartAsync();
-        await ChatLoad.RunAsync(system.ApiAddress, Clients, Warmup);
+        await JitSettledWarmup.RunAsync(slice => ChatLoad.RunAsync(system.ApiAddress, Clients, slice));
         var result = await ChatLoad.RunAsync(system.ApiAddress, Clients, Measure);
         var errorRate = (double)result.Errors / Math.Max(1, result.Completed + result.Errors);
         Console.WriteLine($"{Clients} clients {result.Seconds:0} s: {result.Throughput:0.0} req/s, p50 {result.Percentile(0.5):0} ms, " +

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Pipeline.Benchmarks.Warmup;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Telemetry;
 
@@ -14,14 +15,20 @@ namespace Pipeline.Benchmarks.Chat;
 public static class LatencyTimeline
 {
     private const double Rate = 4;
-    private static readonly TimeSpan JitWarmup = TimeSpan.FromSeconds(45);
+    private const int WarmupClients = 8;
+    private static readonly string[] WarmedStatuses = [FlagStatus.Disabled, FlagStatus.Shadow];
     private static readonly TimeSpan Measure = TimeSpan.FromSeconds(25);
     private static readonly string[] Sources = ["MassTransit", "Microsoft.AspNetCore", PipelineTelemetry.SourceName, "Npgsql"];
 
     public static async Task<int> RunAsync()
     {
         await using var system = await BenchmarkSystem.StartAsync(new Dictionary<string, string?> { [$"{TelemetryOptions.SectionName}:Enabled"] = "false" });
-        await ChatLoad.RunAsync(system.ApiAddress, 1, JitWarmup);
+        var slice = 0;
+        await JitSettledWarmup.RunAsync(async duration =>
+        {
+            await system.SetFlagAsync(MigrationFlags.WorkflowComplete, WarmedStatuses[slice++ % WarmedStatuses.Length]);
+            await ChatLoad.RunAsync(system.ApiAddress, WarmupClients, duration);
+        }, settledSlices: WarmedStatuses.Length);
         foreach (var status in new[] { FlagStatus.Disabled, FlagStatus.Shadow, FlagStatus.Disabled, FlagStatus.Shadow })
         {
             await system.SetFlagAsync(MigrationFlags.WorkflowComplete, status);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pipeline.Benchmarks.Warmup;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Flags;
 
@@ -20,11 +21,18 @@ public static class ShadowOverhead
     private static readonly TimeSpan PhaseMeasure = TimeSpan.FromSeconds(12);
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Measure = TimeSpan.FromSeconds(20);
+    private static readonly string[] Modes = [FlagStatus.Disabled, FlagStatus.Shadow];
 
     public static async Task<int> RunAsync()
     {
         await using var system = await BenchmarkSystem.StartAsync();
-        await ChatLoad.RunAsync(system.ApiAddress, Clients, Warmup);
+        var slice = 0;
+        await JitSettledWarmup.RunAsync(async duration =>
+        {
+            await system.SetFlagAsync(MigrationFlags.WorkflowComplete, Modes[slice++ % Modes.Length]);
+            await ChatLoad.RunAsync(system.ApiAddress, Clients, duration);
+        }, settledSlices: Modes.Length);
+        await system.SetFlagAsync(MigrationFlags.WorkflowComplete, FlagStatus.Disabled);
         Report("single client", await ChatLoad.RunAsync(system.ApiAddress, 1, Warmup));
         await FixedRateAlternationsAsync(system);
 
@@ -47,14 +55,6 @@ public static class ShadowOverhead
     /// </summary>
     private static async Task FixedRateAlternationsAsync(BenchmarkSystem system)
     {
-        // One unmeasured phase of each mode first: the first phase of a run measured 49 ms against 36-40 ms later on,
-        // the shadow-only code paths (workflow execution, comparator) not yet compiled by the optimising JIT.
-        foreach (var status in new[] { FlagStatus.Disabled, FlagStatus.Shadow })
-        {
-            await system.SetFlagAsync(MigrationFlags.WorkflowComplete, status);
-            await FixedRateLoad.RunAsync(system.ApiAddress, FixedRate, PhaseSettle + PhaseMeasure);
-        }
-
         var pooled = new Dictionary<string, List<double>> { [FlagStatus.Disabled] = [], [FlagStatus.Shadow] = [] };
         var ratios = new List<double>();
         var errors = 0;

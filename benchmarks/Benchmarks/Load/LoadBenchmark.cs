@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Benchmarks.Chat;
+using Pipeline.Benchmarks.Warmup;
 using Pipeline.Infrastructure.Flags;
 
 namespace Pipeline.Benchmarks.Load;
@@ -15,11 +16,17 @@ public static class LoadBenchmark
     private const int Clients = 8;
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Measure = TimeSpan.FromSeconds(20);
+    private static readonly string[] Statuses = [FlagStatus.Disabled, FlagStatus.Shadow, FlagStatus.Enabled];
 
     public static async Task<int> RunAsync()
     {
         await using var system = await BenchmarkSystem.StartAsync();
-        await PublicApiLoad.RunAsync(system.ApiAddress, Clients, Warmup);
+        var slice = 0;
+        await JitSettledWarmup.RunAsync(async duration =>
+        {
+            await system.SetFlagAsync(MigrationFlags.WorkflowComplete, Statuses[slice++ % Statuses.Length]);
+            await PublicApiLoad.RunAsync(system.ApiAddress, Clients, duration);
+        }, settledSlices: Statuses.Length);
 
         var bus = system.Api.Services.GetRequiredService<IBus>();
         var raw = await RawBusRoundTrip.RunAsync(bus, Clients, Warmup, Measure);
@@ -27,7 +34,7 @@ public static class LoadBenchmark
             $"p95 {raw.Percentile(0.95):0.00} ms, p99 {raw.Percentile(0.99):0.00} ms, errors {raw.Errors}");
 
         var lost = 0;
-        foreach (var status in new[] { FlagStatus.Disabled, FlagStatus.Shadow, FlagStatus.Enabled })
+        foreach (var status in Statuses)
         {
             await system.SetFlagAsync(MigrationFlags.WorkflowComplete, status);
             await PublicApiLoad.RunAsync(system.ApiAddress, Clients, Warmup);

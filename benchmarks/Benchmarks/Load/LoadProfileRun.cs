@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Npgsql;
 using Pipeline.Benchmarks.Chat;
+using Pipeline.Benchmarks.Warmup;
 using Pipeline.Infrastructure.Flags;
 
 namespace Pipeline.Benchmarks.Load;
@@ -13,7 +14,6 @@ namespace Pipeline.Benchmarks.Load;
 public static class LoadProfileRun
 {
     private const int Clients = 8;
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan IdleProbe = TimeSpan.FromSeconds(10);
 
     /// <summary><c>load-profile [disabled|shadow|enabled] [seconds]</c>.</summary>
@@ -24,7 +24,7 @@ public static class LoadProfileRun
 
         await using var system = await BenchmarkSystem.StartAsync();
         await system.SetFlagAsync(MigrationFlags.WorkflowComplete, status);
-        await PublicApiLoad.RunAsync(system.ApiAddress, Clients, Warmup);
+        await JitSettledWarmup.RunAsync(slice => PublicApiLoad.RunAsync(system.ApiAddress, Clients, slice));
         var database = new NpgsqlConnectionStringBuilder(system.DatabaseConnectionString).Database;
         Console.WriteLine($"profile: pid {Environment.ProcessId}, database {database}, status {status}, measuring {measure.TotalSeconds:0} s from {DateTime.UtcNow:HH:mm:ss}");
 
@@ -36,6 +36,7 @@ public static class LoadProfileRun
         Console.WriteLine($"profile: idle process CPU {(process.TotalProcessorTime - idleCpu).TotalMilliseconds / IdleProbe.TotalSeconds / 10:0.0} % of one core");
         var cpuBefore = process.TotalProcessorTime;
         var (allocatedBefore, pauseBefore, gen0Before, gen2Before) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
+        var (jitMethodsBefore, jitTimeBefore) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
         var clock = Stopwatch.StartNew();
         var run = await PublicApiLoad.RunAsync(system.ApiAddress, Clients, measure);
         process.Refresh();
@@ -44,7 +45,8 @@ public static class LoadProfileRun
         Console.WriteLine($"profile: {run.Completed} requests in {clock.Elapsed.TotalSeconds:0.0} s: {run.Throughput:0.0} req/s, " +
             $"process CPU {cpuMs / run.Completed:0.0} ms per request, allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / run.Completed:0} KiB per request, " +
             $"GC pauses {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / run.Seconds:0} ms/s ({GC.CollectionCount(0) - gen0Before} gen0, {GC.CollectionCount(2) - gen2Before} gen2), " +
-            $"p50 {run.Percentile(0.5):0.0} ms, p95 {run.Percentile(0.95):0.0} ms, p99 {run.Percentile(0.99):0.0} ms, errors {run.Errors}; done at {DateTime.UtcNow:HH:mm:ss}");
+            $"p50 {run.Percentile(0.5):0.0} ms, p95 {run.Percentile(0.95):0.0} ms, p99 {run.Percentile(0.99):0.0} ms, errors {run.Errors}; " +
+            $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethodsBefore} methods in {(System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore).TotalMilliseconds:0} ms; done at {DateTime.UtcNow:HH:mm:ss}");
         return 0;
     }
 }
