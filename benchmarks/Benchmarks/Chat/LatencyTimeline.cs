@@ -23,12 +23,7 @@ public static class LatencyTimeline
     public static async Task<int> RunAsync()
     {
         await using var system = await BenchmarkSystem.StartAsync(new Dictionary<string, string?> { [$"{TelemetryOptions.SectionName}:Enabled"] = "false" });
-        var slice = 0;
-        await JitSettledWarmup.RunAsync(async duration =>
-        {
-            await system.SetFlagAsync(MigrationFlags.WorkflowComplete, WarmedStatuses[slice++ % WarmedStatuses.Length]);
-            await ChatLoad.RunAsync(system.ApiAddress, WarmupClients, duration);
-        }, settledSlices: WarmedStatuses.Length);
+        await JitSettledWarmup.RunAcrossModesAsync(system, WarmedStatuses, slice => ChatLoad.RunAsync(system.ApiAddress, WarmupClients, slice));
         foreach (var status in new[] { FlagStatus.Disabled, FlagStatus.Shadow, FlagStatus.Disabled, FlagStatus.Shadow })
         {
             await system.SetFlagAsync(MigrationFlags.WorkflowComplete, status);

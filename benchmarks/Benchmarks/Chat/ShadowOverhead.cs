@@ -26,13 +26,7 @@ public static class ShadowOverhead
     public static async Task<int> RunAsync()
     {
         await using var system = await BenchmarkSystem.StartAsync();
-        var slice = 0;
-        await JitSettledWarmup.RunAsync(async duration =>
-        {
-            await system.SetFlagAsync(MigrationFlags.WorkflowComplete, Modes[slice++ % Modes.Length]);
-            await ChatLoad.RunAsync(system.ApiAddress, Clients, duration);
-        }, settledSlices: Modes.Length);
-        await system.SetFlagAsync(MigrationFlags.WorkflowComplete, FlagStatus.Disabled);
+        await JitSettledWarmup.RunAcrossModesAsync(system, Modes, slice => ChatLoad.RunAsync(system.ApiAddress, Clients, slice));
         Report("single client", await ChatLoad.RunAsync(system.ApiAddress, 1, Warmup));
         await FixedRateAlternationsAsync(system);
 

@@ -21,12 +21,7 @@ public static class LoadBenchmark
     public static async Task<int> RunAsync()
     {
         await using var system = await BenchmarkSystem.StartAsync();
-        var slice = 0;
-        await JitSettledWarmup.RunAsync(async duration =>
-        {
-            await system.SetFlagAsync(MigrationFlags.WorkflowComplete, Statuses[slice++ % Statuses.Length]);
-            await PublicApiLoad.RunAsync(system.ApiAddress, Clients, duration);
-        }, settledSlices: Statuses.Length);
+        await JitSettledWarmup.RunAcrossModesAsync(system, Statuses, slice => PublicApiLoad.RunAsync(system.ApiAddress, Clients, slice));
 
         var bus = system.Api.Services.GetRequiredService<IBus>();
         var raw = await RawBusRoundTrip.RunAsync(bus, Clients, Warmup, Measure);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Runtime;
+using Pipeline.Benchmarks.Chat;
+using Pipeline.Infrastructure.Flags;
 
 namespace Pipeline.Benchmarks.Warmup;
 
@@ -35,7 +37,7 @@ public static class JitSettledWarmup
             var (methods, jitTime) = (JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime());
             await load(Slice);
             perSlice.Add(JitInfo.GetCompiledMethodCount() - methods);
-            settled = perSlice.Count >= settledSlices && perSlice[^settledSlices..].All(methods => methods <= SettledMethodsPerSlice);
+            settled = perSlice.Count >= settledSlices && perSlice[^settledSlices..].All(count => count <= SettledMethodsPerSlice);
             Console.WriteLine($"warm-up: {clock.Elapsed.TotalSeconds:0} s, {perSlice[^1]} methods compiled in the last {Slice.TotalSeconds:0} s " +
                 $"({(JitInfo.GetCompilationTime() - jitTime).TotalSeconds:0.0} s of JIT time)");
         }
@@ -43,5 +45,21 @@ public static class JitSettledWarmup
 
         if (!settled)
             Console.WriteLine($"warm-up: the JIT had not settled after {Limit.TotalMinutes:0} min; the measurement includes some compilation");
+    }
+
+    /// <summary>
+    /// Warms every routing mode a benchmark measures: the <c>workflow-complete</c> flag takes each of
+    /// <paramref name="statuses"/> in turn, one slice of <paramref name="load"/> each, until each mode's slice has
+    /// settled; the flag is left at the first status.
+    /// </summary>
+    public static async Task RunAcrossModesAsync(BenchmarkSystem system, IReadOnlyList<string> statuses, Func<TimeSpan, Task> load)
+    {
+        var slice = 0;
+        await RunAsync(async duration =>
+        {
+            await system.SetFlagAsync(MigrationFlags.WorkflowComplete, statuses[slice++ % statuses.Count]);
+            await load(duration);
+        }, settledSlices: statuses.Count);
+        await system.SetFlagAsync(MigrationFlags.WorkflowComplete, statuses[0]);
     }
 }
