@@ -36,9 +36,10 @@ public static class LoadProfileRun
         Console.WriteLine($"profile: idle process CPU {(process.TotalProcessorTime - idleCpu).TotalMilliseconds / IdleProbe.TotalSeconds / 10:0.0} % of one core");
         var cpuBefore = process.TotalProcessorTime;
         var (allocatedBefore, pauseBefore, gen0Before, gen2Before) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
-        var (jitMethodsBefore, jitTimeBefore) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+        var jitBefore = JitWork.SoFar();
         var clock = Stopwatch.StartNew();
         var run = await PublicApiLoad.RunAsync(system.ApiAddress, Clients, measure);
+        var jit = jitBefore.Since();
         process.Refresh();
         // CPU per request of this process (the whole system but the servers) is far less sensitive to a busy machine than req/s.
         var cpuMs = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
@@ -46,7 +47,7 @@ public static class LoadProfileRun
             $"process CPU {cpuMs / run.Completed:0.0} ms per request, allocated {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1024.0 / run.Completed:0} KiB per request, " +
             $"GC pauses {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / run.Seconds:0} ms/s ({GC.CollectionCount(0) - gen0Before} gen0, {GC.CollectionCount(2) - gen2Before} gen2), " +
             $"p50 {run.Percentile(0.5):0.0} ms, p95 {run.Percentile(0.95):0.0} ms, p99 {run.Percentile(0.99):0.0} ms, errors {run.Errors}; " +
-            $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount() - jitMethodsBefore} methods in {(System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore).TotalMilliseconds:0} ms; done at {DateTime.UtcNow:HH:mm:ss}");
+            $"JIT {jit.Methods} methods in {jit.Time.TotalMilliseconds:0} ms; done at {DateTime.UtcNow:HH:mm:ss}");
         return 0;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Infrastructure.Flags;
 
@@ -34,12 +33,13 @@ public static class JitSettledWarmup
         bool settled;
         do
         {
-            var (methods, jitTime) = (JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime());
+            var before = JitWork.SoFar();
             await load(Slice);
-            perSlice.Add(JitInfo.GetCompiledMethodCount() - methods);
+            var slice = before.Since();
+            perSlice.Add(slice.Methods);
             settled = perSlice.Count >= settledSlices && perSlice[^settledSlices..].All(count => count <= SettledMethodsPerSlice);
-            Console.WriteLine($"warm-up: {clock.Elapsed.TotalSeconds:0} s, {perSlice[^1]} methods compiled in the last {Slice.TotalSeconds:0} s " +
-                $"({(JitInfo.GetCompilationTime() - jitTime).TotalSeconds:0.0} s of JIT time)");
+            Console.WriteLine($"warm-up: {clock.Elapsed.TotalSeconds:0} s, {slice.Methods} methods compiled in the last {Slice.TotalSeconds:0} s " +
+                $"({slice.Time.TotalSeconds:0.0} s of JIT time)");
         }
         while (!settled && clock.Elapsed < Limit);
 
