@@ -17,6 +17,7 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : Outbox
     private readonly TDbContext _db;
     private readonly InboxState _inbox;
     private readonly IDbContextTransaction _transaction;
+    private readonly List<OutboxMessage> _captured = [];
 
     public DbContextOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
         TDbContext db, IDbContextTransaction transaction, InboxState inbox)
@@ -80,6 +81,22 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : Outbox
             .ExecuteDeleteAsync(CancellationToken);
     }
 
-    public override Task AddSend<T>(SendContext<T> context) =>
-        _db.Set<OutboxMessage>().AddSend(context, SerializerContext, MessageId, ConsumerId);
+    /// <summary>The messages this step captured, for delivery from memory once it has committed.</summary>
+    public IReadOnlyList<OutboxMessage> Captured
+    {
+        get
+        {
+            lock (_captured)
+                return _captured.ToList();
+        }
+    }
+
+    public override Task AddSend<T>(SendContext<T> context)
+    {
+        var message = _db.Set<OutboxMessage>().AddSend(context, SerializerContext, MessageId, ConsumerId);
+        // Concurrent publishes from one consumer share the list.
+        lock (_captured)
+            _captured.Add(message);
+        return Task.CompletedTask;
+    }
 }

@@ -69,7 +69,8 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
             outboxId = _outboxState.OutboxId;
         }
 
-        return _db.Set<OutboxMessage>().AddSend(context, SystemTextJsonMessageSerializer.Instance, outboxId: outboxId);
+        _db.Set<OutboxMessage>().AddSend(context, SystemTextJsonMessageSerializer.Instance, outboxId: outboxId);
+        return Task.CompletedTask;
     }
 
     public object? GetService(Type serviceType) => _provider.GetService(serviceType);

@@ -9,28 +9,78 @@ internal static class OutboxLockStatements
 {
     private static readonly HashSet<string> SystemColumns = new(StringComparer.Ordinal) { "xmin", "xmax", "cmin", "cmax", "ctid", "tableoid" };
 
-    /// <summary>Locks one inbox row by (message id, consumer id): parameters {0} and {1}.</summary>
+    /// <summary>
+    /// Locks one inbox row by (message id, consumer id): parameters {0} and {1}; {2} and {3} are its claim's keys
+    /// (<see cref="InboxClaim"/>). The claim is waited for first: the row is only locked once the row comes out of the
+    /// join with the claim, so whoever delivers a consumer's outbox from memory is never waited for by a holder of the
+    /// row lock it needs to finish.
+    /// </summary>
     public static string InboxRow(DbContext db)
     {
         var names = StoreNames.Of<InboxState>(db);
-        return $$"""SELECT * FROM {{names.Table}} WHERE {{names.Column(nameof(InboxState.MessageId))}} = {0} AND {{names.Column(nameof(InboxState.ConsumerId))}} = {1} FOR UPDATE""";
+        return $$"""
+            SELECT inbox.* FROM (SELECT pg_advisory_xact_lock({2}, {3})) AS claim, {{names.Table}} AS inbox
+            WHERE inbox.{{names.Column(nameof(InboxState.MessageId))}} = {0} AND inbox.{{names.Column(nameof(InboxState.ConsumerId))}} = {1}
+            FOR UPDATE OF inbox
+            """;
     }
 
     /// <summary>
-    /// Inserts the inbox row of a first receipt and returns it, locked by the inserting transaction until it ends:
-    /// parameters {0} message id, {1} consumer id, {2} lock id, {3} received. Returns nothing when the row exists
+    /// Inserts the inbox row of a first receipt and returns it, locked by the inserting transaction until it ends, and
+    /// takes the row's claim (<see cref="InboxClaim"/>) for the session: parameters {0} message id, {1} consumer id,
+    /// {2} lock id, {3} received, {4} and {5} the claim's keys. Returns nothing and claims nothing when the row exists
     /// (a redelivery), after waiting for a concurrent inserter's transaction to end.
     /// </summary>
     public static string InsertInboxRow(DbContext db)
     {
         var names = StoreNames.Of<InboxState>(db);
+        // The claim is taken per inserted row (LATERAL over the insert's result), so a conflicting insert takes none.
         return $$"""
-            INSERT INTO {{names.Table}} ({{names.Column(nameof(InboxState.MessageId))}}, {{names.Column(nameof(InboxState.ConsumerId))}}, {{names.Column(nameof(InboxState.LockId))}}, {{names.Column(nameof(InboxState.Received))}}, {{names.Column(nameof(InboxState.ReceiveCount))}})
-            VALUES ({0}, {1}, {2}, {3}, 1)
-            ON CONFLICT DO NOTHING
-            RETURNING {{SelectList<InboxState>(db)}}
+            WITH inserted AS (
+                INSERT INTO {{names.Table}} ({{names.Column(nameof(InboxState.MessageId))}}, {{names.Column(nameof(InboxState.ConsumerId))}}, {{names.Column(nameof(InboxState.LockId))}}, {{names.Column(nameof(InboxState.Received))}}, {{names.Column(nameof(InboxState.ReceiveCount))}})
+                VALUES ({0}, {1}, {2}, {3}, 1)
+                ON CONFLICT DO NOTHING
+                RETURNING {{SelectList<InboxState>(db)}})
+            SELECT inserted.* FROM inserted
+            CROSS JOIN LATERAL (SELECT pg_advisory_lock({4}, {5}) WHERE inserted.{{names.Column(nameof(InboxState.MessageId))}} IS NOT NULL) AS claim
             """;
     }
+
+    /// <summary>
+    /// Finishes an outbox delivered whole from memory in one round trip: marks the inbox row delivered ({2}) with its
+    /// last sequence number ({3}), removes its messages and releases its claim. Parameters {0} message id, {1} consumer
+    /// id, {4} and {5} the claim's keys.
+    /// </summary>
+    public static string CompleteInboxClaim(DbContext db)
+    {
+        var messages = StoreNames.Of<OutboxMessage>(db);
+        return $$"""
+            {{RecordInboxProgress(db)}};
+            DELETE FROM {{messages.Table}} WHERE {{messages.Column(nameof(OutboxMessage.InboxMessageId))}} = {0} AND {{messages.Column(nameof(OutboxMessage.InboxConsumerId))}} = {1};
+            SELECT pg_advisory_unlock({4}, {5})
+            """;
+    }
+
+    /// <summary>
+    /// Records how far an outbox delivered from memory got when it did not finish (more messages than one delivery
+    /// takes) and releases its claim: parameters as <see cref="CompleteInboxClaim"/>, with {2} null.
+    /// </summary>
+    public static string PartInboxClaim(DbContext db) => $$"""
+        {{RecordInboxProgress(db)}};
+        SELECT pg_advisory_unlock({4}, {5})
+        """;
+
+    private static string RecordInboxProgress(DbContext db)
+    {
+        var inbox = StoreNames.Of<InboxState>(db);
+        return $$"""
+            UPDATE {{inbox.Table}} SET {{inbox.Column(nameof(InboxState.Delivered))}} = {2}, {{inbox.Column(nameof(InboxState.LastSequenceNumber))}} = {3}
+            WHERE {{inbox.Column(nameof(InboxState.MessageId))}} = {0} AND {{inbox.Column(nameof(InboxState.ConsumerId))}} = {1}
+            """;
+    }
+
+    /// <summary>Releases an inbox row's claim: parameters {0} and {1}, its keys.</summary>
+    public static string ReleaseInboxClaim() => "SELECT pg_advisory_unlock({0}, {1})";
 
     /// <summary>Claims the oldest outbox that no other delivery service holds.</summary>
     public static string NextOutbox(DbContext db)

@@ -4,10 +4,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
-/// <summary>Turns a captured <see cref="SendContext{T}"/> into an <see cref="OutboxMessage"/> row in the unit of work.</summary>
+/// <summary>Turns a captured <see cref="SendContext{T}"/> into an <see cref="OutboxMessage"/> row in the unit of work, and returns it.</summary>
 internal static class OutboxMessageWriter
 {
-    public static Task AddSend<T>(this DbSet<OutboxMessage> messages, SendContext<T> context, IObjectDeserializer serializer,
+    public static OutboxMessage AddSend<T>(this DbSet<OutboxMessage> messages, SendContext<T> context, IObjectDeserializer serializer,
         Guid? inboxMessageId = null, Guid? inboxConsumerId = null, Guid? outboxId = null)
         where T : class
     {
@@ -49,6 +49,6 @@ internal static class OutboxMessageWriter
         // Concurrent publishes from one consumer share the set.
         lock (messages)
             messages.Add(message);
-        return Task.CompletedTask;
+        return message;
     }
 }

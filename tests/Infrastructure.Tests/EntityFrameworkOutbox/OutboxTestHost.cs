@@ -14,6 +14,10 @@ namespace Pipeline.Infrastructure.Tests.EntityFrameworkOutbox;
 public static class OutboxTestHost
 {
     public const string VisitsQueue = "outbox-test-visits";
+    public const string RelaysQueue = "outbox-test-relays";
+
+    /// <summary>MassTransit's own fault injection: the outbox fails a message's delivery on its first attempt.</summary>
+    public const string FailDeliveryHeader = "MT-Fail-Delivery";
 
     public static async Task<IHost> StartAsync(IConfiguration configuration, Action<IServiceCollection>? services = null)
     {
@@ -31,6 +35,7 @@ public static class OutboxTestHost
                 o.QueryDelay = TimeSpan.FromSeconds(30);
             });
             bus.AddConsumer<RecordVisitConsumer>(typeof(RecordVisitConsumerDefinition));
+            bus.AddConsumer<RelayVisitConsumer>(typeof(RelayVisitConsumerDefinition));
             bus.AddConsumer<ReceivedConsumer>();
         });
         var host = builder.Build();
@@ -102,5 +107,28 @@ public static class OutboxTestHost
         protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RecordVisitConsumer> consumerConfigurator,
             IRegistrationContext context) =>
             endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
+    }
+
+    /// <summary>Publishes the visit behind the consumer outbox with delivery failing on the first attempt.</summary>
+    public sealed class RelayVisitConsumer(Received received) : IConsumer<RelayVisit>
+    {
+        public async Task Consume(ConsumeContext<RelayVisit> context)
+        {
+            received.Add(context.Message);
+            await context.Publish(new VisitRecorded(context.Message.VisitId), p => p.Headers.Set(FailDeliveryHeader, true));
+        }
+    }
+
+    /// <summary>The relays queue: the transactional outbox behind one immediate retry.</summary>
+    public sealed class RelayVisitConsumerDefinition : ConsumerDefinition<RelayVisitConsumer>
+    {
+        public RelayVisitConsumerDefinition() => EndpointName = RelaysQueue;
+
+        protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<RelayVisitConsumer> consumerConfigurator,
+            IRegistrationContext context)
+        {
+            endpointConfigurator.UseMessageRetry(r => r.Immediate(1));
+            endpointConfigurator.UseEntityFrameworkOutbox<PipelineDbContext>(context);
+        }
     }
 }

@@ -186,6 +186,54 @@ public sealed class TransactionalOutboxTests(IsolatedInfrastructure infrastructu
     }
 
     [Fact]
+    public async Task No_inbox_claim_outlives_its_message_whether_consumed_or_failed()
+    {
+        var delivered = Guid.NewGuid();
+        var failed = Guid.NewGuid();
+        var endpoint = await _host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"exchange:{OutboxTestHost.VisitsQueue}"));
+
+        await endpoint.Send(new RecordVisit(delivered, Fail: false, Echoes: 3));
+        await endpoint.Send(new RecordVisit(failed, Fail: true));
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<VisitRecorded>().Count(v => v.VisitId == delivered) == 3));
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<RecordVisit>().Any(v => v.VisitId == failed)));
+        await Task.Delay(Settle);
+        await using var db = infrastructure.CreateDbContext();
+        // Inbox claims are the only two-key advisory locks (objsubid 2) the system takes.
+        var claims = await db.Database
+            .SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")
+            .SingleAsync();
+        Assert.Equal(0, claims);
+        var inbox = await db.Set<InboxState>().Where(i => i.Delivered != null).OrderByDescending(i => i.Id).FirstAsync();
+        Assert.NotNull(inbox.LastSequenceNumber);
+        Assert.False(await db.Set<OutboxMessage>().AnyAsync(), "delivered messages are removed and the failed consumer's captured ones never saved");
+    }
+
+    [Fact]
+    public async Task A_delivery_that_fails_after_the_commit_is_retried_from_the_stored_messages_and_arrives_once()
+    {
+        var visitId = Guid.NewGuid();
+        var messageId = NewId.NextGuid();
+        var endpoint = await _host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"exchange:{OutboxTestHost.RelaysQueue}"));
+
+        await endpoint.Send(new RelayVisit(visitId), c => c.MessageId = messageId);
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<VisitRecorded>().Any(v => v.VisitId == visitId)), because: "the retry should deliver the stored event");
+        await Eventually.TrueAsync(async () =>
+        {
+            await using var db = infrastructure.CreateDbContext();
+            return await db.Set<InboxState>().AnyAsync(i => i.MessageId == messageId && i.Delivered != null);
+        }, because: "the inbox row should be marked delivered");
+        await Task.Delay(Settle);
+        Assert.Single(Received.Of<RelayVisit>(), v => v.VisitId == visitId);
+        Assert.Single(Received.Of<VisitRecorded>(), v => v.VisitId == visitId);
+        await using var check = infrastructure.CreateDbContext();
+        var row = await check.Set<InboxState>().SingleAsync(i => i.MessageId == messageId);
+        Assert.Equal(2, row.ReceiveCount);
+        Assert.False(await check.Set<OutboxMessage>().AnyAsync(), "delivered messages are removed from the outbox");
+    }
+
+    [Fact]
     public async Task Cleanup_removes_inbox_rows_past_the_duplicate_detection_window_and_keeps_recent_ones()
     {
         await using (var db = infrastructure.CreateDbContext())
