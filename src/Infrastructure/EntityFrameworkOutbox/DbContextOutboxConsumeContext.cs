@@ -10,47 +10,37 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 /// The consume context the core outbox pipe works with: reads and writes the message's inbox row, captures sends and
 /// publishes as outbox rows, and loads them back for delivery once the consumer's transaction has committed.
 /// </summary>
-public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : OutboxConsumeContextProxy<TMessage>, IDbTransactionPayload
+public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxRowOutboxConsumeContext<TMessage>, IDbTransactionPayload
     where TDbContext : DbContext
     where TMessage : class
 {
     private readonly TDbContext _db;
-    private readonly InboxState _inbox;
     private readonly IDbContextTransaction _transaction;
     private readonly List<OutboxMessage> _captured = [];
 
     public DbContextOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
         TDbContext db, IDbContextTransaction transaction, InboxState inbox)
-        : base(context, options, provider)
+        : base(context, options, provider, inbox)
     {
         _db = db;
         _transaction = transaction;
-        _inbox = inbox;
     }
-
-    public override Guid? MessageId => _inbox.MessageId;
-    public override bool ContinueProcessing { get; set; } = true;
-    public override bool IsMessageConsumed => _inbox.Consumed.HasValue;
-    public override bool IsOutboxDelivered => _inbox.Delivered.HasValue;
-    public override int ReceiveCount => _inbox.ReceiveCount;
-    public override long? LastSequenceNumber => _inbox.LastSequenceNumber;
 
     public Guid TransactionId => _transaction.TransactionId;
 
     public override async Task SetConsumed()
     {
-        _inbox.Consumed = DateTime.UtcNow;
-        _db.Update(_inbox);
+        Inbox.Consumed = DateTime.UtcNow;
+        _db.Update(Inbox);
         await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
     }
 
-    public override Task SetDelivered()
+    public override async Task SetDelivered()
     {
         // Saved with the step's final save, in the same transaction and as one statement with the lock and the last
         // sequence number: nothing between here and that save reads the row.
-        _inbox.Delivered = DateTime.UtcNow;
-        _db.Update(_inbox);
-        return Task.CompletedTask;
+        await base.SetDelivered();
+        _db.Update(Inbox);
     }
 
     public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
@@ -62,16 +52,13 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : Outbox
             .Take(Options.MessageDeliveryLimit + 1)
             .AsNoTracking()
             .ToListAsync(CancellationToken);
-        foreach (var message in messages)
-            message.Deserialize(SerializerContext);
-        return messages.Cast<OutboxMessageContext>().ToList();
+        return ReadyToSend(messages);
     }
 
-    public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message)
+    public override async Task NotifyOutboxMessageDelivered(OutboxMessageContext message)
     {
-        _inbox.LastSequenceNumber = message.SequenceNumber;
-        _db.Update(_inbox);
-        return Task.CompletedTask;
+        await base.NotifyOutboxMessageDelivered(message);
+        _db.Update(Inbox);
     }
 
     public override async Task RemoveOutboxMessages()
