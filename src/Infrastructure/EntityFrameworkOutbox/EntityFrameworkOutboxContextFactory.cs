@@ -94,7 +94,6 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         {
             // Inserted just now, the row is ours and locked until commit, so consuming goes on in this transaction.
             var inbox = insertFirst ? await InsertInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken) : null;
-            var claimed = inbox is not null;
             if (inbox is null && await LockInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken) is { } locked)
             {
                 // Written with the step's final save: the row is locked until commit, so writing it now would only
@@ -105,12 +104,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             }
 
             // Not there after all (removed by the cleanup since): a first receipt again.
-            if (inbox is null)
-            {
-                inbox = await InsertInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken);
-                claimed = inbox is not null;
-            }
-
+            inbox ??= await InsertInboxRowAsync(messageId, outboxOptions.ConsumerId, context.CancellationToken);
             if (inbox is null)
             {
                 // A concurrent duplicate inserted the row in between: go round again and lock theirs.
@@ -134,9 +128,10 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
             await transaction.CommitAsync(context.CancellationToken);
 
-            // Consumed under a claim of our own: what it captured is committed and still in memory, and nobody else
-            // can deliver it before the claim is released.
-            return claimed && consumingNow && outboxContext is { IsMessageConsumed: true, ContinueProcessing: true }
+            // Consumed under a claim of our own (only an insert takes one, and a consumed message's claim is released
+            // before the next step): what it captured is committed and still in memory, and nobody else can deliver
+            // it before the claim is released.
+            return _claimHeld && consumingNow && outboxContext is { IsMessageConsumed: true, ContinueProcessing: true }
                 ? new StepOutcome(true, inbox, outboxContext.Captured)
                 : new StepOutcome(outboxContext.ContinueProcessing, null, null);
         }
