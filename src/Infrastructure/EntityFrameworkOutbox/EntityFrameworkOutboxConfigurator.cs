@@ -24,6 +24,14 @@ public sealed class EntityFrameworkOutboxConfigurator
 
     public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Outboxes the committing process delivers at once, each on a database connection of its own until its sends are
+    /// confirmed; further commits wait their turn in memory. Unbounded, a burst of commits while the broker was down
+    /// held a connection each for up to <see cref="MessageDeliveryTimeout"/> and exhausted the connection pool that
+    /// the requests themselves need.
+    /// </summary>
+    public int OnCommitDeliveryLimit { get; set; } = 16;
+
     internal BusOutboxSettings? BusOutbox { get; private set; }
     internal bool InboxCleanup { get; private set; } = true;
 
@@ -40,7 +48,7 @@ public sealed class EntityFrameworkOutboxConfigurator
     {
         if (QueryDelay <= TimeSpan.Zero || QueryTimeout <= TimeSpan.Zero || MessageDeliveryTimeout <= TimeSpan.Zero || DuplicateDetectionWindow <= TimeSpan.Zero)
             throw new ArgumentException("Outbox delays, timeouts and the duplicate-detection window must be positive.");
-        if (QueryMessageLimit < 1 || MessageDeliveryLimit < 1)
+        if (QueryMessageLimit < 1 || MessageDeliveryLimit < 1 || OnCommitDeliveryLimit < 1)
             throw new ArgumentException("Outbox query and delivery limits must be at least 1.");
         if (IsolationLevel is not (IsolationLevel.ReadCommitted or IsolationLevel.RepeatableRead or IsolationLevel.Serializable))
             throw new ArgumentException("The outbox needs ReadCommitted (default), RepeatableRead or Serializable on PostgreSQL.");

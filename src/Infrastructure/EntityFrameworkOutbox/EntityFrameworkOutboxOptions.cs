@@ -15,4 +15,7 @@ public sealed class EntityFrameworkOutboxOptions<TDbContext>
     /// delivers a consumer's few messages, still in order, in one.
     /// </summary>
     public int MessageDeliveryLimit { get; set; } = 100;
+
+    /// <summary>See <see cref="EntityFrameworkOutboxConfigurator.OnCommitDeliveryLimit"/>.</summary>
+    public int OnCommitDeliveryLimit { get; set; } = 16;
 }

@@ -86,8 +86,7 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
     public async Task A_committed_outbox_is_delivered_whole_on_commit_even_with_the_delivery_loop_stopped()
     {
         // The loop is only the backstop now: with it stopped and its poll 30 s away, only on-commit delivery can deliver.
-        var loop = _host.Services.GetServices<IHostedService>().OfType<BusOutboxDeliveryService<PipelineDbContext>>().Single();
-        await loop.StopAsync(CancellationToken.None);
+        await StopDeliveryLoopAsync(_host);
         // More messages than one delivery transaction takes (MessageDeliveryLimit, 100 by default).
         var orderIds = Enumerable.Range(0, 150).Select(_ => Guid.NewGuid()).ToList();
 
@@ -104,6 +103,52 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
             "the committing process delivers its own outbox, all of it");
         await using var check = infrastructure.CreateDbContext();
         await Eventually.TrueAsync(async () => !await check.Set<OutboxState>().AnyAsync(), WellBeforeThePoll, "the delivered outbox is removed");
+    }
+
+    [Fact]
+    public async Task On_commit_deliveries_beyond_their_limit_wait_in_memory_while_the_broker_holds_sends_and_all_go_out_after()
+    {
+        const int limit = 2;
+        const int commits = 20;
+        // Only on-commit delivery may send: both hosts' backstop loops are stopped (their polls are 30 s away anyway).
+        await StopDeliveryLoopAsync(_host);
+        using var host = await OutboxTestHost.StartAsync(infrastructure.Configuration(), outbox: o => o.OnCommitDeliveryLimit = limit);
+        await StopDeliveryLoopAsync(host);
+        var held = new HeldSends();
+        host.Services.GetRequiredService<IBusControl>().ConnectSendObserver(held);
+        var orderIds = Enumerable.Range(0, commits).Select(_ => Guid.NewGuid()).ToList();
+
+        try
+        {
+            // Every commit returns to its caller although no send gets through: waiting deliveries hold no caller.
+            await Task.WhenAll(orderIds.Select(orderId => Task.Run(async () =>
+            {
+                await using var scope = host.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+                await scope.ServiceProvider.GetRequiredService<PipelineDbContext>().SaveChangesAsync();
+            })));
+            await Eventually.TrueAsync(() => Task.FromResult(held.Held == limit), WellBeforeThePoll, "deliveries up to the limit should be sending");
+            // Long enough for any delivery past the limit to have reached the broker too, were it not waiting its turn.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.Equal(limit, held.MostHeld);
+            Assert.Empty(held.Sent);
+        }
+        finally
+        {
+            held.Open();
+        }
+
+        // Both hosts consume the observed queue, so what arrived is what either of them saw.
+        IEnumerable<Guid> Arrived() => Received.Of<OrderPlaced>().Concat(host.Services.GetRequiredService<OutboxTestHost.Received>().Of<OrderPlaced>())
+            .Select(o => o.OrderId);
+        await Eventually.TrueAsync(() => Task.FromResult(orderIds.All(Arrived().Contains)), WellBeforeThePoll,
+            "the waiting deliveries should all go out once sends pass");
+        Assert.Equal(commits, held.Sent.Distinct().Count());
+        Assert.Equal(commits, held.Sent.Count);
+        Assert.Equal(limit, held.MostHeld);
+        await host.StopAsync();
+        await using var db = infrastructure.CreateDbContext();
+        Assert.False(await db.Set<OutboxState>().AnyAsync(), "delivered outboxes are removed");
     }
 
     [Fact]
@@ -141,6 +186,9 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
         Assert.False(await db.Set<OutboxState>().AnyAsync(), "delivered outboxes are removed");
         Assert.False(await db.Set<OutboxMessage>().AnyAsync(), "delivered messages are removed");
     }
+
+    private static Task StopDeliveryLoopAsync(IHost host) =>
+        host.Services.GetServices<IHostedService>().OfType<BusOutboxDeliveryService<PipelineDbContext>>().Single().StopAsync(CancellationToken.None);
 
     private static ArchivedChatRequest Archived(Guid id) => new()
     {

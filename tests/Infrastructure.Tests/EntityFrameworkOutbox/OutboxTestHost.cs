@@ -19,7 +19,8 @@ public static class OutboxTestHost
     /// <summary>MassTransit's own fault injection: the outbox fails a message's delivery on its first attempt.</summary>
     public const string FailDeliveryHeader = "MT-Fail-Delivery";
 
-    public static async Task<IHost> StartAsync(IConfiguration configuration, Action<IServiceCollection>? services = null)
+    public static async Task<IHost> StartAsync(IConfiguration configuration, Action<IServiceCollection>? services = null,
+        Action<EntityFrameworkOutboxConfigurator>? outbox = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
         builder.Configuration.AddConfiguration(configuration);
@@ -33,6 +34,7 @@ public static class OutboxTestHost
             {
                 o.UseBusOutbox();
                 o.QueryDelay = TimeSpan.FromSeconds(30);
+                outbox?.Invoke(o);
             });
             bus.AddConsumer<RecordVisitConsumer>(typeof(RecordVisitConsumerDefinition));
             bus.AddConsumer<RelayVisitConsumer>(typeof(RelayVisitConsumerDefinition));
