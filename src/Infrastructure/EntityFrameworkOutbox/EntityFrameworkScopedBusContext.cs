@@ -26,6 +26,7 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
     private readonly OutboxTransactionCommitInterceptor _commits;
     private readonly IServiceProvider _provider;
     private OutboxState? _outboxState;
+    private List<OutboxMessage> _outboxMessages = [];
     private IPublishEndpoint? _publishEndpoint;
     private ISendEndpointProvider? _sendEndpointProvider;
     private IScopedClientFactory? _scopedClientFactory;
@@ -63,13 +64,16 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
             if (_outboxState is null || StateOf(_outboxState) != EntityState.Added)
             {
                 _outboxState = new OutboxState { OutboxId = NewId.NextGuid(), Created = DateTime.UtcNow };
+                _outboxMessages = [];
                 _db.Add(_outboxState);
             }
 
             outboxId = _outboxState.OutboxId;
+            var message = _db.Set<OutboxMessage>().AddSend(context, SystemTextJsonMessageSerializer.Instance, outboxId: outboxId);
+            // Kept with its outbox, to be sent from memory once the outbox commits.
+            _outboxMessages.Add(message);
         }
 
-        _db.Set<OutboxMessage>().AddSend(context, SystemTextJsonMessageSerializer.Instance, outboxId: outboxId);
         return Task.CompletedTask;
     }
 
@@ -90,9 +94,9 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
         // Without an explicit transaction SaveChanges has committed already; inside one, the rows become visible
         // (and deliverable) only when it commits.
         if (_db.Database.CurrentTransaction is null)
-            _committed.Committed(_outboxState.OutboxId);
+            _committed.Committed(_outboxState.OutboxId, _outboxMessages);
         else
-            _commits.ReportOnCommit(_db, _outboxState.OutboxId);
+            _commits.ReportOnCommit(_db, _outboxState.OutboxId, _outboxMessages);
     }
 
     /// <summary>

@@ -3,5 +3,9 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 /// <summary>Told when a bus outbox has committed and its messages may go out.</summary>
 public interface ICommittedOutboxes
 {
-    void Committed(Guid outboxId);
+    /// <summary>
+    /// <paramref name="outboxId"/> has committed with <paramref name="messages"/>, the rows as the committing context
+    /// holds them (sequence numbers assigned), so they can be sent without being read back.
+    /// </summary>
+    void Committed(Guid outboxId, IReadOnlyList<OutboxMessage> messages);
 }

@@ -12,7 +12,7 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 /// <summary>
 /// Delivers one committed bus outbox in a transaction of its own: claims its row with <c>FOR UPDATE SKIP LOCKED</c>
 /// (so no two deliverers ever send the same outbox), sends its messages (issued in order, confirmed together),
-/// and removes them.
+/// and removes them. The committing process sends them from memory; any other deliverer reads them back.
 /// </summary>
 public sealed partial class OutboxDelivery<TDbContext>(
     IBus bus,
@@ -24,6 +24,7 @@ public sealed partial class OutboxDelivery<TDbContext>(
 {
     private string? _oldestStatement;
     private string? _byIdStatement;
+    private string? _removeStatement;
 
     /// <summary>Delivers the oldest outbox nobody else holds; returns the messages sent, or -1 when none was left.</summary>
     public Task<int> DeliverOldestAsync(CancellationToken cancellationToken) =>
@@ -46,6 +47,49 @@ public sealed partial class OutboxDelivery<TDbContext>(
         while (sent >= options.Value.MessageDeliveryLimit);
 
         return total;
+    }
+
+    /// <summary>
+    /// Delivers a just-committed outbox from <paramref name="messages"/>, the rows as its committing context holds them:
+    /// claims the row as every delivery does, sends without reading the rows back, and removes the outbox in one
+    /// statement. Returns the messages sent, 0 when another deliverer holds the outbox or has delivered it already.
+    /// </summary>
+    public async Task<int> DeliverCommittedAsync(Guid outboxId, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        // More than one delivery transaction takes (or nothing known) goes the way of rows read back, batch by batch.
+        if (messages.Count == 0 || messages.Count > options.Value.MessageDeliveryLimit)
+            return await DeliverAsync(outboxId, cancellationToken);
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var claim = _byIdStatement ??= OutboxLockStatements.OutboxById(db);
+        var remove = _removeStatement ??= OutboxLockStatements.RemoveOutbox(db);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Value.QueryTimeout);
+            await using var transaction = await db.Database.BeginTransactionAsync(outboxOptions.Value.IsolationLevel, timeout.Token);
+            try
+            {
+                var claimed = await db.Set<OutboxState>().FromSqlRaw(claim, outboxId).AsNoTracking().ToListAsync(timeout.Token);
+                if (claimed.Count == 0)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                    return 0;
+                }
+
+                await SendAllAsync(messages.OrderBy(m => m.SequenceNumber).ToList(), cancellationToken);
+                await db.Database.ExecuteSqlRawAsync(remove, [outboxId], cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return messages.Count;
+            }
+            catch
+            {
+                await transaction.RollBackQuietlyAsync();
+                throw;
+            }
+        });
     }
 
     private async Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters, CancellationToken cancellationToken)
@@ -97,20 +141,7 @@ public sealed partial class OutboxDelivery<TDbContext>(
             .AsNoTracking()
             .ToListAsync(cancellationToken);
 
-        // Issued in sequence order and confirmed together: awaiting each broker confirm in turn cost a round trip per
-        // message, with this outbox's row locked all the while. One failed send fails them all (the transaction rolls
-        // back and the batch is sent again: at-least-once, as before; consumers' inboxes de-duplicate).
-        var sends = new List<Task>(messages.Count);
-        foreach (var message in messages)
-        {
-            message.Deserialize(SystemTextJsonMessageSerializer.Instance);
-            if (message.DestinationAddress is null)
-                LogNoDestination(message.SequenceNumber, message.MessageId);
-            else
-                sends.Add(SendAsync(message, message.DestinationAddress, cancellationToken));
-        }
-
-        await Task.WhenAll(sends);
+        await SendAllAsync(messages, cancellationToken);
         if (messages.Count > 0)
         {
             var sentUpTo = messages[^1].SequenceNumber;
@@ -127,6 +158,26 @@ public sealed partial class OutboxDelivery<TDbContext>(
         }
 
         return messages.Count;
+    }
+
+    /// <summary>
+    /// Issued in sequence order and confirmed together: awaiting each broker confirm in turn cost a round trip per
+    /// message, with the outbox's row locked all the while. One failed send fails them all (the transaction rolls back
+    /// and the batch is sent again: at-least-once, as before; consumers' inboxes de-duplicate).
+    /// </summary>
+    private async Task SendAllAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var sends = new List<Task>(messages.Count);
+        foreach (var message in messages)
+        {
+            message.Deserialize(SystemTextJsonMessageSerializer.Instance);
+            if (message.DestinationAddress is null)
+                LogNoDestination(message.SequenceNumber, message.MessageId);
+            else
+                sends.Add(SendAsync(message, message.DestinationAddress, cancellationToken));
+        }
+
+        await Task.WhenAll(sends);
     }
 
     private async Task SendAsync(OutboxMessage message, Uri destination, CancellationToken cancellationToken)

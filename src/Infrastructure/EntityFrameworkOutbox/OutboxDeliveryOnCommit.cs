@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
-/// Delivers each outbox the moment its transaction commits, concurrently with the others, instead of queueing it for
-/// the one delivery loop: measured, that loop's claim, load, send and commit per outbox put ~4 ms on every request's
+/// Delivers each outbox the moment its transaction commits, from the messages the committing context holds,
+/// concurrently with the others, instead of queueing it for the one delivery loop: measured, that loop's claim, load, send and commit per outbox put ~4 ms on every request's
 /// first hop and capped the whole API at the loop's pace. At most <see cref="EntityFrameworkOutboxOptions{TDbContext}.OnCommitDeliveryLimit"/>
 /// deliveries run at once; the rest wait in memory. Should a delivery fail, the delivery service is woken to retry;
 /// should the process stop first, the service (here or elsewhere) finds the committed rows.
@@ -23,9 +23,9 @@ public sealed partial class OutboxDeliveryOnCommit<TDbContext>(
 {
     private readonly SemaphoreSlim _slots = new(options.Value.OnCommitDeliveryLimit);
 
-    public void Committed(Guid outboxId) => _ = DeliverAsync(outboxId);
+    public void Committed(Guid outboxId, IReadOnlyList<OutboxMessage> messages) => _ = DeliverAsync(outboxId, messages);
 
-    private async Task DeliverAsync(Guid outboxId)
+    private async Task DeliverAsync(Guid outboxId, IReadOnlyList<OutboxMessage> messages)
     {
         // Off the committing caller's stack: its request goes on while the messages go out.
         await Task.Yield();
@@ -42,7 +42,7 @@ public sealed partial class OutboxDeliveryOnCommit<TDbContext>(
 
         try
         {
-            await delivery.DeliverAsync(outboxId, stopping);
+            await delivery.DeliverCommittedAsync(outboxId, messages, stopping);
         }
         catch (Exception ex)
         {

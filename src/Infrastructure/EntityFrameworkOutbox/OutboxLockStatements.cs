@@ -96,6 +96,17 @@ internal static class OutboxLockStatements
         return $$"""SELECT * FROM {{names.Table}} WHERE {{names.Column(nameof(OutboxState.OutboxId))}} = {0} FOR UPDATE SKIP LOCKED""";
     }
 
+    /// <summary>Removes a delivered outbox, its messages and its row, in one round trip: parameter {0}, its id.</summary>
+    public static string RemoveOutbox(DbContext db)
+    {
+        var messages = StoreNames.Of<OutboxMessage>(db);
+        var state = StoreNames.Of<OutboxState>(db);
+        return $$"""
+            DELETE FROM {{messages.Table}} WHERE {{messages.Column(nameof(OutboxMessage.OutboxId))}} = {0};
+            DELETE FROM {{state.Table}} WHERE {{state.Column(nameof(OutboxState.OutboxId))}} = {0}
+            """;
+    }
+
     /// <summary>Locks one saga row by correlation id: parameter {0}.</summary>
     public static string SagaRow<TSaga>(DbContext db, string keyProperty)
         where TSaga : class

@@ -12,14 +12,14 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 public sealed class OutboxTransactionCommitInterceptor(ICommittedOutboxes committed) : DbTransactionInterceptor
 {
     // Weak: pooled contexts outlive scopes, and a forgotten mark must not keep a disposed context alive.
-    private readonly ConditionalWeakTable<DbContext, List<Guid>> _pending = new();
+    private readonly ConditionalWeakTable<DbContext, List<(Guid OutboxId, IReadOnlyList<OutboxMessage> Messages)>> _pending = new();
 
-    /// <summary>Report <paramref name="outboxId"/> when the current transaction of <paramref name="db"/> commits.</summary>
-    public void ReportOnCommit(DbContext db, Guid outboxId)
+    /// <summary>Report <paramref name="outboxId"/> and its saved <paramref name="messages"/> when the current transaction of <paramref name="db"/> commits.</summary>
+    public void ReportOnCommit(DbContext db, Guid outboxId, IReadOnlyList<OutboxMessage> messages)
     {
         var outboxes = _pending.GetOrCreateValue(db);
         lock (outboxes)
-            outboxes.Add(outboxId);
+            outboxes.Add((outboxId, messages));
     }
 
     /// <summary>The transaction will not commit what was marked (rolled back, or the scope ended first).</summary>
@@ -48,8 +48,8 @@ public sealed class OutboxTransactionCommitInterceptor(ICommittedOutboxes commit
         _pending.Remove(db);
         lock (outboxes)
         {
-            foreach (var outboxId in outboxes)
-                committed.Committed(outboxId);
+            foreach (var (outboxId, messages) in outboxes)
+                committed.Committed(outboxId, messages);
         }
     }
 

@@ -110,23 +110,14 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
     {
         const int limit = 2;
         const int commits = 20;
-        // Only on-commit delivery may send: both hosts' backstop loops are stopped (their polls are 30 s away anyway).
-        await StopDeliveryLoopAsync(_host);
-        using var host = await OutboxTestHost.StartAsync(infrastructure.Configuration(), outbox: o => o.OnCommitDeliveryLimit = limit);
-        await StopDeliveryLoopAsync(host);
         var held = new HeldSends();
-        host.Services.GetRequiredService<IBusControl>().ConnectSendObserver(held);
+        using var host = await StartHeldHostAsync(limit, held);
         var orderIds = Enumerable.Range(0, commits).Select(_ => Guid.NewGuid()).ToList();
 
         try
         {
             // Every commit returns to its caller although no send gets through: waiting deliveries hold no caller.
-            await Task.WhenAll(orderIds.Select(orderId => Task.Run(async () =>
-            {
-                await using var scope = host.Services.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
-                await scope.ServiceProvider.GetRequiredService<PipelineDbContext>().SaveChangesAsync();
-            })));
+            await Task.WhenAll(orderIds.Select(orderId => Task.Run(() => PublishCommittedAsync(host, orderId))));
             await Eventually.TrueAsync(() => Task.FromResult(held.Held == limit), WellBeforeThePoll, "deliveries up to the limit should be sending");
             // Long enough for any delivery past the limit to have reached the broker too, were it not waiting its turn.
             await Task.Delay(TimeSpan.FromMilliseconds(500));
@@ -138,10 +129,7 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
             held.Open();
         }
 
-        // Both hosts consume the observed queue, so what arrived is what either of them saw.
-        IEnumerable<Guid> Arrived() => Received.Of<OrderPlaced>().Concat(host.Services.GetRequiredService<OutboxTestHost.Received>().Of<OrderPlaced>())
-            .Select(o => o.OrderId);
-        await Eventually.TrueAsync(() => Task.FromResult(orderIds.All(Arrived().Contains)), WellBeforeThePoll,
+        await Eventually.TrueAsync(() => Task.FromResult(orderIds.All(Arrived(host).Contains)), WellBeforeThePoll,
             "the waiting deliveries should all go out once sends pass");
         Assert.Equal(commits, held.Sent.Distinct().Count());
         Assert.Equal(commits, held.Sent.Count);
@@ -149,6 +137,44 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
         await host.StopAsync();
         await using var db = infrastructure.CreateDbContext();
         Assert.False(await db.Set<OutboxState>().AnyAsync(), "delivered outboxes are removed");
+    }
+
+    [Fact]
+    public async Task A_waiting_delivery_sends_nothing_of_an_outbox_another_deliverer_has_claimed()
+    {
+        var held = new HeldSends();
+        using var host = await StartHeldHostAsync(1, held);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var other = infrastructure.CreateDbContext();
+        try
+        {
+            await PublishCommittedAsync(host, first);
+            await Eventually.TrueAsync(() => Task.FromResult(held.Held == 1), WellBeforeThePoll, "the first outbox's delivery should be sending");
+            // The second waits its turn in memory, with its messages, while another deliverer claims its row: the only
+            // row not locked by the first's delivery.
+            await PublishCommittedAsync(host, second);
+            await using var claim = await other.Database.BeginTransactionAsync();
+            var claimed = await other.Set<OutboxState>().FromSqlRaw(OutboxLockStatements.NextOutbox(other)).ToListAsync();
+            Assert.Single(claimed);
+            held.Open();
+            await Eventually.TrueAsync(() => Task.FromResult(Arrived(host).Contains(first)), WellBeforeThePoll, "the first outbox should go out");
+            // Long enough for the waiting delivery to have found the row claimed and given up.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            // The other deliverer sent it (not observed here) and removes it.
+            await other.Set<OutboxMessage>().Where(m => m.OutboxId == claimed[0].OutboxId).ExecuteDeleteAsync();
+            await other.Set<OutboxState>().Where(s => s.OutboxId == claimed[0].OutboxId).ExecuteDeleteAsync();
+            await claim.CommitAsync();
+        }
+        finally
+        {
+            held.Open();
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Single(held.Sent);
+        Assert.DoesNotContain(second, Arrived(host));
+        Assert.False(await other.Set<OutboxState>().AnyAsync(), "both outboxes are gone");
+        await host.StopAsync();
     }
 
     [Fact]
@@ -186,6 +212,30 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
         Assert.False(await db.Set<OutboxState>().AnyAsync(), "delivered outboxes are removed");
         Assert.False(await db.Set<OutboxMessage>().AnyAsync(), "delivered messages are removed");
     }
+
+    /// <summary>
+    /// A second host whose sends are held by <paramref name="held"/> and that delivers at most <paramref name="limit"/>
+    /// outboxes at once; only on-commit delivery sends, as both hosts' backstop loops are stopped.
+    /// </summary>
+    private async Task<IHost> StartHeldHostAsync(int limit, HeldSends held)
+    {
+        await StopDeliveryLoopAsync(_host);
+        var host = await OutboxTestHost.StartAsync(infrastructure.Configuration(), outbox: o => o.OnCommitDeliveryLimit = limit);
+        await StopDeliveryLoopAsync(host);
+        host.Services.GetRequiredService<IBusControl>().ConnectSendObserver(held);
+        return host;
+    }
+
+    private static async Task PublishCommittedAsync(IHost host, Guid orderId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+        await scope.ServiceProvider.GetRequiredService<PipelineDbContext>().SaveChangesAsync();
+    }
+
+    /// <summary>Both hosts consume the observed queue, so what arrived is what either of them saw.</summary>
+    private IEnumerable<Guid> Arrived(IHost host) =>
+        Received.Of<OrderPlaced>().Concat(host.Services.GetRequiredService<OutboxTestHost.Received>().Of<OrderPlaced>()).Select(o => o.OrderId);
 
     private static Task StopDeliveryLoopAsync(IHost host) =>
         host.Services.GetServices<IHostedService>().OfType<BusOutboxDeliveryService<PipelineDbContext>>().Single().StopAsync(CancellationToken.None);
