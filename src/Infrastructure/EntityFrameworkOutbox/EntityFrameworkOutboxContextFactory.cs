@@ -22,10 +22,6 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
     IOptions<EntityFrameworkOutboxOptions<TDbContext>> options) : IOutboxContextFactory<TDbContext>
     where TDbContext : DbContext
 {
-    private string? _lockStatement;
-    private string? _insertStatement;
-    private string? _completeStatement;
-    private string? _partStatement;
     private InboxClaim _claim;
     private bool _claimHeld;
 
@@ -33,8 +29,6 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         where T : class
     {
         var messageId = context.GetOriginalMessageId() ?? throw new MessageException(typeof(T), "MessageId required to use the outbox");
-        _lockStatement ??= OutboxLockStatements.InboxRow(db);
-        _insertStatement ??= OutboxLockStatements.InsertInboxRow(db);
         _claim = InboxClaim.For(messageId, outboxOptions.ConsumerId);
 
         // Open for the whole message: the claim is a session lock, taken in the consume step and kept past its commit
@@ -67,7 +61,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
     private async Task<InboxState?> InsertInboxRowAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken)
     {
         var inserted = (await db.Set<InboxState>()
-            .FromSqlRaw(_insertStatement!, messageId, consumerId, NewId.NextGuid(), DateTime.UtcNow, _claim.Space, _claim.Key)
+            .FromSqlRaw(OutboxLockStatements.InsertInboxRow(db), messageId, consumerId, NewId.NextGuid(), DateTime.UtcNow, _claim.Space, _claim.Key)
             .AsTracking()
             .ToListAsync(cancellationToken)).SingleOrDefault();
         _claimHeld |= inserted is not null;
@@ -76,7 +70,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
 
     private async Task<InboxState?> LockInboxRowAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken) =>
         (await db.Set<InboxState>()
-            .FromSqlRaw(_lockStatement!, messageId, consumerId, _claim.Space, _claim.Key)
+            .FromSqlRaw(OutboxLockStatements.InboxRow(db), messageId, consumerId, _claim.Space, _claim.Key)
             .AsTracking()
             .ToListAsync(cancellationToken)).SingleOrDefault();
 
@@ -159,8 +153,8 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             await next.Send(delivery);
 
         var statement = delivery.IsOutboxDelivered
-            ? _completeStatement ??= OutboxLockStatements.CompleteInboxClaim(db)
-            : _partStatement ??= OutboxLockStatements.PartInboxClaim(db);
+            ? OutboxLockStatements.CompleteInboxClaim(db)
+            : OutboxLockStatements.PartInboxClaim(db);
         await db.Database.ExecuteSqlRawAsync(statement,
             [
                 inbox.MessageId, inbox.ConsumerId,

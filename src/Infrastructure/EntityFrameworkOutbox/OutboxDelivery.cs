@@ -22,13 +22,9 @@ public sealed partial class OutboxDelivery<TDbContext>(
     ILogger<OutboxDelivery<TDbContext>> logger)
     where TDbContext : DbContext
 {
-    private string? _oldestStatement;
-    private string? _byIdStatement;
-    private string? _removeStatement;
-
     /// <summary>Delivers the oldest outbox nobody else holds; returns the messages sent, or -1 when none was left.</summary>
     public Task<int> DeliverOldestAsync(CancellationToken cancellationToken) =>
-        DeliverAsync(db => _oldestStatement ??= OutboxLockStatements.NextOutbox(db), [], cancellationToken);
+        DeliverAsync(OutboxLockStatements.NextOutbox, [], cancellationToken);
 
     /// <summary>
     /// Delivers the whole outbox <paramref name="outboxId"/>, a transaction per <c>MessageDeliveryLimit</c> messages;
@@ -40,7 +36,7 @@ public sealed partial class OutboxDelivery<TDbContext>(
         int sent;
         do
         {
-            sent = await DeliverAsync(db => _byIdStatement ??= OutboxLockStatements.OutboxById(db), [outboxId], cancellationToken);
+            sent = await DeliverAsync(OutboxLockStatements.OutboxById, [outboxId], cancellationToken);
             total += Math.Max(0, sent);
         }
         // A full batch may have left more behind (the outbox row then stays, with its last sequence number).
@@ -62,8 +58,8 @@ public sealed partial class OutboxDelivery<TDbContext>(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        var claim = _byIdStatement ??= OutboxLockStatements.OutboxById(db);
-        var remove = _removeStatement ??= OutboxLockStatements.RemoveOutbox(db);
+        var claim = OutboxLockStatements.OutboxById(db);
+        var remove = OutboxLockStatements.RemoveOutbox(db);
         var strategy = db.Database.CreateExecutionStrategy();
         return await strategy.ExecuteAsync(async () =>
         {

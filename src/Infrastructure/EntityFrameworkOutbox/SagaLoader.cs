@@ -8,8 +8,6 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 public sealed class SagaLoader<TSaga>(ConcurrencyMode mode, IsolationLevel isolationLevel)
     where TSaga : class, ISaga
 {
-    private string? _lockStatement;
-
     public IsolationLevel IsolationLevel { get; } = isolationLevel;
 
     public async Task<TSaga?> LoadAsync(DbContext db, Guid correlationId, CancellationToken cancellationToken)
@@ -17,8 +15,8 @@ public sealed class SagaLoader<TSaga>(ConcurrencyMode mode, IsolationLevel isola
         if (mode == ConcurrencyMode.Optimistic)
             return await db.Set<TSaga>().AsTracking().SingleOrDefaultAsync(s => s.CorrelationId == correlationId, cancellationToken);
 
-        _lockStatement ??= OutboxLockStatements.SagaRow<TSaga>(db, nameof(ISaga.CorrelationId));
-        return (await db.Set<TSaga>().FromSqlRaw(_lockStatement, correlationId).AsTracking().ToListAsync(cancellationToken)).SingleOrDefault();
+        var statement = OutboxLockStatements.SagaRow<TSaga>(db, nameof(ISaga.CorrelationId));
+        return (await db.Set<TSaga>().FromSqlRaw(statement, correlationId).AsTracking().ToListAsync(cancellationToken)).SingleOrDefault();
     }
 
     public async Task<IList<TSaga>> LoadAsync(DbContext db, ISagaQuery<TSaga> query, CancellationToken cancellationToken)
