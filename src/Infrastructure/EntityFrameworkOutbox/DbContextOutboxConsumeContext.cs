@@ -8,7 +8,7 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
 /// The consume context the core outbox pipe works with: reads and writes the message's inbox row, captures sends and
-/// publishes as outbox rows, and loads them back for delivery once the consumer's transaction has committed.
+/// publishes as outbox rows (stored with the step's save), and loads them back for delivery once the consumer's transaction has committed.
 /// </summary>
 public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxRowOutboxConsumeContext<TMessage>, IDbTransactionPayload
     where TDbContext : DbContext
@@ -17,6 +17,7 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
     private readonly TDbContext _db;
     private readonly IDbContextTransaction _transaction;
     private readonly List<OutboxMessage> _captured = [];
+    private int _stored;
 
     public DbContextOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
         TDbContext db, IDbContextTransaction transaction, InboxState inbox)
@@ -32,6 +33,17 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
     {
         Inbox.Consumed = DateTime.UtcNow;
         _db.Update(Inbox);
+        await SaveAsync();
+    }
+
+    /// <summary>Stores the messages captured since the last save, then the unit of work, in the step's transaction.</summary>
+    public async Task SaveAsync()
+    {
+        List<OutboxMessage> unstored;
+        lock (_captured)
+            unstored = _captured[_stored..];
+        await OutboxMessageInserter.InsertAsync(_db, unstored, CancellationToken);
+        _stored += unstored.Count;
         await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
     }
 
@@ -80,7 +92,8 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
 
     public override Task AddSend<T>(SendContext<T> context)
     {
-        var message = _db.Set<OutboxMessage>().AddSend(context, SerializerContext, MessageId, ConsumerId);
+        // Stored by the step's save, not through the change tracker (see OutboxMessageInserter).
+        var message = OutboxMessageWriter.Capture(context, SerializerContext, MessageId, ConsumerId);
         // Concurrent publishes from one consumer share the list.
         lock (_captured)
             _captured.Add(message);

@@ -119,7 +119,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                 await next.Send(outboxContext);
             }
 
-            await db.SaveChangesWithoutSavepointAsync(context.CancellationToken);
+            await outboxContext.SaveAsync();
             await transaction.CommitAsync(context.CancellationToken);
 
             // Consumed under a claim of our own (only an insert takes one, and a consumed message's claim is released

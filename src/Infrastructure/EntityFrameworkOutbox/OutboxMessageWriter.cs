@@ -4,10 +4,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
-/// <summary>Turns a captured <see cref="SendContext{T}"/> into an <see cref="OutboxMessage"/> row in the unit of work, and returns it.</summary>
+/// <summary>Turns a captured <see cref="SendContext{T}"/> into an <see cref="OutboxMessage"/> row.</summary>
 internal static class OutboxMessageWriter
 {
+    /// <summary>The row, added to the unit of work and returned.</summary>
     public static OutboxMessage AddSend<T>(this DbSet<OutboxMessage> messages, SendContext<T> context, IObjectDeserializer serializer,
+        Guid? inboxMessageId = null, Guid? inboxConsumerId = null, Guid? outboxId = null)
+        where T : class
+    {
+        var message = Capture(context, serializer, inboxMessageId, inboxConsumerId, outboxId);
+        // Concurrent publishes from one consumer share the set.
+        lock (messages)
+            messages.Add(message);
+        return message;
+    }
+
+    /// <summary>The row, for the caller to store.</summary>
+    public static OutboxMessage Capture<T>(SendContext<T> context, IObjectDeserializer serializer,
         Guid? inboxMessageId = null, Guid? inboxConsumerId = null, Guid? outboxId = null)
         where T : class
     {
@@ -46,9 +59,6 @@ internal static class OutboxMessageWriter
             message.Properties = serializer.SerializeDictionary(properties);
         }
 
-        // Concurrent publishes from one consumer share the set.
-        lock (messages)
-            messages.Add(message);
         return message;
     }
 }
