@@ -8,7 +8,8 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
 /// The consume context the core outbox pipe works with: reads and writes the message's inbox row, captures sends and
-/// publishes as outbox rows (stored with the step's save), and loads them back for delivery once the consumer's transaction has committed.
+/// publishes as outbox rows (stored with the step's save), and loads them back for delivery once the consumer's
+/// transaction has committed.
 /// </summary>
 public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxRowOutboxConsumeContext<TMessage>, IDbTransactionPayload
     where TDbContext : DbContext
