@@ -8,6 +8,7 @@ using Pipeline.Infrastructure.Requests;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Pipeline.EndToEnd.Tests;
 
@@ -26,7 +27,7 @@ public sealed class OutageSystem : PipelineSystem
 /// Real outages of the real servers, under load. These stop PostgreSQL or RabbitMQ for the whole machine, so they run
 /// inside the end-to-end project, whose tests run one at a time, and always bring the server back.
 /// </summary>
-public sealed class OutageTests(OutageSystem system) : IClassFixture<OutageSystem>
+public sealed class OutageTests(OutageSystem system, ITestOutputHelper output) : IClassFixture<OutageSystem>
 {
     private static readonly HttpStatusCode[] CleanEndings =
         [HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable, HttpStatusCode.GatewayTimeout, HttpStatusCode.BadGateway];
@@ -125,6 +126,7 @@ public sealed class OutageTests(OutageSystem system) : IClassFixture<OutageSyste
             }
         }).ToList();
 
+        var started = System.Diagnostics.Stopwatch.StartNew();
         await Task.Delay(TimeSpan.FromSeconds(1));
         await ServerControl.StopRabbitMqAsync();
         try
@@ -137,9 +139,13 @@ public sealed class OutageTests(OutageSystem system) : IClassFixture<OutageSyste
         }
 
         var statuses = await Task.WhenAll(requests);
+        // Which clean endings, and how long the phases took: a slow or 504-heavy run shows here even when it passes.
+        output.WriteLine($"every request ended after {started.Elapsed.TotalSeconds:F0} s: " +
+                         string.Join(", ", statuses.GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{(int)g.Key} x{g.Count()}")));
         Assert.All(statuses, s => Assert.Contains(s, CleanEndings));
         Assert.Contains(HttpStatusCode.OK, statuses);
         await AssertEveryAcceptedRequestFinishesAsync();
+        output.WriteLine($"every accepted request finished after {started.Elapsed.TotalSeconds:F0} s");
 
         await using var db = system.CreateDbContext();
         var shadowed = await db.Set<ChatRoutingState>()
