@@ -56,48 +56,40 @@ public sealed partial class OutboxDelivery<TDbContext>(
         if (messages.Count == 0 || messages.Count > options.Value.MessageDeliveryLimit)
             return await DeliverAsync(outboxId, cancellationToken);
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-        var claim = OutboxLockStatements.OutboxById(db);
-        var remove = OutboxLockStatements.RemoveOutbox(db);
-        var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(async () =>
+        var sent = await DeliverAsync(OutboxLockStatements.OutboxById, [outboxId], async (db, _, token) =>
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.Value.QueryTimeout);
-            await using var transaction = await db.Database.BeginTransactionAsync(outboxOptions.Value.IsolationLevel, timeout.Token);
-            try
-            {
-                var claimed = await db.Set<OutboxState>().FromSqlRaw(claim, outboxId).AsNoTracking().ToListAsync(timeout.Token);
-                if (claimed.Count == 0)
-                {
-                    await transaction.CommitAsync(cancellationToken);
-                    return 0;
-                }
-
-                await SendAllAsync(messages.OrderBy(m => m.SequenceNumber).ToList(), cancellationToken);
-                await db.Database.ExecuteSqlRawAsync(remove, [outboxId], cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return messages.Count;
-            }
-            catch
-            {
-                await transaction.RollBackQuietlyAsync();
-                throw;
-            }
-        });
+            await SendAllAsync(messages.OrderBy(m => m.SequenceNumber).ToList(), token);
+            await db.Database.ExecuteSqlRawAsync(OutboxLockStatements.RemoveOutbox(db), [outboxId], token);
+            return messages.Count;
+        }, cancellationToken);
+        return Math.Max(0, sent);
     }
 
-    private async Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters, CancellationToken cancellationToken)
+    private Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters, CancellationToken cancellationToken) =>
+        DeliverAsync(claimStatement, parameters, async (db, state, token) =>
+        {
+            state.LockId = NewId.NextGuid();
+            var sent = await SendMessagesAsync(db, state, token);
+            await db.SaveChangesWithoutSavepointAsync(token);
+            return sent;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Claims an outbox row in a transaction of its own, lets <paramref name="deliverClaimed"/> send and remove what it
+    /// holds, and commits; returns what that returned, or -1 when the claim found no row.
+    /// </summary>
+    private async Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters,
+        Func<TDbContext, OutboxState, CancellationToken, Task<int>> deliverClaimed, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         var claim = claimStatement(db);
         var strategy = db.Database.CreateExecutionStrategy();
-        return await strategy.ExecuteAsync(() => DeliverClaimedAsync(db, claim, parameters, cancellationToken));
+        return await strategy.ExecuteAsync(() => DeliverClaimedAsync(db, claim, parameters, deliverClaimed, cancellationToken));
     }
 
-    private async Task<int> DeliverClaimedAsync(TDbContext db, string claim, object[] parameters, CancellationToken cancellationToken)
+    private async Task<int> DeliverClaimedAsync(TDbContext db, string claim, object[] parameters,
+        Func<TDbContext, OutboxState, CancellationToken, Task<int>> deliverClaimed, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -112,9 +104,7 @@ public sealed partial class OutboxDelivery<TDbContext>(
                 return -1;
             }
 
-            state.LockId = NewId.NextGuid();
-            var sent = await SendMessagesAsync(db, state, cancellationToken);
-            await db.SaveChangesWithoutSavepointAsync(cancellationToken);
+            var sent = await deliverClaimed(db, state, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return sent;
         }

@@ -8,9 +8,10 @@ namespace Pipeline.Infrastructure.EntityFrameworkOutbox;
 
 /// <summary>
 /// Delivers each outbox the moment its transaction commits, from the messages the committing context holds,
-/// concurrently with the others, instead of queueing it for the one delivery loop: measured, that loop's claim, load, send and commit per outbox put ~4 ms on every request's
-/// first hop and capped the whole API at the loop's pace. At most <see cref="EntityFrameworkOutboxOptions{TDbContext}.OnCommitDeliveryLimit"/>
-/// deliveries run at once; the rest wait in memory. Should a delivery fail, the delivery service is woken to retry;
+/// concurrently with the others, instead of queueing it for the one delivery loop: measured, that loop's claim, load,
+/// send and commit per outbox put ~4 ms on every request's first hop and capped the whole API at the loop's pace. At
+/// most <see cref="EntityFrameworkOutboxOptions{TDbContext}.OnCommitDeliveryLimit"/> deliveries run at once; the rest
+/// wait in memory. Should a delivery fail, the delivery service is woken to retry;
 /// should the process stop first, the service (here or elsewhere) finds the committed rows.
 /// </summary>
 public sealed partial class OutboxDeliveryOnCommit<TDbContext>(
