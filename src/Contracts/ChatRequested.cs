@@ -4,6 +4,7 @@ namespace Pipeline.Contracts;
 /// <param name="CallerAddress">Address of the API instance holding the caller; null for replayed requests that reach no caller.</param>
 /// <param name="BucketingKey">User id, else session id, else a fresh id: what flag buckets are computed from.</param>
 /// <param name="ReplayId">Set when an operator replays archived traffic; such runs have no user-visible effects.</param>
+/// <param name="StreamTokens">False when the caller waits for the whole answer (JSON): no token pieces are sent to it.</param>
 public sealed record ChatRequested(
     Guid RequestId,
     Guid ConversationId,
@@ -14,4 +15,5 @@ public sealed record ChatRequested(
     string BucketingKey,
     Uri? CallerAddress,
     DateTime RequestedAt,
-    Guid? ReplayId = null);
+    Guid? ReplayId = null,
+    bool StreamTokens = true);

@@ -7,6 +7,7 @@ namespace Pipeline.Contracts;
 /// <param name="Sample">Distinguishes a second run of the same pipeline (the noise-floor sample) from the first.</param>
 /// <param name="Mode">How the request was routed; the served execution tells the caller with its answer.</param>
 /// <param name="Fallback">True for the legacy run that replaces a failed or late workflow run.</param>
+/// <param name="StreamTokens">False when the caller waits for the whole answer: the answer goes to <paramref name="StreamAddress"/> in one message.</param>
 public sealed record ExecuteChat(
     Guid RequestId,
     Guid ConversationId,
@@ -23,4 +24,5 @@ public sealed record ExecuteChat(
     Guid? ReplayId = null,
     int Sample = 0,
     RoutingMode Mode = RoutingMode.Disabled,
-    bool Fallback = false);
+    bool Fallback = false,
+    bool StreamTokens = true);

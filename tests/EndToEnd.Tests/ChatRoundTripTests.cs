@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Contracts;
 using Pipeline.Infrastructure.Requests;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Testing;
@@ -31,8 +34,28 @@ public sealed class ChatRoundTripTests(PipelineSystem system) : IClassFixture<Pi
     }
 
     [Fact]
+    public async Task Json_caller_gets_the_whole_answer_in_one_message_without_token_pieces()
+    {
+        using var completions = new ConsumedMessages<ChatCompleted>(system.Coordinator.Services.GetRequiredService<IBus>());
+        using var tokens = new ConsumedMessages<ChatTokenStreamed>(system.Api.Services.GetRequiredService<IBus>());
+        using var http = system.CreateClient();
+
+        var (response, result) = await ChatClient.PostJsonAsync(http, new { message = $"What does a processor have to do under the GDPR? ({Guid.NewGuid():N})" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("GDPR", result.Text("text"), StringComparison.OrdinalIgnoreCase);
+        var requestId = result.GetProperty("requestId").GetGuid();
+        // The saga hears of the execution after its token messages were confirmed by the broker: a positive signal.
+        await Eventually.TrueAsync(() => Task.FromResult(completions.Messages.Any(c => c.RequestId == requestId)),
+            TimeSpan.FromSeconds(30), "the saga hears the execution complete");
+        Assert.Equal(0, completions.Messages.Single(c => c.RequestId == requestId).TokenCount);
+        Assert.DoesNotContain(tokens.Messages, t => t.RequestId == requestId);
+    }
+
+    [Fact]
     public async Task Sse_caller_gets_routed_then_tokens_that_add_up_to_the_done_answer()
     {
+        using var completions = new ConsumedMessages<ChatCompleted>(system.Coordinator.Services.GetRequiredService<IBus>());
         using var http = system.CreateClient();
 
         var (response, events) = await ChatClient.PostSseAsync(http, new { message = "What does a processor have to do under the GDPR?" });
@@ -47,6 +70,10 @@ public sealed class ChatRoundTripTests(PipelineSystem system) : IClassFixture<Pi
         var result = events[^1].Data.GetProperty("result");
         Assert.Equal(result.Text("text"), tokens);
         Assert.True(events.Count(e => e.Event == "token") > 1, "the answer should arrive in several pieces");
+        var requestId = result.GetProperty("requestId").GetGuid();
+        await Eventually.TrueAsync(() => Task.FromResult(completions.Messages.Any(c => c.RequestId == requestId)),
+            TimeSpan.FromSeconds(30), "the saga hears the execution complete");
+        Assert.Equal(events.Count(e => e.Event == "token"), completions.Messages.Single(c => c.RequestId == requestId).TokenCount);
     }
 
     [Fact]

@@ -44,12 +44,12 @@ public static class ChatEndpoints
         if (body is null)
             return TypedResults.Problem(title: "Invalid chat request", detail: error, statusCode: StatusCodes.Status400BadRequest);
 
-        var submission = await submitter.SubmitAsync(body, CallerIdentity.FromHeaders(http.Request.Headers), cancellationToken);
+        var wantsStream = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
+        var submission = await submitter.SubmitAsync(body, CallerIdentity.FromHeaders(http.Request.Headers), wantsStream, cancellationToken);
         if (submission is ChatRejected rejected)
             return TypedResults.ValidationProblem(rejected.Errors, title: "Invalid chat request");
 
         var session = ((ChatAccepted)submission).Session;
-        var wantsStream = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
         if (wantsStream)
             return await StreamAsync(http, session, sessions, options.Value, cancellationToken);
 

@@ -46,7 +46,7 @@ public sealed class ChatHub(ChatSubmitter submitter, CallerSessionRegistry sessi
     {
         try
         {
-            return (await submitter.SubmitAsync(request, caller, cancellationToken), null);
+            return (await submitter.SubmitAsync(request, caller, streamTokens: true, cancellationToken), null);
         }
         catch (Exception ex) when (ProblemResponseHandler.IsUnavailable(ex, out var detail))
         {

@@ -22,7 +22,8 @@ public sealed class ChatSubmitter(
     IOptions<ChatOptions> options,
     TimeProvider time)
 {
-    public async Task<ChatSubmission> SubmitAsync(ChatRequestBody body, CallerIdentity caller, CancellationToken cancellationToken)
+    /// <param name="streamTokens">Whether the caller reads the answer's pieces as they come (SSE, SignalR) or waits for all of it (JSON).</param>
+    public async Task<ChatSubmission> SubmitAsync(ChatRequestBody body, CallerIdentity caller, bool streamTokens, CancellationToken cancellationToken)
     {
         var errors = ChatRequestValidator.Validate(body, options.Value);
         if (errors.Count > 0)
@@ -55,7 +56,7 @@ public sealed class ChatSubmitter(
             });
             await publish.Publish(
                 new ChatRequested(requestId, conversationId, message, body.WebSearchEnabled, caller.UserId, caller.UserGroup,
-                    bucketingKey, instance.Address, requestedAt),
+                    bucketingKey, instance.Address, requestedAt, StreamTokens: streamTokens),
                 cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }

@@ -35,15 +35,21 @@ public sealed class CallerTokenStream
     /// <summary>Token messages sent so far (each carrying one or more pieces); the receiver waits for this many.</summary>
     public int Count { get; private set; }
 
-    /// <summary>A stream for <paramref name="command"/>; silent for shadow and replayed runs, which have no caller.</summary>
+    /// <summary>
+    /// A stream for <paramref name="command"/>; silent (sending and counting nothing) for shadow and replayed runs,
+    /// which have no caller, and for callers that wait for the whole answer, which arrives with the served message.
+    /// </summary>
     public static async Task<CallerTokenStream> OpenAsync(IBus bus, ExecuteChat command, int piecesPerMessageLimit)
     {
-        var caller = command is { Shadow: false, StreamAddress: { } address } ? await bus.GetSendEndpoint(address) : null;
+        var caller = command is { Shadow: false, StreamTokens: true, StreamAddress: { } address } ? await bus.GetSendEndpoint(address) : null;
         return new CallerTokenStream(caller, command, piecesPerMessageLimit);
     }
 
     public Task SendAsync(string piece, CancellationToken cancellationToken)
     {
+        if (_caller is null)
+            return Task.CompletedTask;
+
         _batch.Append(piece);
         if (++_batchPieces >= _batchSize)
             SendBatch(cancellationToken);
@@ -60,12 +66,8 @@ public sealed class CallerTokenStream
 
     private void SendBatch(CancellationToken cancellationToken)
     {
-        var sequence = Count++;
-        if (_caller is not null)
-        {
-            var message = new ChatTokenStreamed(_command.RequestId, _command.Pipeline, _command.Attempt, sequence, _batch.ToString());
-            _pending.Add(Untraced.RunAsync(() => _caller.Send(message, cancellationToken)));
-        }
+        var message = new ChatTokenStreamed(_command.RequestId, _command.Pipeline, _command.Attempt, Count++, _batch.ToString());
+        _pending.Add(Untraced.RunAsync(() => _caller!.Send(message, cancellationToken)));
         _batch.Clear();
         _batchPieces = 0;
         _batchSize = _sizes.Next();

@@ -19,6 +19,9 @@ public sealed class ChatRoutingState : SagaStateMachineInstance
     public string? UserGroup { get; set; }
     public string BucketingKey { get; set; } = "";
     public string? CallerAddress { get; set; }
+
+    /// <summary>Whether the caller reads token pieces (SSE, SignalR) or waits for the whole answer (JSON).</summary>
+    public bool StreamTokens { get; set; }
     public Guid? ReplayId { get; set; }
 
     public RoutingMode Mode { get; set; }

@@ -136,6 +136,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         saga.UserGroup = request.UserGroup;
         saga.BucketingKey = request.BucketingKey;
         saga.CallerAddress = request.CallerAddress?.ToString();
+        saga.StreamTokens = request.StreamTokens;
         saga.ReplayId = request.ReplayId;
         saga.RequestedAt = request.RequestedAt;
         saga.FinalDeadlineAt = Now + _options.Deadline;
@@ -320,7 +321,8 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         var streamTo = shadow || saga.CallerAddress is null ? null : new Uri(saga.CallerAddress);
         var command = new ExecuteChat(
             saga.CorrelationId, saga.ConversationId, pipeline, shadow, saga.Attempt, saga.Message, saga.WebSearchEnabled,
-            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.FinalDeadlineAt ?? Now, saga.ReplayId, sample, saga.Mode, saga.Fallback);
+            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.FinalDeadlineAt ?? Now, saga.ReplayId, sample, saga.Mode, saga.Fallback,
+            saga.StreamTokens);
         var queue = pipeline == ChatPipeline.Legacy ? _options.LegacyEndpoint : _options.WorkflowEndpoint;
         return SendAsync(context, new Uri($"exchange:{queue}"), command);
     }

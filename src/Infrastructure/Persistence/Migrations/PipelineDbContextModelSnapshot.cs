@@ -1118,6 +1118,10 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("shadow_pipeline");
 
+                    b.Property<bool>("StreamTokens")
+                        .HasColumnType("boolean")
+                        .HasColumnName("stream_tokens");
+
                     b.Property<string>("UserGroup")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
