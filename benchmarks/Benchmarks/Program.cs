@@ -16,6 +16,7 @@ return args.FirstOrDefault() switch
     "telemetry-census" => await TelemetryOverhead.CensusAsync(),
     "telemetry-flag" => await TelemetryOverhead.FlagAlternationsAsync(),
     "load" => await LoadBenchmark.RunAsync(),
+    "hops" => await LoadBenchmark.RunBaselinesOnlyAsync(args[1..]),
     "timeline" => await LatencyTimeline.RunAsync(),
     "load-profile" => await LoadProfileRun.RunAsync(args[1..]),
     "retrieval" => await HnswVersusExact.RunAsync(),
@@ -31,6 +32,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | timeline | load-profile [status] [seconds] | retrieval | chat50");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | timeline | load-profile [status] [seconds] | retrieval | chat50");
     return 2;
 }

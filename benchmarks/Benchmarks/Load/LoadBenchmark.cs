@@ -1,6 +1,8 @@
 using MassTransit;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Benchmarks.Chat;
+using Pipeline.Benchmarks.Load.HopChain;
 using Pipeline.Benchmarks.Warmup;
 using Pipeline.Infrastructure.Flags;
 
@@ -16,6 +18,8 @@ public static class LoadBenchmark
     private const int Clients = 8;
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Measure = TimeSpan.FromSeconds(20);
+    // Longer than the pipeline's: the chain's host and consumers are new to the JIT, the outbox code is not.
+    private static readonly TimeSpan HopChainWarmup = TimeSpan.FromSeconds(15);
     private static readonly string[] Statuses = [FlagStatus.Disabled, FlagStatus.Shadow, FlagStatus.Enabled];
 
     public static async Task<int> RunAsync()
@@ -23,10 +27,7 @@ public static class LoadBenchmark
         await using var system = await BenchmarkSystem.StartAsync();
         await JitSettledWarmup.RunAcrossModesAsync(system, Statuses, slice => PublicApiLoad.RunAsync(system.ApiAddress, Clients, slice));
 
-        var bus = system.Api.Services.GetRequiredService<IBus>();
-        var raw = await RawBusRoundTrip.RunAsync(bus, Clients, Warmup, Measure);
-        Console.WriteLine($"{"raw bus",-8} {Clients} clients: {raw.Throughput,7:0.0} round trips/s, p50 {raw.Percentile(0.5):0.00} ms, " +
-            $"p95 {raw.Percentile(0.95):0.00} ms, p99 {raw.Percentile(0.99):0.00} ms, errors {raw.Errors}");
+        var raw = await RunBaselinesAsync(system);
 
         var lost = 0;
         foreach (var status in Statuses)
@@ -51,4 +52,59 @@ public static class LoadBenchmark
         await system.SetFlagAsync(MigrationFlags.WorkflowComplete, FlagStatus.Disabled);
         return lost == 0 ? 0 : 1;
     }
+
+    /// <summary>
+    /// <c>hops</c>: the baselines alone, for quick comparisons of the bus and outbox layers; <c>hops durable N</c> holds
+    /// the durable chain alone for N seconds, for profilers (prints the process id and database first).
+    /// </summary>
+    public static async Task<int> RunBaselinesOnlyAsync(string[] args)
+    {
+        await using var system = await BenchmarkSystem.StartAsync();
+        if (args is ["durable", var seconds])
+        {
+            var database = new NpgsqlConnectionStringBuilder(system.DatabaseConnectionString).Database;
+            Console.WriteLine($"hops: pid {Environment.ProcessId}, database {database}, durable chain for {seconds} s after {HopChainWarmup.TotalSeconds:0} s of warm-up");
+            var held = await HopChainBaseline.RunAsync(system.Settings, HopShape.Off, HopDurability.CallerAndConsumers, Clients, HopChainWarmup, TimeSpan.FromSeconds(int.Parse(seconds)));
+            Report("durable hops", held, raw: null);
+            return 0;
+        }
+
+        await RunBaselinesAsync(system);
+        return 0;
+    }
+
+    /// <summary>
+    /// The raw bus round trip (the goal's baseline), then a flag-off and a shadow request's messages between trivial
+    /// consumers, without the transactional outbox and inbox, with it for the consumers, and for the caller too;
+    /// returns the raw bus.
+    /// </summary>
+    private static async Task<LoadResult> RunBaselinesAsync(BenchmarkSystem system)
+    {
+        var bus = system.Api.Services.GetRequiredService<IBus>();
+        var raw = await RawBusRoundTrip.RunAsync(bus, Clients, Warmup, Measure);
+        Console.WriteLine($"{"raw bus",-24} {Clients} clients: {raw.Throughput,7:0.0} round trips/s, p50 {raw.Percentile(0.5):0.00} ms, " +
+            $"p95 {raw.Percentile(0.95):0.00} ms, p99 {raw.Percentile(0.99):0.00} ms, errors {raw.Errors}");
+        foreach (var shape in new[] { HopShape.Off, HopShape.Shadow })
+        {
+            foreach (var (name, durability) in HopChains)
+            {
+                var label = $"{(shape == HopShape.Shadow ? "shadow " : "")}{name}";
+                Report(label, await HopChainBaseline.RunAsync(system.Settings, shape, durability, Clients, HopChainWarmup, Measure), raw);
+            }
+        }
+
+        return raw;
+    }
+
+    private static readonly (string Name, HopDurability Durability)[] HopChains =
+    [
+        ("hops", HopDurability.None),
+        ("durable consumers", HopDurability.Consumers),
+        ("durable hops", HopDurability.CallerAndConsumers),
+    ];
+
+    private static void Report(string name, LoadResult hops, LoadResult? raw) =>
+        Console.WriteLine($"{name,-24} {Clients} clients: {hops.Throughput,7:0.0} requests/s, p50 {hops.Percentile(0.5):0.00} ms, " +
+            $"p95 {hops.Percentile(0.95):0.00} ms, p99 {hops.Percentile(0.99):0.00} ms, errors {hops.Errors}" +
+            (raw is null ? "" : $"; p50 x{hops.Percentile(0.5) / raw.Percentile(0.5):0.0} the raw bus"));
 }

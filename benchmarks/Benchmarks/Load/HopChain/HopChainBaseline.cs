@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Infrastructure.Bus;
+using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.Infrastructure.Persistence;
+using Pipeline.Testing;
+
+namespace Pipeline.Benchmarks.Load.HopChain;
+
+/// <summary>
+/// Baselines between the raw bus and the pipeline: the messages of a request (see <see cref="HopShape"/>) between
+/// trivial consumers on the pipeline's quorum queues with confirmed sends, at three levels of <see cref="HopDurability"/>, so the pipeline's cost splits into the bus's hops, their durability, and
+/// everything else: the saga's row, the pipeline's work, its claims, history, archive and cache rows.
+/// </summary>
+public static class HopChainBaseline
+{
+    /// <summary>The answer's size: a served answer with its sources and citations is 1.7 KB of JSON on average under load.</summary>
+    public const int AnswerBytes = 2048;
+
+    public static readonly string Answer = new('a', AnswerBytes);
+
+    private const string QueuePrefix = "benchmark-hop-";
+
+    public static string QueueName(string name) => QueuePrefix + name;
+
+    /// <summary>Where a hop's queue is sent to (the router's by publish, the others only by send, as in the pipeline).</summary>
+    public static Uri QueueAddress(string name) => new($"exchange:{QueueName(name)}");
+
+    /// <summary>Starts the chain in a host of its own, warms it up, measures it, stops it.</summary>
+    public static async Task<LoadResult> RunAsync(IReadOnlyDictionary<string, string?> settings, HopShape shape, HopDurability durability, int clients, TimeSpan warmup, TimeSpan duration)
+    {
+        var waiters = new ConcurrentDictionary<Guid, TaskCompletionSource>();
+        var instance = BusServiceCollectionExtensions.InstanceEndpointName("hops");
+        var caller = new Uri($"exchange:{instance}?durable=false&autodelete=true");
+        var durable = durability != HopDurability.None;
+        var host = await TestHosts.StartWorkerAsync(settings, builder =>
+        {
+            builder.Services.AddSingleton<HopCompletions>();
+            if (durable)
+                builder.Services.AddPipelineDatabase(builder.Configuration);
+            builder.Services.AddPipelineBus(builder.Configuration, bus =>
+            {
+                if (durable)
+                {
+                    bus.AddEntityFrameworkOutbox<PipelineDbContext>(o => o.UseBusOutbox());
+                    bus.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseEntityFrameworkOutbox<PipelineDbContext>(context));
+                }
+
+                bus.AddConsumer<HopRouter>().Endpoint(e => e.Name = QueueName(HopRouter.Queue));
+                bus.AddConsumer<HopExecutor>().Endpoint(SentToOnly(HopExecutor.Queue));
+                bus.AddConsumer<HopShadowExecutor>().Endpoint(SentToOnly(HopShadowExecutor.Queue));
+                bus.AddConsumer<HopComparator>().Endpoint(SentToOnly(HopComparator.Queue));
+            }, (_, cfg) => cfg.ReceiveInstanceEndpoint(instance, e =>
+            {
+                e.Handler<HopRouted>(_ => Task.CompletedTask);
+                e.Handler<HopServed>(context =>
+                {
+                    if (waiters.TryRemove(context.Message.Id, out var waiter))
+                        waiter.TrySetResult();
+                    return Task.CompletedTask;
+                });
+            }));
+        });
+        try
+        {
+            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+            var request = durability == HopDurability.CallerAndConsumers ? RequestThroughOutboxAsync(host.Services) : RequestDirectly(host.Services);
+            await MeasureAsync(request, waiters, caller, shape, clients, warmup);
+            return await MeasureAsync(request, waiters, caller, shape, clients, duration);
+        }
+        finally
+        {
+            await TestHosts.StopQuietlyAsync(host);
+            host.Dispose();
+        }
+    }
+
+    private static Action<IEndpointRegistrationConfigurator> SentToOnly(string queue) => e =>
+    {
+        e.Name = QueueName(queue);
+        e.ConfigureConsumeTopology = false;
+    };
+
+    /// <summary>As the API without the outbox: publish and let the broker confirm.</summary>
+    private static Func<HopRequested, Task> RequestDirectly(IServiceProvider services)
+    {
+        var bus = services.GetRequiredService<IBus>();
+        return message => bus.Publish(message);
+    }
+
+    /// <summary>As the API: the request goes into the bus outbox and is delivered when the transaction commits.</summary>
+    private static Func<HopRequested, Task> RequestThroughOutboxAsync(IServiceProvider services) => async message =>
+    {
+        await using var scope = services.CreateAsyncScope();
+        var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        await publish.Publish(message);
+        await db.SaveChangesAsync();
+    };
+
+    private static async Task<LoadResult> MeasureAsync(
+        Func<HopRequested, Task> request, ConcurrentDictionary<Guid, TaskCompletionSource> waiters, Uri caller, HopShape shape, int clients, TimeSpan duration)
+    {
+        var samples = new List<LoadSample>();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                var id = NewId.NextGuid();
+                var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                waiters[id] = served;
+                var started = Stopwatch.GetTimestamp();
+                await request(new HopRequested(id, caller, "Cos'è il GDPR?", shape));
+                var ok = await Task.WhenAny(served.Task, Task.Delay(Timeout)) == served.Task;
+                waiters.TryRemove(id, out var _);
+                lock (samples)
+                    samples.Add(new LoadSample(id, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ok, "hops"));
+            }
+        }));
+        return new LoadResult(samples, clock.Elapsed.TotalSeconds);
+    }
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+}
