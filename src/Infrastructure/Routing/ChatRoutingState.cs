@@ -22,6 +22,7 @@ public sealed class ChatRoutingState : SagaStateMachineInstance
 
     /// <summary>Whether the caller reads token pieces (SSE, SignalR) or waits for the whole answer (JSON).</summary>
     public bool StreamTokens { get; set; }
+
     public Guid? ReplayId { get; set; }
 
     public RoutingMode Mode { get; set; }
