@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -94,10 +95,10 @@ public class PipelineSystem : IsolatedInfrastructure
         Coordinator = await StartCoordinatorAsync(extra);
     }
 
-    /// <summary>Stops the legacy worker and, unless <paramref name="extra"/> is null, starts it again with those settings.</summary>
     /// <summary>Stops the in-process legacy worker, for a test that runs its own (e.g. as a separate process).</summary>
     public async Task StopLegacyWorkerAsync() => await TestHosts.StopQuietlyAsync(LegacyWorker);
 
+    /// <summary>Stops the legacy worker and, unless <paramref name="extra"/> is null, starts it again with those settings.</summary>
     public async Task ReplaceLegacyWorkerAsync(IDictionary<string, string?>? extra)
     {
         await TestHosts.StopQuietlyAsync(LegacyWorker);
@@ -144,8 +145,18 @@ public class PipelineSystem : IsolatedInfrastructure
     public Task<WebApplication> StartApiAsync(IDictionary<string, string?>? extra = null) =>
         TestHosts.StartWebAsync(HostSettings(extra), b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
 
-    private Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra) =>
-        TestHosts.StartWorkerAsync(HostSettings(extra), compose);
+    /// <summary>
+    /// Starts a worker host and waits until its bus consumes: a host's start returns while its bus is still connecting,
+    /// and a test that replaces a worker must neither stop a half-started bus nor send before the new one listens.
+    /// </summary>
+    private async Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra)
+    {
+        var host = await TestHosts.StartWorkerAsync(HostSettings(extra), compose);
+        var status = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        if (status != BusHealthStatus.Healthy)
+            throw new InvalidOperationException($"A worker's bus did not become healthy within 30 s (it is {status}).");
+        return host;
+    }
 
     /// <summary>Every host's configuration: the isolated servers, the fixture's overrides, then <paramref name="extra"/>.</summary>
     public Dictionary<string, string?> HostSettings(IDictionary<string, string?>? extra)

@@ -40,8 +40,9 @@ public sealed class WebSearchTests(PipelineSystem system) : IClassFixture<Pipeli
     {
         using var http = system.CreateClient();
 
-        var (_, result) = await ChatClient.PostJsonAsync(http, new { message = "Latest AI regulations 2025", webSearchEnabled = true });
+        var (response, result) = await ChatClient.PostJsonAsync(http, new { message = "Latest AI regulations 2025", webSearchEnabled = true });
 
+        Assert.True(response.IsSuccessStatusCode, $"status {(int)response.StatusCode}: {result}");
         var web = result.GetProperty("sources").EnumerateArray().Where(s => s.Text("type") == "web").ToList();
         Assert.Single(web);
         Assert.Equal(PageUrl, web[0].Text("url"));
@@ -54,8 +55,9 @@ public sealed class WebSearchTests(PipelineSystem system) : IClassFixture<Pipeli
         using var http = system.CreateClient();
         var before = _queries;
 
-        var (_, result) = await ChatClient.PostJsonAsync(http, new { message = "What is DORA?" });
+        var (response, result) = await ChatClient.PostJsonAsync(http, new { message = "What is DORA?" });
 
+        Assert.True(response.IsSuccessStatusCode, $"status {(int)response.StatusCode}: {result}");
         Assert.DoesNotContain(result.GetProperty("sources").EnumerateArray(), s => s.Text("type") == "web");
         Assert.Equal(before, _queries);
     }
