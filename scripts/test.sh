@@ -38,6 +38,24 @@ for project in "${projects[@]}"; do
   fi
 done
 
+# What tests wrote through their output helper (phase times, outcome histograms), short enough to be notes rather than
+# captured logs: the console logger shows them only for failures, and a slow pass is worth seeing too.
+python3 - "$results" <<'PY'
+import glob, sys
+import xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        continue
+    for result in root.iterfind(".//t:UnitTestResult", ns):
+        out = result.find("t:Output/t:StdOut", ns)
+        if out is not None and out.text and len(out.text) <= 1000:
+            print(f"--- {result.get('testName')} [{result.get('outcome')}, {result.get('duration')}]")
+            print(out.text.rstrip())
+PY
+
 read -r passed failed < <(python3 - "$results" <<'PY'
 import glob, re, sys
 passed = failed = 0
