@@ -1,4 +1,3 @@
-using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -145,18 +144,8 @@ public class PipelineSystem : IsolatedInfrastructure
     public Task<WebApplication> StartApiAsync(IDictionary<string, string?>? extra = null) =>
         TestHosts.StartWebAsync(HostSettings(extra), b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
 
-    /// <summary>
-    /// Starts a worker host and waits until its bus consumes: a host's start returns while its bus is still connecting,
-    /// and a test that replaces a worker must neither stop a half-started bus nor send before the new one listens.
-    /// </summary>
-    private async Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra)
-    {
-        var host = await TestHosts.StartWorkerAsync(HostSettings(extra), compose);
-        var status = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        if (status != BusHealthStatus.Healthy)
-            throw new InvalidOperationException($"A worker's bus did not become healthy within 30 s (it is {status}).");
-        return host;
-    }
+    private Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra) =>
+        TestHosts.StartBusWorkerAsync(HostSettings(extra), compose);
 
     /// <summary>Every host's configuration: the isolated servers, the fixture's overrides, then <paramref name="extra"/>.</summary>
     public Dictionary<string, string?> HostSettings(IDictionary<string, string?>? extra)

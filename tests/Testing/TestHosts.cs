@@ -1,6 +1,8 @@
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +47,25 @@ public static class TestHosts
         await host.StartAsync();
         return host;
     }
+
+    /// <summary>
+    /// A worker host whose bus consumes: a host's start returns while its bus is still connecting, so a caller that
+    /// replaces a worker must neither stop a half-started bus nor send before the new one listens.
+    /// </summary>
+    public static async Task<IHost> StartBusWorkerAsync(IReadOnlyDictionary<string, string?> settings, Action<IHostApplicationBuilder> compose)
+    {
+        var host = await StartWorkerAsync(settings, compose);
+        var status = await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, BusStartTimeout);
+        if (status != BusHealthStatus.Healthy)
+        {
+            await StopQuietlyAsync(host);
+            throw new InvalidOperationException($"A worker's bus did not become healthy within {BusStartTimeout.TotalSeconds:0} s (it is {status}).");
+        }
+
+        return host;
+    }
+
+    private static readonly TimeSpan BusStartTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Waits, as a load balancer would, until a web host reports ready.</summary>
     public static async Task WaitUntilReadyAsync(Uri address)

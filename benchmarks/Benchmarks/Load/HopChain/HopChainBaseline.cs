@@ -36,7 +36,7 @@ public static class HopChainBaseline
         var instance = BusServiceCollectionExtensions.InstanceEndpointName("hops");
         var caller = new Uri($"exchange:{instance}?durable=false&autodelete=true");
         var durable = durability != HopDurability.None;
-        var host = await TestHosts.StartWorkerAsync(settings, builder =>
+        var host = await TestHosts.StartBusWorkerAsync(settings, builder =>
         {
             builder.Services.AddSingleton<HopCompletions>();
             if (durable)
@@ -66,7 +66,6 @@ public static class HopChainBaseline
         });
         try
         {
-            await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
             var request = durability == HopDurability.CallerAndConsumers ? RequestThroughOutboxAsync(host.Services) : RequestDirectly(host.Services);
             await MeasureAsync(request, waiters, caller, shape, clients, warmup);
             return await MeasureAsync(request, waiters, caller, shape, clients, duration);
