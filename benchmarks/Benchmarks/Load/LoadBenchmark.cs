@@ -65,7 +65,7 @@ public static class LoadBenchmark
             var database = new NpgsqlConnectionStringBuilder(system.DatabaseConnectionString).Database;
             Console.WriteLine($"hops: pid {Environment.ProcessId}, database {database}, durable chain for {seconds} s after {HopChainWarmup.TotalSeconds:0} s of warm-up");
             var held = await HopChainBaseline.RunAsync(system.Settings, HopShape.Off, HopDurability.CallerAndConsumers, Clients, HopChainWarmup, TimeSpan.FromSeconds(int.Parse(seconds)));
-            Report("durable hops", held, raw: null);
+            Report("durable hops", held, "requests/s", raw: null);
             return 0;
         }
 
@@ -82,14 +82,13 @@ public static class LoadBenchmark
     {
         var bus = system.Api.Services.GetRequiredService<IBus>();
         var raw = await RawBusRoundTrip.RunAsync(bus, Clients, Warmup, Measure);
-        Console.WriteLine($"{"raw bus",-24} {Clients} clients: {raw.Throughput,7:0.0} round trips/s, p50 {raw.Percentile(0.5):0.00} ms, " +
-            $"p95 {raw.Percentile(0.95):0.00} ms, p99 {raw.Percentile(0.99):0.00} ms, errors {raw.Errors}");
+        Report("raw bus", raw, "round trips/s", raw: null);
         foreach (var shape in new[] { HopShape.Off, HopShape.Shadow })
         {
             foreach (var (name, durability) in HopChains)
             {
                 var label = $"{(shape == HopShape.Shadow ? "shadow " : "")}{name}";
-                Report(label, await HopChainBaseline.RunAsync(system.Settings, shape, durability, Clients, HopChainWarmup, Measure), raw);
+                Report(label, await HopChainBaseline.RunAsync(system.Settings, shape, durability, Clients, HopChainWarmup, Measure), "requests/s", raw);
             }
         }
 
@@ -103,8 +102,9 @@ public static class LoadBenchmark
         ("durable hops", HopDurability.CallerAndConsumers),
     ];
 
-    private static void Report(string name, LoadResult hops, LoadResult? raw) =>
-        Console.WriteLine($"{name,-24} {Clients} clients: {hops.Throughput,7:0.0} requests/s, p50 {hops.Percentile(0.5):0.00} ms, " +
-            $"p95 {hops.Percentile(0.95):0.00} ms, p99 {hops.Percentile(0.99):0.00} ms, errors {hops.Errors}" +
-            (raw is null ? "" : $"; p50 x{hops.Percentile(0.5) / raw.Percentile(0.5):0.0} the raw bus"));
+    /// <summary>One baseline's line; against <paramref name="raw"/> when given, the ratio of their medians.</summary>
+    private static void Report(string name, LoadResult run, string unit, LoadResult? raw) =>
+        Console.WriteLine($"{name,-24} {Clients} clients: {run.Throughput,7:0.0} {unit}, p50 {run.Percentile(0.5):0.00} ms, " +
+            $"p95 {run.Percentile(0.95):0.00} ms, p99 {run.Percentile(0.99):0.00} ms, errors {run.Errors}" +
+            (raw is null ? "" : $"; p50 x{run.Percentile(0.5) / raw.Percentile(0.5):0.0} the raw bus"));
 }

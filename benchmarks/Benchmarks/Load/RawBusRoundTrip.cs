@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MassTransit;
 
 namespace Pipeline.Benchmarks.Load;
@@ -34,33 +33,21 @@ public static class RawBusRoundTrip
         }
     }
 
-    private static async Task<LoadResult> MeasureAsync(IBus bus, int clients, TimeSpan duration)
+    private static Task<LoadResult> MeasureAsync(IBus bus, int clients, TimeSpan duration)
     {
+        var client = bus.CreateRequestClient<Ping>(new Uri($"queue:{Queue}"));
+        return ClosedLoop.RunAsync(clients, duration, "bus", async () =>
         {
-            var client = bus.CreateRequestClient<Ping>(new Uri($"queue:{Queue}"));
-            var samples = new List<LoadSample>();
-            var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+            var id = Guid.NewGuid();
+            try
             {
-                while (clock.Elapsed < duration)
-                {
-                    var started = Stopwatch.GetTimestamp();
-                    var id = Guid.NewGuid();
-                    var ok = true;
-                    try
-                    {
-                        await client.GetResponse<Pong>(new Ping(id));
-                    }
-                    catch (RequestTimeoutException)
-                    {
-                        ok = false;
-                    }
-
-                    lock (samples)
-                        samples.Add(new LoadSample(id, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ok, "bus"));
-                }
-            }));
-            return new LoadResult(samples, clock.Elapsed.TotalSeconds);
-        }
+                await client.GetResponse<Pong>(new Ping(id));
+                return (id, true);
+            }
+            catch (RequestTimeoutException)
+            {
+                return (id, false);
+            }
+        });
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -100,28 +99,18 @@ public static class HopChainBaseline
         await db.SaveChangesAsync();
     };
 
-    private static async Task<LoadResult> MeasureAsync(
-        Func<HopRequested, Task> request, ConcurrentDictionary<Guid, TaskCompletionSource> waiters, Uri caller, HopShape shape, int clients, TimeSpan duration)
-    {
-        var samples = new List<LoadSample>();
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+    private static Task<LoadResult> MeasureAsync(
+        Func<HopRequested, Task> request, ConcurrentDictionary<Guid, TaskCompletionSource> waiters, Uri caller, HopShape shape, int clients, TimeSpan duration) =>
+        ClosedLoop.RunAsync(clients, duration, "hops", async () =>
         {
-            while (clock.Elapsed < duration)
-            {
-                var id = NewId.NextGuid();
-                var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                waiters[id] = served;
-                var started = Stopwatch.GetTimestamp();
-                await request(new HopRequested(id, caller, "Cos'è il GDPR?", shape));
-                var ok = await Task.WhenAny(served.Task, Task.Delay(Timeout)) == served.Task;
-                waiters.TryRemove(id, out var _);
-                lock (samples)
-                    samples.Add(new LoadSample(id, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ok, "hops"));
-            }
-        }));
-        return new LoadResult(samples, clock.Elapsed.TotalSeconds);
-    }
+            var id = NewId.NextGuid();
+            var served = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiters[id] = served;
+            await request(new HopRequested(id, caller, "Cos'è il GDPR?", shape));
+            var ok = await Task.WhenAny(served.Task, Task.Delay(Timeout)) == served.Task;
+            waiters.TryRemove(id, out _);
+            return (id, ok);
+        });
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 }
