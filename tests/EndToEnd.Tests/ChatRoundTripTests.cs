@@ -46,8 +46,7 @@ public sealed class ChatRoundTripTests(PipelineSystem system) : IClassFixture<Pi
         Assert.Contains("GDPR", result.Text("text"), StringComparison.OrdinalIgnoreCase);
         var requestId = result.GetProperty("requestId").GetGuid();
         // The saga hears of the execution after its token messages were confirmed by the broker: a positive signal.
-        await Eventually.TrueAsync(() => Task.FromResult(completions.Messages.Any(c => c.RequestId == requestId)),
-            TimeSpan.FromSeconds(30), "the saga hears the execution complete");
+        await completions.WaitForAsync(c => c.RequestId == requestId, "the saga hears the execution complete");
         Assert.Equal(0, completions.Messages.Single(c => c.RequestId == requestId).TokenCount);
         Assert.DoesNotContain(tokens.Messages, t => t.RequestId == requestId);
     }
@@ -71,8 +70,7 @@ public sealed class ChatRoundTripTests(PipelineSystem system) : IClassFixture<Pi
         Assert.Equal(result.Text("text"), tokens);
         Assert.True(events.Count(e => e.Event == "token") > 1, "the answer should arrive in several pieces");
         var requestId = result.GetProperty("requestId").GetGuid();
-        await Eventually.TrueAsync(() => Task.FromResult(completions.Messages.Any(c => c.RequestId == requestId)),
-            TimeSpan.FromSeconds(30), "the saga hears the execution complete");
+        await completions.WaitForAsync(c => c.RequestId == requestId, "the saga hears the execution complete");
         Assert.Equal(events.Count(e => e.Event == "token"), completions.Messages.Single(c => c.RequestId == requestId).TokenCount);
     }
 

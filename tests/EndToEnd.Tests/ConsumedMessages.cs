@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using Pipeline.Testing;
 
 namespace Pipeline.EndToEnd.Tests;
 
@@ -13,6 +14,10 @@ public sealed class ConsumedMessages<T> : IConsumeMessageObserver<T>, IDisposabl
     public ConsumedMessages(IBus bus) => _handle = bus.ConnectConsumeMessageObserver(this);
 
     public IReadOnlyCollection<T> Messages => _messages;
+
+    /// <summary>Waits (30 s at most) until a message that matches has been consumed.</summary>
+    public Task WaitForAsync(Func<T, bool> match, string because) =>
+        Eventually.TrueAsync(() => Task.FromResult(_messages.Any(match)), TimeSpan.FromSeconds(30), because);
 
     public Task PreConsume(ConsumeContext<T> context) => Task.CompletedTask;
 

@@ -79,8 +79,7 @@ public sealed class FallbackTests(PipelineSystem system) : IClassFixture<Pipelin
         Assert.True(response.IsSuccessStatusCode, $"status {response.StatusCode}");
         Assert.Equal("legacy", result.Text("poweredBy"));
         var requestId = result.GetProperty("requestId").GetGuid();
-        await Eventually.TrueAsync(() => Task.FromResult(completions.Messages.Any(c => c.RequestId == requestId && c.Pipeline == ChatPipeline.Workflow)),
-            TimeSpan.FromSeconds(30), "the late workflow answer reaches the saga");
+        await completions.WaitForAsync(c => c.RequestId == requestId && c.Pipeline == ChatPipeline.Workflow, "the late workflow answer reaches the saga");
 
         await using var db = system.CreateDbContext();
         var claims = await db.Set<ServingClaim>().Where(c => c.RequestId == requestId).OrderBy(c => c.Attempt).ToListAsync();
