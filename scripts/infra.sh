@@ -2,6 +2,8 @@
 # Installs (Debian packages), starts and configures the real servers the system runs on, on loopback:
 # PostgreSQL 15 with pgvector and RabbitMQ with the management plugin. Idempotent.
 #   infra.sh up | env | status | down
+# PIPELINE_INSTANCE=name (letters, digits, _) gives a second system on the same servers a database and a RabbitMQ
+# virtual host of its own (pipeline_name, /name); run.sh and stop.sh then keep its processes apart too.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,9 +12,13 @@ credentials="$run_dir/credentials.env"
 pg_port=5432
 amqp_port=5672
 management_port=15672
+instance=${PIPELINE_INSTANCE:-}
+database=pipeline${instance:+_$instance}
+vhost=/${instance}
 
 log() { printf '[infra] %s\n' "$*" >&2; }
 die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
+[[ "$instance" =~ ^[a-z0-9_]*$ ]] || die "PIPELINE_INSTANCE must be lowercase letters, digits and _ (got '$instance')"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -152,6 +158,10 @@ start_rabbitmq() {
   as_root rabbitmqctl -q set_user_tags pipeline administrator >/dev/null
   as_root rabbitmqctl -q set_permissions -p / pipeline '.*' '.*' '.*' >/dev/null
   as_root rabbitmqctl -q delete_user guest >/dev/null 2>&1 || true
+  if [ -n "$instance" ]; then
+    as_root rabbitmqctl -q add_vhost "$vhost" >/dev/null 2>&1 || true
+    as_root rabbitmqctl -q set_permissions -p "$vhost" pipeline '.*' '.*' '.*' >/dev/null
+  fi
   for _ in $(seq 1 60); do
     curl -fsS -u "pipeline:$MQ_PASSWORD" "http://127.0.0.1:$management_port/api/overview" >/dev/null 2>&1 && return 0
     sleep 1
@@ -165,10 +175,10 @@ print_env() {
   # trip, measured at ~4 ms of a ~38 ms request and a third of the CPU samples under load (docs/benchmarks.md).
   # A database on another machine keeps TLS: set SSL Mode=VerifyFull there.
   cat <<ENV
-export ConnectionStrings__Pipeline='Host=127.0.0.1;Port=$pg_port;Database=pipeline;Username=pipeline;Password=$PG_PASSWORD;SSL Mode=Disable'
+export ConnectionStrings__Pipeline='Host=127.0.0.1;Port=$pg_port;Database=$database;Username=pipeline;Password=$PG_PASSWORD;SSL Mode=Disable'
 export RabbitMq__Host=127.0.0.1
 export RabbitMq__Port=$amqp_port
-export RabbitMq__VirtualHost=/
+export RabbitMq__VirtualHost=$vhost
 export RabbitMq__Username=pipeline
 export RabbitMq__Password='$MQ_PASSWORD'
 export RabbitMq__ManagementPort=$management_port

@@ -6,8 +6,10 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 url=${PIPELINE_URL:-http://127.0.0.1:5080}
-logs="$repo_root/.run/logs"
-pids="$repo_root/.run/pids"
+# A named instance (PIPELINE_INSTANCE, see infra.sh) keeps its logs and process ids apart from the default one.
+state="$repo_root/.run${PIPELINE_INSTANCE:+/instances/$PIPELINE_INSTANCE}"
+logs="$state/logs"
+pids="$state/pids"
 mkdir -p "$logs" "$pids"
 
 bash scripts/infra.sh up
@@ -40,7 +42,7 @@ Pipeline is running at $url
   admin key:  $Admin__ApiKeys__0
   ask:        curl -s $url/api/chat -H 'Content-Type: application/json' -d '{"message":"Cos'"'"'è il GDPR?"}'
   flags:      curl -s $url/api/flags -H "Authorization: Bearer $Admin__ApiKeys__0"
-  logs:       .run/logs/   stop: bash scripts/stop.sh
+  logs:       ${logs#"$repo_root"/}/   stop: bash scripts/stop.sh
 MSG
     exit 0
   fi

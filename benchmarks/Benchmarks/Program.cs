@@ -2,6 +2,7 @@ using BenchmarkDotNet.Running;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Flags;
 using Pipeline.Benchmarks.Load;
+using Pipeline.Benchmarks.Quality;
 using Pipeline.Benchmarks.Retrieval;
 using Pipeline.Benchmarks.Telemetry;
 
@@ -21,6 +22,7 @@ return args.FirstOrDefault() switch
     "load-profile" => await LoadProfileRun.RunAsync(args[1..]),
     "retrieval" => await HnswVersusExact.RunAsync(),
     "chat50" => await ConcurrentChat.RunAsync(),
+    "quality" => await QualityBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -32,6 +34,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | timeline | load-profile [status] [seconds] | retrieval | chat50");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | timeline | load-profile [status] [seconds] | retrieval | chat50 | quality [dataset.jsonl] [--only name] [--details file.jsonl]");
     return 2;
 }

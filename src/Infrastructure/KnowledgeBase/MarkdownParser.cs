@@ -6,14 +6,18 @@ namespace Pipeline.Infrastructure.KnowledgeBase;
 /// <summary>
 /// Reads Markdown and plain text, including Markdown converted from the Official Journal's PDFs: "Article N"
 /// (or "Articolo N") headings and lines open an article; running headers and page furniture are dropped; words
-/// hyphenated across lines are joined.
+/// hyphenated across lines are joined. HTML comments are not text: the title is a <c>Title:</c> inside one
+/// (<c>&lt;!-- METADATA: Title: EU AI Act --&gt;</c>), else the first heading, else the first line.
 /// </summary>
 public static partial class MarkdownParser
 {
     public static ParsedDocument Parse(string content, string fallbackTitle)
     {
         var lines = JoinHyphenation(content.Replace("\r\n", "\n").Split('\n'));
-        string? title = null;
+        string? metadataTitle = null;
+        string? headingTitle = null;
+        string? firstLine = null;
+        var inComment = false;
         var sections = new List<DocumentSection>();
         int? article = null;
         string? articleTitle = null;
@@ -31,6 +35,14 @@ public static partial class MarkdownParser
         foreach (var raw in lines)
         {
             var line = raw.TrimEnd();
+            if (inComment || line.TrimStart().StartsWith("<!--", StringComparison.Ordinal))
+            {
+                inComment = !line.Contains("-->", StringComparison.Ordinal);
+                if (MetadataTitle().Match(line) is { Success: true } metadata)
+                    metadataTitle ??= metadata.Groups["title"].Value.Trim();
+                continue;
+            }
+
             if (IsPageFurniture(line))
                 continue;
 
@@ -51,7 +63,7 @@ public static partial class MarkdownParser
 
             if (headingMatch.Success)
             {
-                title ??= headingText;
+                headingTitle ??= headingText;
                 Flush();
                 article = null;
                 articleTitle = null;
@@ -66,13 +78,14 @@ public static partial class MarkdownParser
                 continue;
             }
 
-            title ??= line.Trim().Length > 0 ? line.Trim() : null;
+            firstLine ??= line.Trim().Length > 0 ? line.Trim() : null;
             text.AppendLine(line);
         }
 
         Flush();
         var all = string.Join("\n", sections.Select(s => s.Text));
-        return new ParsedDocument(title ?? fallbackTitle, LanguageGuesser.Guess(all), sections);
+        var title = metadataTitle ?? headingTitle ?? firstLine;
+        return new ParsedDocument(string.IsNullOrWhiteSpace(title) ? fallbackTitle : title, LanguageGuesser.Guess(all), sections);
     }
 
     private const int MaxArticleLineLength = 160;
@@ -93,6 +106,9 @@ public static partial class MarkdownParser
             yield return line;
         }
     }
+
+    [GeneratedRegex(@"\bTitle:\s*(?<title>.+?)\s*(?:-->|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex MetadataTitle();
 
     [GeneratedRegex(@"^#{1,6}\s+(?<text>.+)$")]
     private static partial Regex HeadingLine();
