@@ -11,6 +11,7 @@ using Pipeline.Api.Metrics;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Limits;
+using Pipeline.Api.OpenApi;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Alerts;
@@ -40,6 +41,7 @@ public static class ApiServices
         services.AddExceptionHandler<ProblemResponseHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton(TimeProvider.System);
+        services.AddApiDocument();
         services.AddApiKeySecurity(configuration);
         services.AddDashboard(configuration);
         services.AddRequestLimits(configuration);
@@ -76,6 +78,7 @@ public static class ApiServices
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.MapApiDocument();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint(app.Configuration);
         app.MapChatEndpoints();
