@@ -7,6 +7,7 @@ using Pipeline.Api.Documents;
 using Pipeline.Api.Evals;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Health;
+using Pipeline.Infrastructure.Hosting;
 using Pipeline.Api.Metrics;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Hosting;
