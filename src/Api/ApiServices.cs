@@ -7,10 +7,12 @@ using Pipeline.Api.Documents;
 using Pipeline.Api.Evals;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Health;
+using Pipeline.Infrastructure.Hosting;
 using Pipeline.Api.Metrics;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Hosting;
 using Pipeline.Api.Limits;
+using Pipeline.Api.OpenApi;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Alerts;
@@ -40,6 +42,7 @@ public static class ApiServices
         services.AddExceptionHandler<ProblemResponseHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddSingleton(TimeProvider.System);
+        services.AddApiDocument();
         services.AddApiKeySecurity(configuration);
         services.AddDashboard(configuration);
         services.AddRequestLimits(configuration);
@@ -76,6 +79,7 @@ public static class ApiServices
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.MapApiDocument();
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint(app.Configuration);
         app.MapChatEndpoints();

@@ -27,6 +27,7 @@ public static class ComparatorWorkerServices
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddPipelineDatabase(builder.Configuration);
+        services.AddPipelineHealthChecks();
         services.AddPipelineTelemetry(builder.Configuration, "pipeline-workers-comparator");
         services.AddRoutingOptions(builder.Configuration);
         services.AddFlagEvaluation(builder.Configuration);

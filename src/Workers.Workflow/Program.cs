@@ -1,5 +1,10 @@
+using Microsoft.AspNetCore.Builder;
+using Pipeline.Infrastructure.Hosting;
 using Pipeline.Workers.Workflow;
 
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// A web host only for its probes: /health/live and /health/ready on the small port its Urls setting names.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddWorkflowWorkerServices();
-await builder.Build().RunAsync();
+var app = builder.Build();
+app.MapHealthEndpoints();
+await app.RunAsync();

@@ -28,6 +28,8 @@ public sealed class WorkerProcess : IAsyncDisposable
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(assembly);
+        // Any free port for the probes: a fixed one would collide with a second worker or one a developer runs.
+        start.ArgumentList.Add("--Urls=http://127.0.0.1:0");
         foreach (var (key, value) in settings)
             start.ArgumentList.Add($"--{key}={value}");
         start.Environment["DOTNET_ENVIRONMENT"] = TestHosts.Environment;

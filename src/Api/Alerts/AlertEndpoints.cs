@@ -10,7 +10,8 @@ public static class AlertEndpoints
 {
     public static IEndpointRouteBuilder MapAlertEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/alerts", ActiveAsync).RequireAuthorization(AdminPolicy.Name).WithTags("Operations");
+        routes.MapGet("/api/alerts", ActiveAsync).RequireAdmin().WithTags("Operations")
+            .WithSummary("Alerts firing now, most severe first");
         return routes;
     }
 

@@ -1,6 +1,6 @@
 namespace Pipeline.Api.Chat;
 
-/// <summary>Who is asking, as far as flag bucketing is concerned (contract §1 headers).</summary>
+/// <summary>Who is asking, as far as flag bucketing is concerned (docs/api.md §1 headers).</summary>
 public sealed record CallerIdentity(string? UserId, string? UserGroup, string? SessionId)
 {
     public const string UserIdHeader = "X-User-Id";

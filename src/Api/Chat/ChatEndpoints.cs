@@ -11,15 +11,19 @@ namespace Pipeline.Api.Chat;
 public static class ChatEndpoints
 {
     public const string PoweredByHeader = "X-Powered-By";
+    public const string Name = "Chat";
 
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/chat", HandleAsync)
-            .WithName("Chat")
+            .WithName(Name)
+            .WithTags("Chat")
+            .WithSummary("Ask a question: the whole answer as JSON, or its events as Server-Sent Events")
+            .WithDescription("Accept: application/json (default) waits for the ChatResult; Accept: text/event-stream streams routed, token, reset, done and error events. "
+                + "Optional headers X-User-Id, X-User-Group and X-Session-Id pick the caller's flag bucket. X-Powered-By on the stream names the serving pipeline.")
             .RequireChatRateLimit()
             .Accepts<ChatRequestBody>("application/json")
-            .Produces<ChatResult>(contentType: "application/json")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<ChatResult>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)

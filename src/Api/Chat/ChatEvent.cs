@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Pipeline.Api.Chat;
 
-/// <summary>One event of a chat stream (contract §1), serialised with its <c>type</c> first.</summary>
+/// <summary>One event of a chat stream (docs/api.md §1), serialised with its <c>type</c> first.</summary>
 /// <remarks>
 /// <c>type</c> is an ordinary property rather than a polymorphic discriminator because SignalR serialises stream
 /// items by their runtime type, which would drop a discriminator.

@@ -7,7 +7,7 @@ public sealed class ChatOptions
 {
     public const string SectionName = "Chat";
 
-    /// <summary>Message length after trimming (contract §1: 1 to 8,000).</summary>
+    /// <summary>Message length after trimming (docs/api.md §1: 1 to 8,000).</summary>
     [Range(1, 100_000)] public int MaxMessageLength { get; set; } = 8_000;
 
     /// <summary>How long a caller waits for the saga's answer or error before the API gives up with 504; longer than the routing deadline.</summary>

@@ -1,6 +1,6 @@
 namespace Pipeline.Api.Chat;
 
-/// <summary>The answer a caller receives (contract §1 ChatResult).</summary>
+/// <summary>The answer a caller receives (docs/api.md §1 ChatResult).</summary>
 public sealed record ChatResult(
     Guid RequestId,
     Guid ConversationId,

@@ -15,10 +15,10 @@ public static class ComparisonEndpoints
 
     public static IEndpointRouteBuilder MapComparisonEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/comparisons").RequireAuthorization(AdminPolicy.Name).WithTags("Comparisons");
-        group.MapGet("/", ListAsync);
-        group.MapGet("/summary", SummaryAsync);
-        group.MapGet("/{id:guid}", GetAsync);
+        var group = routes.MapGroup("/api/comparisons").RequireAdmin().WithTags("Comparisons");
+        group.MapGet("/", ListAsync).WithSummary("Recorded comparisons, newest first, filtered by flag, match and time");
+        group.MapGet("/summary", SummaryAsync).WithSummary("Agreement, latency and the legacy-vs-legacy noise floor over a window");
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("One comparison with both results and their diff");
         return routes;
     }
 

@@ -14,9 +14,16 @@ public static class DocumentEndpoints
 
     public static IEndpointRouteBuilder MapDocumentEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/documents").RequireAuthorization(AdminPolicy.Name).WithTags("Documents");
-        group.MapPost("/", IngestAsync);
-        group.MapGet("/stats", async (IKnowledgeSearch search, CancellationToken ct) => TypedResults.Ok(await search.GetStatsAsync(ct)));
+        var group = routes.MapGroup("/api/documents").RequireAdmin().WithTags("Documents");
+        group.MapPost("/", IngestAsync)
+            .WithSummary("Ingest one document (Markdown, text, HTML or EU Formex XML); an unchanged document is skipped")
+            .Accepts<DocumentUpload>("application/json")
+            .Produces<IngestionSummary>(StatusCodes.Status201Created)
+            .Produces<IngestionSummary>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        group.MapGet("/stats", async (IKnowledgeSearch search, CancellationToken ct) => TypedResults.Ok(await search.GetStatsAsync(ct)))
+            .WithSummary("Documents and chunks in the knowledge base");
         return routes;
     }
 

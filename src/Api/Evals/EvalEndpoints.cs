@@ -17,9 +17,12 @@ public static class EvalEndpoints
 
     public static IEndpointRouteBuilder MapEvalEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/evals").RequireAuthorization(AdminPolicy.Name).WithTags("Evals");
-        group.MapGet("/", ListAsync);
-        group.MapPost("/{id:guid}/review", ReviewAsync);
+        var group = routes.MapGroup("/api/evals").RequireAdmin().WithTags("Evals");
+        group.MapGet("/", ListAsync).WithSummary("Scored samples of answers, newest first; flagged=true lists the review queue");
+        group.MapPost("/{id:guid}/review", ReviewAsync)
+            .WithSummary("Record a human verdict on an eval and clear its review flag")
+            .Accepts<EvalReviewBody>("application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

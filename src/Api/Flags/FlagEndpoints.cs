@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Pipeline.Api.OpenApi;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Flags;
@@ -9,7 +10,7 @@ using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Api.Flags;
 
-/// <summary><c>/api/flags</c> (contract §2): read, create, replace, patch, kill, audit and explain flags. Admin only.</summary>
+/// <summary><c>/api/flags</c> (docs/api.md §2): read, create, replace, patch, kill, audit and explain flags. Admin only.</summary>
 public static class FlagEndpoints
 {
     public const string ActorHeader = "X-Actor";
@@ -17,14 +18,31 @@ public static class FlagEndpoints
 
     public static IEndpointRouteBuilder MapFlagEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/flags").RequireAuthorization(AdminPolicy.Name).WithTags("Flags");
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{name}", GetAsync);
-        group.MapPut("/{name}", PutAsync);
-        group.MapPatch("/{name}", PatchAsync);
-        group.MapPost("/{name}/kill", KillAsync);
-        group.MapGet("/{name}/events", EventsAsync);
-        group.MapGet("/{name}/evaluate", EvaluateAsync);
+        var group = routes.MapGroup("/api/flags").RequireAdmin().WithTags("Flags");
+        group.MapGet("/", ListAsync).WithSummary("Every flag, by name");
+        group.MapGet("/{name}", GetAsync).WithSummary("One flag")
+            .Produces<FlagView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{name}", PutAsync)
+            .WithSummary("Create a flag (no version) or replace the version you read (409 if it changed)")
+            .Accepts<FlagWriteBody>("application/json")
+            .Produces<FlagView>(StatusCodes.Status201Created).Produces<FlagView>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPatch("/{name}", PatchAsync)
+            .WithSummary("Change some fields of the version you read (409 if it changed); an explicit null clears a field")
+            .Accepts<FlagWriteBody>("application/json")
+            .Produces<FlagView>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{name}/kill", KillAsync)
+            .WithSummary("Kill switch: the flag is disabled at once, whatever its version; the body (a reason) is optional")
+            .Accepts<FlagKillBody>("application/json")
+            .Produces<FlagView>()
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{name}/events", EventsAsync)
+            .WithSummary("The flag's audit trail, newest first: changes, kills, rollout decisions, fallbacks")
+            .Produces<List<FlagEventView>>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{name}/evaluate", EvaluateAsync)
+            .WithSummary("What the flag decides for a user and group now, and why")
+            .Produces<FlagEvaluationView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

@@ -32,9 +32,15 @@ public static class RolloutEndpoints
 
     public static IEndpointRouteBuilder MapRolloutEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/flags/{name}/rollout").RequireAuthorization(AdminPolicy.Name).WithTags("Flags");
-        group.MapPost("/", StartAsync);
-        group.MapGet("/", LatestAsync);
+        var group = routes.MapGroup("/api/flags/{name}/rollout").RequireAdmin().WithTags("Flags");
+        group.MapPost("/", StartAsync)
+            .WithSummary("Start an automated staged rollout of the routing flag")
+            .Accepts<RolloutRequestBody>("application/json")
+            .Produces<RolloutView>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapGet("/", LatestAsync)
+            .WithSummary("The flag's latest automated rollout and its last decision")
+            .Produces<RolloutView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

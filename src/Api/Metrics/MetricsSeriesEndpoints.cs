@@ -14,7 +14,8 @@ public static class MetricsSeriesEndpoints
 
     public static IEndpointRouteBuilder MapMetricsSeriesEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/metrics/series", SeriesAsync).RequireAuthorization(AdminPolicy.Name).WithTags("Operations");
+        routes.MapGet("/api/metrics/series", SeriesAsync).RequireAdmin().WithTags("Operations")
+            .WithSummary("Recorded outcomes per time bucket (rates, latency percentiles per pipeline, cache, cost, share, match rate)");
         return routes;
     }
 

@@ -12,7 +12,8 @@ public static class MetricsSummaryEndpoints
 
     public static IEndpointRouteBuilder MapMetricsSummaryEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/metrics/summary", SummaryAsync).RequireAuthorization(AdminPolicy.Name).WithTags("Operations");
+        routes.MapGet("/api/metrics/summary", SummaryAsync).RequireAdmin().WithTags("Operations")
+            .WithSummary("Request outcomes, rollouts and shadow agreement over a sliding window");
         return routes;
     }
 

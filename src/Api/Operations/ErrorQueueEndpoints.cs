@@ -12,9 +12,11 @@ public static class ErrorQueueEndpoints
 
     public static IEndpointRouteBuilder MapErrorQueueEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/ops/errors").RequireAuthorization(AdminPolicy.Name).WithTags("Operations");
-        group.MapGet("/", ListAsync);
-        group.MapPost("/{queue}/redeliver", RedeliverAsync);
+        var group = routes.MapGroup("/api/ops/errors").RequireAdmin().WithTags("Operations");
+        group.MapGet("/", ListAsync).WithSummary("The bus's error queues with their message counts");
+        group.MapPost("/{queue}/redeliver", RedeliverAsync)
+            .WithSummary("Move the messages in an error queue now back to the queue they failed in")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

@@ -22,10 +22,14 @@ public static class ReplayEndpoints
 
     public static IEndpointRouteBuilder MapReplayEndpoints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/ops/replay").RequireAuthorization(AdminPolicy.Name).WithTags("Operations");
-        group.MapPost("/", StartAsync);
-        group.MapGet("/", ListAsync);
-        group.MapGet("/{id:guid}", GetAsync);
+        var group = routes.MapGroup("/api/ops/replay").RequireAdmin().WithTags("Operations");
+        group.MapPost("/", StartAsync)
+            .WithSummary("Re-run a window of archived requests in shadow-only mode")
+            .Accepts<ReplayRequestBody>("application/json")
+            .Produces<ReplayStarted>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem();
+        group.MapGet("/", ListAsync).WithSummary("Recent replays with their progress");
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("One replay's progress").ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

@@ -29,6 +29,7 @@ public static class ExecutionServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddPipelineDatabase(configuration);
+        services.AddPipelineHealthChecks();
         services.AddPipelineTelemetry(configuration, serviceName);
         services.AddRoutingOptions(configuration);
         services.AddExecutionOptions(configuration);

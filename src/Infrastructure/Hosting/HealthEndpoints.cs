@@ -1,8 +1,14 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Pipeline.Api.Health;
+namespace Pipeline.Infrastructure.Hosting;
 
-/// <summary><c>/health/live</c> (the process runs) and <c>/health/ready</c> (broker and database reachable).</summary>
+/// <summary>
+/// <c>/health/live</c> (the process runs) and <c>/health/ready</c> (broker and database reachable), served by every
+/// host: the API on its own port, each worker on the small port its <c>Urls</c> setting names.
+/// </summary>
 public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Pipeline.Infrastructure.Persistence;
 
-namespace Pipeline.Api.Health;
+namespace Pipeline.Infrastructure.Hosting;
 
 /// <summary>Ready only while the database answers.</summary>
-public sealed class DatabaseHealthCheck(PipelineDbContext db) : IHealthCheck
+internal sealed class DatabaseHealthCheck(PipelineDbContext db) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
