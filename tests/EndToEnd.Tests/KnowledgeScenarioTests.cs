@@ -17,9 +17,17 @@ namespace Pipeline.EndToEnd.Tests;
 /// </summary>
 public sealed class KnowledgeScenarioTests(KnowledgeScenarioTests.CorpusSystem system) : IClassFixture<KnowledgeScenarioTests.CorpusSystem>
 {
-    /// <summary>A system whose knowledge base also holds the shared corpus.</summary>
+    /// <summary>
+    /// A system whose knowledge base also holds the shared corpus, embedded by the hashing generator: the scenarios are
+    /// about routing and answering, and the local semantic model would take minutes over the whole corpus.
+    /// </summary>
     public sealed class CorpusSystem : PipelineSystem
     {
+        protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>(base.Overrides)
+        {
+            ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider,
+        };
+
         public override async Task InitializeAsync()
         {
             await base.InitializeAsync();

@@ -40,8 +40,8 @@ public static class HnswVersusExact
         await db.Database.ExecuteSqlRawAsync("DROP INDEX ix_chunks_embedding");
 #pragma warning disable EF1002 // Only the benchmark's own constants are interpolated.
         await db.Database.ExecuteSqlRawAsync($"""
-            INSERT INTO chunks (id, document_id, ordinal, article_number, article_title, heading, language, text, embedding)
-            SELECT c.id || '~' || r, c.document_id, c.ordinal + r * 1000000, c.article_number, c.article_title, c.heading, c.language, c.text,
+            INSERT INTO chunks (id, document_id, ordinal, article_number, article_title, heading, language, text, embedding_model, embedding)
+            SELECT c.id || '~' || r, c.document_id, c.ordinal + r * 1000000, c.article_number, c.article_title, c.heading, c.language, c.text, c.embedding_model,
                    (SELECT array_agg(v + (random() - 0.5) * {Perturbation.ToString(System.Globalization.CultureInfo.InvariantCulture)} ORDER BY i)
                     FROM unnest(c.embedding::real[]) WITH ORDINALITY AS u(v, i))::vector
             FROM chunks c CROSS JOIN generate_series(1, {replicas}) AS r

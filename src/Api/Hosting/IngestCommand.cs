@@ -3,7 +3,10 @@ using Spectre.Console;
 
 namespace Pipeline.Api.Hosting;
 
-/// <summary>The <c>ingest &lt;path&gt;</c> verb: loads a file or folder into the knowledge base with a progress bar and a summary.</summary>
+/// <summary>
+/// The <c>ingest &lt;path&gt;</c> verb: first re-embeds the chunks another embedding model computed (after a change of
+/// <c>KnowledgeBase:EmbeddingProvider</c>), then loads a file or folder into the knowledge base; progress bars and a summary.
+/// </summary>
 public static class IngestCommand
 {
     public const string Verb = "ingest";
@@ -12,6 +15,26 @@ public static class IngestCommand
     {
         await using var scope = services.CreateAsyncScope();
         var ingestor = scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>();
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]{path}: no such file or folder.[/]");
+            return 2;
+        }
+
+        var reembedded = 0;
+        await Bars().StartAsync(async progress =>
+        {
+            var task = progress.AddTask("re-embedding", maxValue: 1);
+            reembedded = await ingestor.ReembedAsync(new Progress<ReembeddingProgress>(p =>
+            {
+                task.MaxValue = Math.Max(p.Total, 1);
+                task.Value = p.Total == 0 ? 1 : p.Done;
+                task.Description = $"re-embedding ({p.Model})";
+            }), cancellationToken);
+        });
+        if (reembedded > 0)
+            AnsiConsole.MarkupLineInterpolated($"{reembedded} chunks re-embedded with the configured model.");
+
         var summaries = new List<IngestionSummary>();
         if (File.Exists(path))
         {
@@ -24,25 +47,18 @@ public static class IngestCommand
 
             summaries.Add(await ingestor.IngestAsync(new DocumentInput(Path.GetFileName(path), await File.ReadAllTextAsync(path, cancellationToken), format), cancellationToken));
         }
-        else if (Directory.Exists(path))
-        {
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
-                {
-                    var task = progress.AddTask("ingesting", maxValue: 1);
-                    summaries.AddRange(await ingestor.IngestDirectoryAsync(path, new Progress<IngestionProgress>(p =>
-                    {
-                        task.MaxValue = p.Total;
-                        task.Value = p.Done;
-                        task.Description = p.Last.SourceKey;
-                    }), cancellationToken));
-                });
-        }
         else
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]{path}: no such file or folder.[/]");
-            return 2;
+            await Bars().StartAsync(async progress =>
+            {
+                var task = progress.AddTask("ingesting", maxValue: 1);
+                summaries.AddRange(await ingestor.IngestDirectoryAsync(path, new Progress<IngestionProgress>(p =>
+                {
+                    task.MaxValue = p.Total;
+                    task.Value = p.Done;
+                    task.Description = p.Last.SourceKey;
+                }), cancellationToken));
+            });
         }
 
         var table = new Table().AddColumns("document", "regulation", "language", "chunks", "outcome");
@@ -52,4 +68,7 @@ public static class IngestCommand
         AnsiConsole.MarkupLineInterpolated($"{summaries.Count} documents, {summaries.Sum(s => s.Chunks)} chunks; {summaries.Count(s => s.Outcome != IngestionOutcome.Unchanged)} new or changed.");
         return 0;
     }
+
+    private static Progress Bars() =>
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn());
 }

@@ -18,3 +18,6 @@ public sealed record IngestionSummary(Guid DocumentId, string SourceKey, string 
 
 /// <summary>Progress of a folder ingestion.</summary>
 public sealed record IngestionProgress(int Done, int Total, IngestionSummary Last);
+
+/// <summary>How far re-embedding the knowledge base with the configured model has come, in chunks.</summary>
+public sealed record ReembeddingProgress(int Done, int Total, string Model);

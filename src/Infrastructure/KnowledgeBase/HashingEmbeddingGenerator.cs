@@ -9,7 +9,7 @@ namespace Pipeline.Infrastructure.KnowledgeBase;
 /// The built-in embedding generator: offline and deterministic feature hashing of normalised words and character
 /// trigrams into a fixed number of dimensions, L2-normalised. It captures lexical overlap (shared words and word
 /// pieces across Italian and English spellings), not meaning: synonyms and paraphrases are not close unless they
-/// share words. Configure an OpenAI-compatible endpoint for a semantic model.
+/// share words. Selected with <c>KnowledgeBase:EmbeddingProvider=hashing</c>; the default is a local semantic model.
 /// </summary>
 public sealed class HashingEmbeddingGenerator(IOptions<KnowledgeBaseOptions> options) : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -31,7 +31,11 @@ public sealed class HashingEmbeddingGenerator(IOptions<KnowledgeBaseOptions> opt
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+        serviceKey is not null ? null
+        : serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata(EmbeddingModels.HashingProvider, defaultModelId: ModelId,
+            defaultModelDimensions: options.Value.EmbeddingDimensions)
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
 
     public void Dispose()
     {

@@ -34,6 +34,9 @@ internal sealed class KnowledgeChunkConfiguration : IEntityTypeConfiguration<Kno
     public const int HnswLinksPerNode = 32;
     public const int HnswBuildCandidates = 200;
 
+    /// <summary>Longest embedding model id recorded beside a vector.</summary>
+    public const int EmbeddingModelMaxLength = 128;
+
     public void Configure(EntityTypeBuilder<KnowledgeChunk> builder)
     {
         builder.ToTable("chunks");
@@ -44,6 +47,7 @@ internal sealed class KnowledgeChunkConfiguration : IEntityTypeConfiguration<Kno
         builder.Property(c => c.Language).HasMaxLength(8).IsRequired();
         builder.Property(c => c.Text).IsRequired();
         builder.Property(c => c.Embedding).HasColumnType($"vector({EmbeddingDimensions})");
+        builder.Property(c => c.EmbeddingModel).HasMaxLength(EmbeddingModelMaxLength).IsRequired();
         builder.HasGeneratedTsVectorColumn(c => c.SearchVector, TextSearchConfiguration, c => new { c.Heading, c.ArticleTitle, c.Text })
             .HasIndex(c => c.SearchVector).HasMethod("GIN");
         // A denser graph than pgvector's defaults (m 16, ef_construction 64): the retrieval benchmark's recall@10 on

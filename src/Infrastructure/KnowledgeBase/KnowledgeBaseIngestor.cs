@@ -7,6 +7,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pgvector;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.SemanticCache;
 
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
@@ -22,6 +23,9 @@ public sealed partial class KnowledgeBaseIngestor(
     TimeProvider time)
 {
     private const int EmbeddingBatchSize = 256;
+
+    /// <summary>Chunks re-embedded and updated per transaction: small enough for a progress bar that moves.</summary>
+    private const int ReembeddingBatchSize = 64;
 
     public async Task<IngestionSummary> IngestAsync(DocumentInput input, CancellationToken cancellationToken)
     {
@@ -59,7 +63,8 @@ public sealed partial class KnowledgeBaseIngestor(
             IngestedAt = time.GetUtcNow().UtcDateTime,
         };
         var slug = Slug(input.SourceKey);
-        var vectors = await EmbedAsync(sections.Select(s => $"{s.ArticleTitle} {s.Text}").ToList(), cancellationToken);
+        var vectors = await EmbedAsync(sections.Select(s => EmbeddedText(s.ArticleTitle, s.Text)).ToList(), cancellationToken);
+        var model = embeddings.ModelId();
         document.Chunks = sections.Select((s, i) => new KnowledgeChunk
         {
             Id = $"{slug}-{i:D5}",
@@ -71,6 +76,7 @@ public sealed partial class KnowledgeBaseIngestor(
             Language = document.Language,
             Text = s.Text,
             Embedding = new Vector(vectors[i]),
+            EmbeddingModel = model,
         }).ToList();
 
         var strategy = db.Database.CreateExecutionStrategy();
@@ -111,6 +117,53 @@ public sealed partial class KnowledgeBaseIngestor(
 
         return summaries;
     }
+
+    /// <summary>
+    /// Re-embeds, with the configured model, every chunk whose vector another model computed (after a change of
+    /// <c>KnowledgeBase:EmbeddingProvider</c>), and drops the semantic-cache entries of other models, which no lookup
+    /// can match any more. Chunks are updated a batch per transaction, so an interrupted run resumes where it stopped.
+    /// </summary>
+    public async Task<int> ReembedAsync(IProgress<ReembeddingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var model = embeddings.ModelId();
+        var stale = db.Set<KnowledgeChunk>().Where(c => c.EmbeddingModel != model);
+        var total = await stale.CountAsync(cancellationToken);
+        var done = 0;
+        progress?.Report(new ReembeddingProgress(done, total, model));
+        var strategy = db.Database.CreateExecutionStrategy();
+        while (done < total)
+        {
+            var batch = await stale.OrderBy(c => c.Id).Take(ReembeddingBatchSize)
+                .Select(c => new { c.Id, c.ArticleTitle, c.Text })
+                .AsNoTracking()
+                .ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+                break;
+
+            var vectors = await EmbedAsync(batch.Select(c => EmbeddedText(c.ArticleTitle, c.Text)).ToList(), cancellationToken);
+            await strategy.ExecuteAsync(async ct =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var id = batch[i].Id;
+                    var vector = new Vector(vectors[i]);
+                    await db.Set<KnowledgeChunk>().Where(c => c.Id == id)
+                        .ExecuteUpdateAsync(u => u.SetProperty(c => c.Embedding, vector).SetProperty(c => c.EmbeddingModel, model), ct);
+                }
+
+                await transaction.CommitAsync(ct);
+            }, cancellationToken);
+            done += batch.Count;
+            progress?.Report(new ReembeddingProgress(Math.Min(done, total), total, model));
+        }
+
+        await db.Set<SemanticCacheEntry>().Where(e => e.EmbeddingModel != model).ExecuteDeleteAsync(cancellationToken);
+        return done;
+    }
+
+    /// <summary>What a chunk's vector is computed from: its article title carries meaning its text often leaves implicit.</summary>
+    private static string EmbeddedText(string? articleTitle, string text) => $"{articleTitle} {text}";
 
     private async Task<List<float[]>> EmbedAsync(List<string> texts, CancellationToken cancellationToken)
     {

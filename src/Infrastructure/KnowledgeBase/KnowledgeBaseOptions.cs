@@ -17,8 +17,12 @@ public sealed class KnowledgeBaseOptions
     [Range(KnowledgeChunkConfiguration.EmbeddingDimensions, KnowledgeChunkConfiguration.EmbeddingDimensions)]
     public int EmbeddingDimensions { get; set; } = KnowledgeChunkConfiguration.EmbeddingDimensions;
 
-    /// <summary><c>hashing</c> (built-in, offline, lexical) or <c>openai</c> (any OpenAI-compatible embeddings endpoint).</summary>
-    [Required, RegularExpression("^(hashing|openai)$")] public string EmbeddingProvider { get; set; } = "hashing";
+    /// <summary>
+    /// <c>minilm</c> (all-MiniLM-L6-v2, local ONNX, the default) or <c>arcticxs</c> (snowflake-arctic-embed-xs, local
+    /// ONNX), <c>hashing</c> (built-in, lexical feature hashing) or <c>openai</c> (any OpenAI-compatible embeddings
+    /// endpoint). Changing it makes the <c>ingest</c> verb re-embed the knowledge base.
+    /// </summary>
+    [Required, RegularExpression(EmbeddingModels.ProviderPattern)] public string EmbeddingProvider { get; set; } = EmbeddingModels.MiniLmProvider;
 
     public Uri? EmbeddingEndpoint { get; set; }
     public string? EmbeddingModel { get; set; }

@@ -13,19 +13,22 @@ namespace Pipeline.Infrastructure.KnowledgeBase;
 /// <summary>Registers the knowledge base: embeddings, ingestion and search.</summary>
 public static class KnowledgeBaseServiceCollectionExtensions
 {
-    public const string OpenAiProvider = "openai";
-
     public static IServiceCollection AddKnowledgeBase(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<KnowledgeBaseOptions>(configuration, KnowledgeBaseOptions.SectionName)
-            .Validate(o => o.EmbeddingProvider != OpenAiProvider || (o.EmbeddingEndpoint is { IsAbsoluteUri: true } && !string.IsNullOrWhiteSpace(o.EmbeddingModel)),
+            .Validate(o => o.EmbeddingProvider != EmbeddingModels.OpenAiProvider || (o.EmbeddingEndpoint is { IsAbsoluteUri: true } && !string.IsNullOrWhiteSpace(o.EmbeddingModel)),
                 "KnowledgeBase:EmbeddingEndpoint and KnowledgeBase:EmbeddingModel are required when KnowledgeBase:EmbeddingProvider is 'openai'.");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<KnowledgeBaseOptions>>();
-            if (options.Value.EmbeddingProvider != OpenAiProvider)
-                return new HashingEmbeddingGenerator(options);
+            switch (options.Value.EmbeddingProvider)
+            {
+                case EmbeddingModels.HashingProvider:
+                    return new HashingEmbeddingGenerator(options);
+                case EmbeddingModels.MiniLmProvider or EmbeddingModels.ArcticXsProvider:
+                    return new SentenceTransformerEmbeddingGenerator(options.Value.EmbeddingProvider);
+            }
 
             // The stored vectors have a fixed dimension; models that can shorten theirs (text-embedding-3-*) are asked to.
             var client = new OpenAIClient(new ApiKeyCredential(options.Value.EmbeddingApiKey ?? "unused"),
@@ -34,6 +37,7 @@ public static class KnowledgeBaseServiceCollectionExtensions
                 client.GetEmbeddingClient(options.Value.EmbeddingModel).AsIEmbeddingGenerator(),
                 o => o.Dimensions = options.Value.EmbeddingDimensions);
         });
+        services.AddHostedService<EmbeddingModelWarmup>();
         services.TryAddScoped<IKnowledgeSearch, KnowledgeSearch>();
         services.TryAddScoped<KnowledgeBaseIngestor>();
         services.AddValidatedOptions<SemanticCacheOptions>(configuration, SemanticCacheOptions.SectionName);

@@ -41,9 +41,12 @@ public sealed class KnowledgeSearch(PipelineDbContext db, IEmbeddingGenerator<st
     {
         var generated = await embeddings.GenerateAsync([query], cancellationToken: cancellationToken);
         var vector = new Vector(generated[0].Vector);
+        var model = embeddings.ModelId();
         // Ordered by distance alone, so PostgreSQL can walk the HNSW index (a second sort key makes it scan and sort
         // every row); equal distances are put in a stable order afterwards.
+        // Vectors of another model are in another space: until the ingest verb re-embeds them they are not compared.
         var found = await Filtered(filter)
+            .Where(c => c.EmbeddingModel == model)
             .Select(c => new
             {
                 c.Id, c.DocumentId, c.ArticleNumber, c.ArticleTitle, c.Text,

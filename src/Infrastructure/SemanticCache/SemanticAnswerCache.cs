@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using Pgvector;
 using Pgvector.EntityFrameworkCore;
 using Pipeline.Contracts;
+using Pipeline.Infrastructure.Answering;
+using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.SemanticCache;
@@ -13,7 +15,8 @@ namespace Pipeline.Infrastructure.SemanticCache;
 /// <summary>
 /// Reuses the answer of the nearest previous question when it is similar enough. Entries are added to the caller's
 /// unit of work (they commit with the execution), and only for served live executions: a shadow or replayed run
-/// never writes the cache.
+/// never writes the cache. An entry is reused only by the same pipeline, for a question embedded by the same model that
+/// names the same regulations and articles.
 /// </summary>
 public sealed class SemanticAnswerCache(
     PipelineDbContext db,
@@ -35,6 +38,8 @@ public sealed class SemanticAnswerCache(
     public async Task<ChatAnswer?> LookupAsync(ChatPipeline pipeline, ExecuteChat command, CancellationToken cancellationToken)
     {
         var vector = await EmbedAsync(command.Message, cancellationToken);
+        var model = embeddings.ModelId();
+        var scope = ScopeOf(command.Message);
         // Never the entry this very request wrote: in shadow mode the legacy run may have stored its answer before
         // the workflow's cache step looks, which would make the workflow echo legacy instead of answering.
         var own = command.RequestId;
@@ -42,7 +47,7 @@ public sealed class SemanticAnswerCache(
         var maxDistance = 1 - options.Value.SimilarityThreshold;
         var since = time.GetUtcNow().UtcDateTime - options.Value.TimeToLive;
         var nearest = await db.Set<SemanticCacheEntry>().AsNoTracking()
-            .Where(e => e.CreatedAt >= since && e.Pipeline == owner && e.Id != own)
+            .Where(e => e.CreatedAt >= since && e.Pipeline == owner && e.EmbeddingModel == model && e.Scope == scope && e.Id != own)
             .OrderBy(e => e.Embedding.CosineDistance(vector))
             .Select(e => new { e.Answer, Distance = e.Embedding.CosineDistance(vector) })
             .FirstOrDefaultAsync(cancellationToken);
@@ -59,6 +64,8 @@ public sealed class SemanticAnswerCache(
 
         var owners = _writeInto ?? [command.Pipeline];
         var embedding = await EmbedAsync(command.Message, cancellationToken);
+        var model = embeddings.ModelId();
+        var scope = ScopeOf(command.Message);
         var serialized = JsonSerializer.Serialize(answer, Json);
         var documentIds = answer.Sources.Select(s => Guid.TryParse(s.DocumentId, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
         // A legacy execution's first entry is keyed by the request (at most one legacy execution per request stores),
@@ -71,6 +78,8 @@ public sealed class SemanticAnswerCache(
                 Id = first ? command.RequestId : NewId.NextGuid(),
                 Question = command.Message,
                 Embedding = embedding,
+                EmbeddingModel = model,
+                Scope = scope,
                 Answer = serialized,
                 DocumentIds = documentIds,
                 Pipeline = PipelineName(owner),
@@ -78,6 +87,14 @@ public sealed class SemanticAnswerCache(
             });
             first = false;
         }
+    }
+
+    /// <summary>The regulations and article numbers a question names, in a canonical order ("" when it names none).</summary>
+    internal static string ScopeOf(string question)
+    {
+        var analysis = QueryAnalyzer.Analyze(question);
+        var scope = string.Join(",", analysis.Regulations.Order(StringComparer.Ordinal)) + "|" + string.Join(",", analysis.ArticleNumbers.Order());
+        return scope.Length > SemanticCacheEntryConfiguration.ScopeMaxLength ? scope[..SemanticCacheEntryConfiguration.ScopeMaxLength] : scope;
     }
 
     private static string PipelineName(ChatPipeline pipeline) => pipeline.ToString().ToLowerInvariant();

@@ -9,6 +9,15 @@ public sealed class SemanticCacheEntry
     public string Question { get; set; } = "";
     public Vector Embedding { get; set; } = null!;
 
+    /// <summary>The model that embedded <see cref="Question"/>: a lookup compares only entries of the configured model.</summary>
+    public string EmbeddingModel { get; set; } = "";
+
+    /// <summary>
+    /// What the question names — its regulations and article numbers, normalised — which a reused answer must share:
+    /// "Article 5 of the GDPR" and "Article 6 of the GDPR" embed close together but need different answers.
+    /// </summary>
+    public string Scope { get; set; } = "";
+
     /// <summary>The answer as JSON (<c>ChatAnswer</c>).</summary>
     public string Answer { get; set; } = "{}";
 

@@ -11,7 +11,10 @@ namespace Pipeline.Infrastructure.Tests.KnowledgeBase;
 /// <summary>Ingestion and search of the full shared corpus on the real PostgreSQL with pgvector.</summary>
 public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.CorpusDatabase corpus) : IClassFixture<KnowledgeBaseIngestionTests.CorpusDatabase>
 {
-    /// <summary>A database with the shared corpus ingested once.</summary>
+    /// <summary>
+    /// A database with the shared corpus ingested once, embedded by the hashing generator: these tests are about
+    /// parsing, chunking and storing, and the local semantic model would take minutes over the whole corpus.
+    /// </summary>
     public sealed class CorpusDatabase : IsolatedInfrastructure
     {
         public ServiceProvider Services { get; private set; } = null!;
@@ -24,7 +27,7 @@ public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.Corp
                 .AddLogging()
                 .AddSingleton(TimeProvider.System)
                 .AddPipelineDatabase(Configuration())
-                .AddKnowledgeBase(Configuration())
+                .AddKnowledgeBase(Configuration(new Dictionary<string, string?> { ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider }))
                 .BuildServiceProvider();
             await using var scope = Services.CreateAsyncScope();
             FirstRun = await scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>().IngestDirectoryAsync(RepositoryPaths.SharedCorpus, null, CancellationToken.None);

@@ -685,6 +685,12 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasColumnType("vector(384)")
                         .HasColumnName("embedding");
 
+                    b.Property<string>("EmbeddingModel")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("embedding_model");
+
                     b.Property<string>("Heading")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)")
@@ -1185,6 +1191,12 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasColumnType("vector(384)")
                         .HasColumnName("embedding");
 
+                    b.Property<string>("EmbeddingModel")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("embedding_model");
+
                     b.Property<int>("Hits")
                         .HasColumnType("integer")
                         .HasColumnName("hits");
@@ -1199,6 +1211,12 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("question");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("scope");
 
                     b.HasKey("Id")
                         .HasName("pk_semantic_cache");
