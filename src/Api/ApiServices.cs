@@ -5,6 +5,7 @@ using Pipeline.Api.Comparisons;
 using Pipeline.Api.Dashboard;
 using Pipeline.Api.Documents;
 using Pipeline.Api.Evals;
+using Pipeline.Api.Experiments;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Health;
 using Pipeline.Infrastructure.Hosting;
@@ -91,6 +92,7 @@ public static class ApiServices
         app.MapMetricsSeriesEndpoints();
         app.MapAlertEndpoints();
         app.MapReplayEndpoints();
+        app.MapExperimentEndpoints();
         app.MapErrorQueueEndpoints();
         app.MapEvalEndpoints();
         app.MapDashboardEndpoints();

@@ -5,6 +5,7 @@ namespace Pipeline.Contracts;
 /// <param name="BucketingKey">User id, else session id, else a fresh id: what flag buckets are computed from.</param>
 /// <param name="ReplayId">Set when an operator replays archived traffic; such runs have no user-visible effects.</param>
 /// <param name="StreamTokens">False when the caller waits for the whole answer (JSON): no token pieces are sent to it.</param>
+/// <param name="WorkflowSteps">Set by experiments (with a replay id): the workflow step flags on for this request, every other one off; null: the flags decide.</param>
 public sealed record ChatRequested(
     Guid RequestId,
     Guid ConversationId,
@@ -16,4 +17,5 @@ public sealed record ChatRequested(
     Uri? CallerAddress,
     DateTime RequestedAt,
     Guid? ReplayId = null,
-    bool StreamTokens = true);
+    bool StreamTokens = true,
+    IReadOnlyList<string>? WorkflowSteps = null);

@@ -8,6 +8,7 @@ namespace Pipeline.Contracts;
 /// <param name="Mode">How the request was routed; the served execution tells the caller with its answer.</param>
 /// <param name="Fallback">True for the legacy run that replaces a failed or late workflow run.</param>
 /// <param name="StreamTokens">False when the caller waits for the whole answer: the answer goes to <paramref name="StreamAddress"/> in one message.</param>
+/// <param name="WorkflowSteps">The workflow step flags on for this run, every other one off (experiments); null: the flags decide.</param>
 public sealed record ExecuteChat(
     Guid RequestId,
     Guid ConversationId,
@@ -25,4 +26,5 @@ public sealed record ExecuteChat(
     int Sample = 0,
     RoutingMode Mode = RoutingMode.Disabled,
     bool Fallback = false,
-    bool StreamTokens = true);
+    bool StreamTokens = true,
+    IReadOnlyList<string>? WorkflowSteps = null);

@@ -6,6 +6,7 @@ using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Workers.Comparator.Comparisons;
 using Pipeline.Workers.Comparator.Evals;
 using Pipeline.Infrastructure.Evals;
+using Pipeline.Infrastructure.Experiments;
 using Pipeline.Infrastructure.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Hosting;
@@ -36,6 +37,7 @@ public static class ComparatorWorkerServices
         services.AddEvals(builder.Configuration);
         services.AddAlertMonitoring(builder.Configuration);
         services.AddRolloutController(builder.Configuration);
+        services.AddExperimentCollector(builder.Configuration);
         services.AddPeriodicJob<ChatDeadlineSweep, RoutingOptions>(o => o.SweepInterval);
         services.AddSingleton<LegacyLatencyBaseline>();
         services.AddPeriodicJob<LegacyLatencyBaselineRefresh, RoutingOptions>(o => o.BaselineRefreshInterval);

@@ -8,12 +8,13 @@ using Xunit;
 namespace Pipeline.EndToEnd.Tests;
 
 /// <summary>The system with the rollout controller judging every half second and a workflow deadline too long to hide a slow workflow.</summary>
-public sealed class RolloutSystem : PipelineSystem
+public class RolloutSystem : PipelineSystem
 {
     protected override IDictionary<string, string?> Overrides => new Dictionary<string, string?>(base.Overrides)
     {
         ["Rollout:EvaluationInterval"] = "00:00:00.500",
         ["Routing:WorkflowDeadline"] = "00:00:10",
+        ["Experiments:CollectInterval"] = "00:00:00.200",
     };
 
     public async Task<JsonElement> StartRolloutAsync(object body)
@@ -28,11 +29,21 @@ public sealed class RolloutSystem : PipelineSystem
     {
         using var admin = CreateAdminClient();
         JsonElement rollout = default;
-        await Eventually.TrueAsync(async () =>
+        try
         {
-            rollout = await admin.GetFromJsonAsync<JsonElement>($"/api/flags/{MigrationFlags.WorkflowComplete}/rollout");
-            return rollout.Text("status") != "running";
-        }, within, "the rollout should end by itself");
+            await Eventually.TrueAsync(async () =>
+            {
+                rollout = await admin.GetFromJsonAsync<JsonElement>($"/api/flags/{MigrationFlags.WorkflowComplete}/rollout");
+                return rollout.Text("status") != "running";
+            }, within, "the rollout should end by itself");
+        }
+        catch (TimeoutException timeout)
+        {
+            // Where it stood and why it held is what tells a slow rollout from a stuck one.
+            var decisions = await RolloutEventsAsync(rollout);
+            throw new TimeoutException($"{timeout.Message}; decisions so far:{Environment.NewLine}{string.Join(Environment.NewLine, decisions)}{Environment.NewLine}last: {rollout}", timeout);
+        }
+
         return rollout;
     }
 
@@ -99,6 +110,7 @@ public sealed class HealthyRolloutTests(RolloutSystem system) : IClassFixture<Ro
             new { minSamples = 0 },
             new { minDwell = "ten minutes" },
             new { stages = "shadow" },
+            new { kind = "faster" },
         ];
         foreach (var body in bodies)
         {

@@ -18,15 +18,15 @@ public static class RolloutEndpoints
     public static readonly TimeSpan LongestDwell = TimeSpan.FromDays(30);
 
     /// <summary>The body of a rollout request; every field optional (the configured defaults apply).</summary>
-    public sealed record RolloutRequestBody(JsonElement[]? Stages, int? MinSamples, string? MinDwell);
+    public sealed record RolloutRequestBody(JsonElement[]? Stages, int? MinSamples, string? MinDwell, string? Kind = null);
 
     /// <summary>A rollout as the API shows it.</summary>
     public sealed record RolloutView(
-        Guid Id, string Flag, IReadOnlyList<string> Stages, string Stage, double? Percentage, string Status, int MinSamples,
+        Guid Id, string Flag, string Kind, IReadOnlyList<string> Stages, string Stage, double? Percentage, string Status, int MinSamples,
         string MinDwell, DateTime StartedAt, string StartedBy, DateTime StageStartedAt, DateTime? FinishedAt, string? LastDecision)
     {
         public static RolloutView From(StagedRollout r) => new(
-            r.Id, r.FlagName, r.Stages, r.Stages[r.StageIndex], r.CurrentPercentage, r.Status, r.MinSamples, XmlConvert.ToString(r.MinDwell),
+            r.Id, r.FlagName, r.Kind, r.Stages, r.Stages[r.StageIndex], r.CurrentPercentage, r.Status, r.MinSamples, XmlConvert.ToString(r.MinDwell),
             r.StartedAt, r.StartedBy, r.StageStartedAt, r.FinishedAt, r.LastDecision);
     }
 
@@ -58,7 +58,7 @@ public static class RolloutEndpoints
             });
         }
 
-        var body = new RolloutRequestBody(null, null, null);
+        var body = new RolloutRequestBody(null, null, null, null);
         if (http.Request.ContentLength > 0 || http.Request.HasJsonContentType())
         {
             var (read, error) = await StrictJsonBody.ReadAsync<RolloutRequestBody>(http.Request, cancellationToken);
@@ -130,7 +130,11 @@ public static class RolloutEndpoints
             }
         }
 
-        return (errors.Count == 0 ? new RolloutPlan(stages, minSamples, minDwell) : null, errors);
+        var kind = body.Kind ?? RolloutKind.Equivalence;
+        if (!RolloutKind.All.Contains(kind))
+            errors["kind"] = [$"kind must be one of: {string.Join(", ", RolloutKind.All)}."];
+
+        return (errors.Count == 0 ? new RolloutPlan(stages, minSamples, minDwell, kind) : null, errors);
     }
 
     /// <summary>Stages arrive as the string "shadow" or as numbers; anything else fails parsing with the stage named.</summary>

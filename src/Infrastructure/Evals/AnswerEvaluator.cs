@@ -66,11 +66,23 @@ public sealed partial class AnswerEvaluator(
         return added.Count;
     }
 
+    /// <summary>The three scores of an answer to a question, without storing or publishing anything (experiments).</summary>
+    public async Task<(double CitationQuality, double Groundedness, double AnswerRelevance)> ScoreAsync(string question, ChatAnswer answer, CancellationToken cancellationToken) =>
+        await ScoresAsync(question, answer, await SourceTextsAsync(answer.Sources, cancellationToken), cancellationToken);
+
+    private async Task<(double CitationQuality, double Groundedness, double AnswerRelevance)> ScoresAsync(
+        string question, ChatAnswer answer, IReadOnlyDictionary<string, string> texts, CancellationToken cancellationToken)
+    {
+        // Groundedness weighs every text it is given: only this answer's own sources, not the whole batch's.
+        var ownTexts = answer.Sources.Select(s => s.Id).Distinct().Where(texts.ContainsKey).ToDictionary(id => id, id => texts[id]);
+        return (Round(citations.Score(answer)), Round(groundedness.Score(answer, ownTexts)),
+            Round(await relevance.ScoreAsync(question, answer.Text, cancellationToken)));
+    }
+
     private async Task<EvalResult> ScoreAsync(ResultSampled sample, string pipeline, IReadOnlyDictionary<string, string> texts, CancellationToken cancellationToken)
     {
         var answer = sample.Answer;
-        // Groundedness weighs every text it is given: only this answer's own sources, not the whole batch's.
-        var ownTexts = answer.Sources.Select(s => s.Id).Distinct().Where(texts.ContainsKey).ToDictionary(id => id, id => texts[id]);
+        var (citationQuality, groundednessScore, answerRelevance) = await ScoresAsync(sample.Question, answer, texts, cancellationToken);
         var thresholds = options.Value;
         var eval = new EvalResult
         {
@@ -80,9 +92,9 @@ public sealed partial class AnswerEvaluator(
             Pipeline = pipeline,
             Reason = sample.Reason,
             Answer = JsonSerializer.Serialize(answer, Json),
-            CitationQuality = Round(citations.Score(answer)),
-            Groundedness = Round(groundedness.Score(answer, ownTexts)),
-            AnswerRelevance = Round(await relevance.ScoreAsync(sample.Question, answer.Text, cancellationToken)),
+            CitationQuality = citationQuality,
+            Groundedness = groundednessScore,
+            AnswerRelevance = answerRelevance,
             EvaluatorVersion = thresholds.EvaluatorVersion,
             ReplayId = sample.ReplayId,
             CreatedAt = time.GetUtcNow().UtcDateTime,

@@ -27,5 +27,12 @@ public sealed class EvalResult
     public string? ReviewVerdict { get; set; }
     public string? ReviewNote { get; set; }
     public DateTime? ReviewedAt { get; set; }
+
+    /// <summary>
+    /// One score per answer for comparing pipelines (improvement rollouts, experiments): the mean of the three, so an
+    /// answer that is better cited, better grounded or more relevant scores higher, none of them weighing more.
+    /// </summary>
+    public static double Overall(double citationQuality, double groundedness, double answerRelevance) =>
+        (citationQuality + groundedness + answerRelevance) / 3;
     public string? ReviewedBy { get; set; }
 }

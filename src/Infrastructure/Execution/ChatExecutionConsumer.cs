@@ -41,7 +41,7 @@ public abstract partial class ChatExecutionConsumer(
         {
             var injected = await faults.ApplyAsync(command, context.CancellationToken);
             var tokens = await CallerTokenStream.OpenAsync(bus, command, options.Value.TokenPiecesPerMessageLimit);
-            var answer = await pipeline.AnswerAsync(command, tokens, context, context.CancellationToken);
+            var answer = faults.Degrade(command, await pipeline.AnswerAsync(command, tokens, context, context.CancellationToken));
             if (injected > TimeSpan.Zero)
                 answer = answer with { DurationMs = answer.DurationMs + (long)injected.TotalMilliseconds };
             await tokens.FlushAsync(context.CancellationToken);

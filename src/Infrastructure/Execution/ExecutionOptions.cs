@@ -27,4 +27,10 @@ public sealed class ExecutionOptions
 
     /// <summary>Share of executions that fail on purpose (fault and rollout testing); zero in production.</summary>
     [Range(0.0, 1.0)] public double InjectedFailureRate { get; set; }
+
+    /// <summary>
+    /// Share of answers degraded on purpose (improvement-rollout testing): their citation markers and citations are
+    /// dropped from the recorded answer, so evals score them worse; zero in production.
+    /// </summary>
+    [Range(0.0, 1.0)] public double InjectedCitationLoss { get; set; }
 }

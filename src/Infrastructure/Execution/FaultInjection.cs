@@ -4,8 +4,8 @@ using Pipeline.Contracts;
 namespace Pipeline.Infrastructure.Execution;
 
 /// <summary>
-/// Configured latency and failures for fault and rollout tests (a deliberately slow or broken pipeline); inert with
-/// the default options. Failures are decided per request id so a retry of the same request fails the same way.
+/// Configured latency, failures and degraded answers for fault and rollout tests (a deliberately slow, broken or worse
+/// pipeline); inert with the default options. Decided per request id, so a retry of the same request fares the same way.
 /// </summary>
 public sealed class FaultInjection(IOptions<ExecutionOptions> options)
 {
@@ -19,6 +19,12 @@ public sealed class FaultInjection(IOptions<ExecutionOptions> options)
             throw new InjectedFailureException(command.RequestId);
         return settings.InjectedLatency;
     }
+
+    /// <summary>The answer with its citations dropped when this request is among the degraded share; else unchanged.</summary>
+    public ChatAnswer Degrade(ExecuteChat command, ChatAnswer answer) =>
+        options.Value.InjectedCitationLoss > 0 && Routing.NoiseSampling.Includes(command.RequestId, options.Value.InjectedCitationLoss)
+            ? answer with { Text = Evals.CitationMarkers.Strip(answer.Text), Citations = [] }
+            : answer;
 }
 
 /// <summary>A failure injected on purpose by configuration.</summary>

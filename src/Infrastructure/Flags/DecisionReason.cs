@@ -11,4 +11,7 @@ public enum DecisionReason
     Everyone,
     InRollout,
     OutsideRollout,
+
+    /// <summary>An experiment set the step for its own request, whatever the flag says.</summary>
+    Experiment,
 }

@@ -19,6 +19,8 @@ public sealed partial class RolloutConductor(
     FlagAdministration flags,
     StageEvidenceQuery evidence,
     RolloutJudge judge,
+    RolloutEvalSampling sampling,
+    IOptions<RolloutOptions> options,
     TimeProvider time,
     ILogger<RolloutConductor> logger) : IPeriodicJob
 {
@@ -46,13 +48,14 @@ public sealed partial class RolloutConductor(
             Id = NewId.NextGuid(),
             FlagName = flagName,
             Stages = plan.Stages.Select(s => s.ToString()).ToList(),
+            Kind = plan.Kind,
             MinSamples = plan.MinSamples,
             MinDwell = plan.MinDwell,
             StartedBy = actor,
             StartedAt = now,
         };
         db.Add(rollout);
-        await EnterStageAsync(rollout, 0, plan.Stages[0], $"rollout started by {actor}", new Dictionary<string, object?> { ["plan"] = rollout.Stages }, cancellationToken);
+        await EnterStageAsync(rollout, 0, plan.Stages[0], $"rollout started by {actor}", new Dictionary<string, object?> { ["plan"] = rollout.Stages, ["kind"] = rollout.Kind }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (RolloutStartOutcome.Started, rollout);
     }
@@ -62,8 +65,11 @@ public sealed partial class RolloutConductor(
     /// <summary>One evaluation of every running rollout; false when another controller held the lock.</summary>
     public async Task<bool> EvaluateAsync(CancellationToken cancellationToken)
     {
-        var ids = await db.Set<StagedRollout>().AsNoTracking().Where(r => r.Status == RolloutStatus.Running).Select(r => r.Id).ToListAsync(cancellationToken);
-        foreach (var id in ids)
+        var running = await db.Set<StagedRollout>().AsNoTracking().Where(r => r.Status == RolloutStatus.Running)
+            .Select(r => new { r.Id, r.Kind, r.CurrentPercentage }).ToListAsync(cancellationToken);
+        // Every coordination host samples for the rollout, whichever of them judges it.
+        sampling.Update(running.Where(r => r.Kind == RolloutKind.Improvement).Max(r => r.CurrentPercentage), options.Value.ControlEvalRatio);
+        foreach (var id in running.Select(r => r.Id))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({AdvisoryLockKey}) AS \"Value\"").SingleAsync(cancellationToken);
@@ -92,8 +98,9 @@ public sealed partial class RolloutConductor(
         }
 
         RolloutStage.TryParse(rollout.Stages[rollout.StageIndex], out var stage);
-        var observed = await evidence.LoadAsync(rollout.FlagName, stage, rollout.StageStartedAt, cancellationToken);
-        var verdict = judge.Judge(stage, observed, rollout.MinSamples, now - rollout.StageStartedAt >= rollout.MinDwell, rollout.Halved);
+        var observed = await evidence.LoadAsync(rollout.FlagName, rollout.Kind, stage, rollout.StageStartedAt, cancellationToken);
+        var verdict = judge.Judge(rollout.Kind, stage, observed, rollout.MinSamples, now - rollout.StageStartedAt >= rollout.MinDwell, rollout.Halved,
+            Completes(rollout));
         var evidenceFacts = new Dictionary<string, object?>(verdict.Evidence) { ["action"] = verdict.Action.ToString().ToLowerInvariant() };
         rollout.LastEvaluatedAt = now;
         switch (verdict.Action)
@@ -159,6 +166,15 @@ public sealed partial class RolloutConductor(
         rollout.LastDecision = reason;
         facts["rolloutId"] = rollout.Id;
         await flags.RecordEventAsync(rollout.FlagName, FlagEventTypes.Rollout, Actor, reason, JsonSerializer.Serialize(facts, Json), cancellationToken);
+    }
+
+    /// <summary>Advancing from the running stage ends the rollout: it is the last, or the last serves everyone.</summary>
+    private static bool Completes(StagedRollout rollout)
+    {
+        if (rollout.StageIndex + 1 >= rollout.Stages.Count)
+            return true;
+        RolloutStage.TryParse(rollout.Stages[^1], out var last);
+        return rollout.StageIndex + 2 == rollout.Stages.Count && last.Percentage >= RolloutStage.Everyone;
     }
 
     private static string? Category(string? reason) => reason?.Split(':', 2)[0];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace Pipeline.Infrastructure.Rollouts;
@@ -10,7 +11,12 @@ namespace Pipeline.Infrastructure.Rollouts;
 /// </summary>
 public sealed class RolloutJudge(IOptions<RolloutOptions> options)
 {
-    public RolloutVerdict Judge(RolloutStage stage, StageEvidence evidence, int minSamples, bool dwellElapsed, bool alreadyHalved)
+    /// <summary>Judges an equivalence stage (today's gates).</summary>
+    public RolloutVerdict Judge(RolloutStage stage, StageEvidence evidence, int minSamples, bool dwellElapsed, bool alreadyHalved) =>
+        Judge(RolloutKind.Equivalence, stage, evidence, minSamples, dwellElapsed, alreadyHalved, completes: false);
+
+    /// <param name="completes">Advancing from this stage completes the rollout: an improvement must then be better beyond noise.</param>
+    public RolloutVerdict Judge(string kind, RolloutStage stage, StageEvidence evidence, int minSamples, bool dwellElapsed, bool alreadyHalved, bool completes)
     {
         var o = options.Value;
         var z = RolloutStatistics.OneSidedQuantile(o.Significance);
@@ -21,7 +27,9 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
             ["minSamples"] = minSamples,
             ["dwellElapsed"] = dwellElapsed,
             ["significance"] = o.Significance,
+            ["kind"] = kind,
         };
+        var improvement = kind == RolloutKind.Improvement;
 
         // Match rate: only the shadow stage has both answers to compare.
         double matchRate = 0, matchLower = 0, matchUpper = 1;
@@ -49,7 +57,7 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
 
         // Contingencies (the original design's §8.2): quality or a critical error rate → 0 % at once; latency → halve, then 0 %.
         var enough = Math.Min(minSamples, o.TriggerMinSamples);
-        if (stage.IsShadow && evidence.Comparisons >= enough && matchUpper < o.MatchRateTrigger)
+        if (!improvement && stage.IsShadow && evidence.Comparisons >= enough && matchUpper < o.MatchRateTrigger)
             return new(RolloutAction.RollBack, $"match rate {matchRate:P1} is significantly below {o.MatchRateTrigger:P0}", facts);
         if (evidence.TreatmentRequests >= enough && errorLower > o.ErrorRateTrigger)
             return new(RolloutAction.RollBack, $"error rate {treatmentErrorRate:P1} is significantly above {o.ErrorRateTrigger:P0}", facts);
@@ -60,10 +68,31 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
             return new(action, $"p95 latency {treatmentP95:F0} ms is significantly above {o.LatencyTriggerFactor} x baseline {controlP95:F0} ms", facts);
         }
 
-        if (evidence.Samples(stage) < minSamples || !dwellElapsed)
+        // Quality, improvement kind: a finished experiment in shadow, eval scores per pipeline at a percentage.
+        MeanComparison? scores = null;
+        if (improvement && stage.IsShadow)
+        {
+            if (evidence.Experiment is not { } experiment)
+                return new(RolloutAction.Hold, "waiting: no finished experiment compares the new side with the old", facts);
+            scores = experiment.Comparison;
+            facts["experiment"] = new { id = experiment.Id, treatment = experiment.Treatment, control = experiment.Control, metric = experiment.Metric,
+                finishedAt = experiment.FinishedAt, comparison = scores };
+            if (scores.WorsePValue < o.Significance)
+                return new(RolloutAction.RollBack, $"experiment {experiment.Id}: {experiment.Treatment} scores significantly below {experiment.Control} ({Describe(scores)})", facts);
+        }
+        else if (improvement)
+        {
+            scores = MeanComparison.OfIndependent(evidence.TreatmentScores ?? [], evidence.ControlScores ?? [], o.Significance);
+            facts["evalScores"] = scores;
+            if (scores.TreatmentCount >= enough && scores.ControlCount >= enough && scores.WorsePValue < o.Significance)
+                return new(RolloutAction.RollBack, $"eval score of the new pipeline is significantly below the old one's ({Describe(scores)})", facts);
+        }
+
+        var scored = scores is null || stage.IsShadow || (scores.TreatmentCount >= minSamples && scores.ControlCount >= minSamples);
+        if (evidence.Samples(stage) < minSamples || !dwellElapsed || !scored)
             return new(RolloutAction.Hold, "collecting: minimum samples or dwell not reached", facts);
 
-        if (stage.IsShadow && !(matchRate >= o.MatchRateGate && matchLower >= o.MatchRateTrigger))
+        if (!improvement && stage.IsShadow && !(matchRate >= o.MatchRateGate && matchLower >= o.MatchRateTrigger))
             return new(RolloutAction.Hold, $"inconclusive: match rate {matchRate:P1} (lower bound {matchLower:P1}) does not establish the {o.MatchRateGate:P0} gate", facts);
         if (!(treatmentErrorRate <= controlErrorRate + o.ErrorRateTolerance && errorWorseP >= o.Significance))
             return new(RolloutAction.Hold, $"inconclusive: error rate {treatmentErrorRate:P2} against baseline {controlErrorRate:P2}", facts);
@@ -72,8 +101,17 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
         if (!(treatmentP95 <= o.LatencyGateFactor * controlP95 && beyondGateP >= o.Significance))
             return new(RolloutAction.Hold, $"inconclusive: p95 latency {treatmentP95:F0} ms against {o.LatencyGateFactor} x baseline {controlP95:F0} ms", facts);
 
-        return new(RolloutAction.Advance, "every gate holds", facts);
+        if (scores is null)
+            return new(RolloutAction.Advance, "every gate holds", facts);
+        if (completes && !(scores.BetterPValue < o.Significance))
+            return new(RolloutAction.Hold, $"inconclusive: the new side is not yet better beyond noise ({Describe(scores)})", facts);
+        return new(RolloutAction.Advance, completes
+            ? $"the new side scores better beyond noise ({Describe(scores)}) and every gate holds"
+            : $"the new side scores no worse than the old ({Describe(scores)}) and every gate holds", facts);
     }
+
+    private static string Describe(MeanComparison c) => string.Create(CultureInfo.InvariantCulture,
+        $"{c.TreatmentMean:F3} vs {c.ControlMean:F3}, {c.Test} t = {(c.T is { } t ? t.ToString("F2", CultureInfo.InvariantCulture) : "n/a")}, p(worse) = {c.WorsePValue:F3}, p(better) = {c.BetterPValue:F3}, n = {c.TreatmentCount}/{c.ControlCount}");
 
     private static double Rate(int events, int trials) => trials == 0 ? 0 : (double)events / trials;
 }

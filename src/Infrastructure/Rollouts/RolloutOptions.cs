@@ -52,6 +52,20 @@ public sealed class RolloutOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan DefaultMinDwell { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Old-pipeline answers evaluated per new-pipeline answer while an improvement rollout serves a percentage (every
+    /// new-pipeline answer is evaluated then): 1 gives both arms of the eval-score test about the same size.
+    /// </summary>
+    [Range(0.0, 100.0)]
+    public double ControlEvalRatio { get; set; } = 1.0;
+
+    /// <summary>
+    /// The experiment metric an improvement rollout's shadow stage weighs (paired test of the flag's variant against
+    /// legacy on the latest finished experiment): the overall eval score by default, the same score the later stages compare.
+    /// </summary>
+    [Required]
+    public string ExperimentMetric { get; set; } = "score";
+
     /// <summary>The most observations per arm a decision loads: the newest ones, enough for every test here.</summary>
     [Range(10, 1_000_000)]
     public int MaxSamples { get; set; } = 20_000;

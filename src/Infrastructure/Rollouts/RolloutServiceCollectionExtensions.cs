@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Pipeline.Infrastructure.Experiments;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Hosting;
 
@@ -11,8 +12,12 @@ public static class RolloutServiceCollectionExtensions
 {
     public static IServiceCollection AddRollouts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<RolloutOptions>(configuration, RolloutOptions.SectionName);
+        services.AddValidatedOptions<RolloutOptions>(configuration, RolloutOptions.SectionName)
+            .Validate(o => ExperimentReports.Metrics.TryGetValue(o.ExperimentMetric, out var higherIsBetter) && higherIsBetter,
+                $"Rollout:ExperimentMetric must be one of: {string.Join(", ", ExperimentReports.Metrics.Where(m => m.Value).Select(m => m.Key))}.");
+        services.AddExperiments(configuration);
         services.AddSingleton<RolloutJudge>();
+        services.TryAddSingleton<RolloutEvalSampling>();
         services.AddScoped<StageEvidenceQuery>();
         services.AddScoped<RolloutConductor>();
         services.TryAddScoped<FlagAdministration>();

@@ -4,7 +4,8 @@ namespace Pipeline.Infrastructure.Rollouts;
 /// What a stage observed since it began. Treatment is the new pipeline, control the old one in the same window
 /// (a concurrent baseline, as a canary analysis uses). In the shadow stage both come from the comparisons (each
 /// pipeline's own duration, shadow failures as errors); in percentage stages from the requests each pipeline served
-/// (caller latency; a fallback or a failure is an error of the new pipeline).
+/// (caller latency; a fallback or a failure is an error of the new pipeline). Improvement rollouts also weigh the eval
+/// scores of the answers each pipeline served in the stage and, in shadow, the flag's latest finished experiment.
 /// </summary>
 public sealed record StageEvidence(
     int Comparisons,
@@ -14,8 +15,14 @@ public sealed record StageEvidence(
     int ControlRequests,
     int ControlErrors,
     IReadOnlyList<double> TreatmentLatencies,
-    IReadOnlyList<double> ControlLatencies)
+    IReadOnlyList<double> ControlLatencies,
+    IReadOnlyList<double>? TreatmentScores = null,
+    IReadOnlyList<double>? ControlScores = null,
+    ExperimentEvidence? Experiment = null)
 {
     /// <summary>The observations that count towards the stage's minimum sample size.</summary>
     public int Samples(RolloutStage stage) => stage.IsShadow ? Comparisons : TreatmentRequests;
 }
+
+/// <summary>A finished experiment's paired comparison of the flag's new side against its old side.</summary>
+public sealed record ExperimentEvidence(Guid Id, string Treatment, string Control, string Metric, MeanComparison Comparison, DateTime FinishedAt);

@@ -2,18 +2,50 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Infrastructure.Evals;
+using Pipeline.Infrastructure.Experiments;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
 
 namespace Pipeline.Infrastructure.Rollouts;
 
 /// <summary>Loads a stage's <see cref="StageEvidence"/> since it began (replays and noise-floor samples excluded).</summary>
-public sealed class StageEvidenceQuery(PipelineDbContext db, IOptions<RolloutOptions> options)
+public sealed class StageEvidenceQuery(PipelineDbContext db, ExperimentReports experiments, IOptions<RolloutOptions> options)
 {
     private const string Completed = "completed";
 
-    public Task<StageEvidence> LoadAsync(string flag, RolloutStage stage, DateTime since, CancellationToken cancellationToken) =>
-        stage.IsShadow ? FromComparisonsAsync(flag, since, cancellationToken) : FromRequestsAsync(since, cancellationToken);
+    public async Task<StageEvidence> LoadAsync(string flag, string kind, RolloutStage stage, DateTime since, CancellationToken cancellationToken)
+    {
+        var evidence = stage.IsShadow ? await FromComparisonsAsync(flag, since, cancellationToken) : await FromRequestsAsync(since, cancellationToken);
+        if (kind != RolloutKind.Improvement)
+            return evidence;
+        if (stage.IsShadow)
+            return evidence with { Experiment = await experiments.LatestEvidenceAsync(flag, options.Value.ExperimentMetric, options.Value.Significance, cancellationToken) };
+        var (treatment, control) = await EvalScoresAsync(since, cancellationToken);
+        return evidence with { TreatmentScores = treatment, ControlScores = control };
+    }
+
+    /// <summary>
+    /// The overall eval scores of the answers each pipeline served since the stage began: the workflow's in on mode
+    /// (fallbacks excluded: legacy wrote them), legacy's otherwise.
+    /// </summary>
+    private async Task<(IReadOnlyList<double> Treatment, IReadOnlyList<double> Control)> EvalScoresAsync(DateTime since, CancellationToken cancellationToken)
+    {
+        var workflow = AnswerEvaluator.PipelineName(ChatPipeline.Workflow);
+        var legacy = AnswerEvaluator.PipelineName(ChatPipeline.Legacy);
+        var scored = await (
+                from s in db.Set<ChatRoutingState>().AsNoTracking()
+                join e in db.Set<EvalResult>().AsNoTracking() on s.CorrelationId equals e.RequestId
+                where s.RequestedAt >= since && s.ReplayId == null && e.Reason == EvalReasons.Sampled
+                      && ((s.Mode == RoutingMode.Enabled && !s.Fallback && e.Pipeline == workflow) || (s.Mode != RoutingMode.Enabled && e.Pipeline == legacy))
+                orderby s.RequestedAt descending
+                select new { Treatment = s.Mode == RoutingMode.Enabled, e.CitationQuality, e.Groundedness, e.AnswerRelevance })
+            .Take(options.Value.MaxSamples * 2)
+            .ToListAsync(cancellationToken);
+        List<double> Scores(bool treatment) => scored.Where(x => x.Treatment == treatment)
+            .Select(x => EvalResult.Overall(x.CitationQuality, x.Groundedness, x.AnswerRelevance)).ToList();
+        return (Scores(true), Scores(false));
+    }
 
     private async Task<StageEvidence> FromComparisonsAsync(string flag, DateTime since, CancellationToken cancellationToken)
     {

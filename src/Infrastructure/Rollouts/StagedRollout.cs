@@ -6,6 +6,9 @@ public sealed class StagedRollout
     public Guid Id { get; set; }
     public string FlagName { get; set; } = "";
     public List<string> Stages { get; set; } = [];
+
+    /// <summary><see cref="RolloutKind"/>: which gates judge its stages.</summary>
+    public string Kind { get; set; } = RolloutKind.Equivalence;
     public int StageIndex { get; set; }
     public DateTime StageStartedAt { get; set; }
 

@@ -13,6 +13,7 @@ internal sealed class StagedRolloutConfiguration : IEntityTypeConfiguration<Stag
         builder.Property(r => r.Id).ValueGeneratedNever();
         builder.Property(r => r.FlagName).HasMaxLength(64).IsRequired();
         builder.Property(r => r.Status).HasMaxLength(16).IsRequired();
+        builder.Property(r => r.Kind).HasMaxLength(16).IsRequired().HasDefaultValue(RolloutKind.Equivalence);
         builder.Property(r => r.StartedBy).HasMaxLength(256).IsRequired();
         builder.Property(r => r.LastDecision).HasMaxLength(1024);
         builder.Property(r => r.Version).IsRowVersion();

@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Serving;
 using Pipeline.Infrastructure.Telemetry;
 
@@ -30,9 +31,12 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     private readonly LegacyLatencyBaseline _baseline;
     private readonly RoutingOptions _options;
     private readonly TimeProvider _time;
+    private readonly RolloutEvalSampling _rolloutSampling;
 
-    public ChatRoutingStateMachine(IFlagEvaluator flags, LegacyLatencyBaseline baseline, IOptions<RoutingOptions> options, TimeProvider time)
+    public ChatRoutingStateMachine(
+        IFlagEvaluator flags, LegacyLatencyBaseline baseline, IOptions<RoutingOptions> options, TimeProvider time, RolloutEvalSampling rolloutSampling)
     {
+        _rolloutSampling = rolloutSampling;
         _flags = flags;
         _baseline = baseline;
         _options = options.Value;
@@ -167,7 +171,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         await ExecuteAsync(context, saga.ServedPipeline, shadow: false);
         await TellCallerAsync(context, Routed(saga, fallback: false, reason: null));
         if (saga.ShadowPipeline is { } shadowPipeline)
-            await ExecuteAsync(context, shadowPipeline, shadow: true);
+            await ExecuteAsync(context, shadowPipeline, shadow: true, workflowSteps: request.WorkflowSteps);
         if (saga.NoiseOutcome == ShadowOutcome.Pending)
             await ExecuteAsync(context, saga.ServedPipeline, shadow: true, NoiseSample);
     }
@@ -192,10 +196,12 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     /// <summary>
     /// Served answers go to evaluation by the sampling flag, bucketed by request so its percentage is a share of requests.
     /// A replay's served answer never reached a caller and its original was already eligible, so it is not sampled again.
+    /// An improvement rollout at a percentage adds the answers its eval-score gate needs (<see cref="RolloutEvalSampling"/>).
     /// </summary>
     private bool IsSampledForEvaluation(ChatRoutingState saga) =>
         saga.ReplayId is null
-        && _flags.Evaluate(MigrationFlags.EvalsSampling, new FlagContext(saga.CorrelationId.ToString("N"), saga.UserId, saga.UserGroup)).Mode == FlagMode.On;
+        && (_rolloutSampling.Includes(saga.CorrelationId, saga.ServedPipeline)
+            || _flags.Evaluate(MigrationFlags.EvalsSampling, new FlagContext(saga.CorrelationId.ToString("N"), saga.UserId, saga.UserGroup)).Mode == FlagMode.On);
 
     private static void RecordShadowAnswer(BehaviorContext<ChatRoutingState, ChatCompleted> context)
     {
@@ -315,14 +321,15 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     private bool IsOverdue(BehaviorContext<ChatRoutingState, ChatDeadlinePassed> context) =>
         context.Saga.DeadlineAt is { } deadline && deadline <= Now;
 
-    private Task ExecuteAsync(BehaviorContext<ChatRoutingState> context, ChatPipeline pipeline, bool shadow, int sample = 0)
+    /// <param name="workflowSteps">An experiment's step flags for its workflow run; only a shadow-only request has them, so they need no state.</param>
+    private Task ExecuteAsync(BehaviorContext<ChatRoutingState> context, ChatPipeline pipeline, bool shadow, int sample = 0, IReadOnlyList<string>? workflowSteps = null)
     {
         var saga = context.Saga;
         var streamTo = shadow || saga.CallerAddress is null ? null : new Uri(saga.CallerAddress);
         var command = new ExecuteChat(
             saga.CorrelationId, saga.ConversationId, pipeline, shadow, saga.Attempt, saga.Message, saga.WebSearchEnabled,
             saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.FinalDeadlineAt ?? Now, saga.ReplayId, sample, saga.Mode, saga.Fallback,
-            saga.StreamTokens);
+            saga.StreamTokens, pipeline == ChatPipeline.Workflow ? workflowSteps : null);
         var queue = pipeline == ChatPipeline.Legacy ? _options.LegacyEndpoint : _options.WorkflowEndpoint;
         return SendAsync(context, new Uri($"exchange:{queue}"), command);
     }

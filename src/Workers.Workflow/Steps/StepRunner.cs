@@ -38,7 +38,10 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
         Func<CompareResults, Task> compare,
         CancellationToken cancellationToken)
     {
-        var decision = flags.Evaluate(flagName, new FlagContext(command.BucketingKey, command.UserId, command.UserGroup));
+        // An experiment names the steps it runs new; live traffic follows the flags.
+        var decision = command.WorkflowSteps is { } steps
+            ? new FlagDecision(steps.Contains(flagName) ? FlagMode.On : FlagMode.Off, 0, DecisionReason.Experiment)
+            : flags.Evaluate(flagName, new FlagContext(command.BucketingKey, command.UserId, command.UserGroup));
         using var activity = PipelineTelemetry.Source.StartActivity($"workflow.{step}");
         activity?.SetTag("pipeline.step", step);
         activity?.SetTag("pipeline.flag", flagName);

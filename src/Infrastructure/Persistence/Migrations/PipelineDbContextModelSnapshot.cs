@@ -526,6 +526,155 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.ToTable("eval_results", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Infrastructure.Experiments.Experiment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Control")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("control");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Dataset")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("dataset");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("FlagName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("flag_name");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Questions")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("questions");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer")
+                        .HasColumnName("total");
+
+                    b.Property<string>("Treatment")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("treatment");
+
+                    b.PrimitiveCollection<List<string>>("Variants")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("variants");
+
+                    b.HasKey("Id")
+                        .HasName("pk_experiments");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_experiments_created_at");
+
+                    b.HasIndex("FlagName", "FinishedAt")
+                        .HasDatabaseName("ix_experiments_flag_name_finished_at");
+
+                    b.ToTable("experiments", (string)null);
+                });
+
+            modelBuilder.Entity("Pipeline.Infrastructure.Experiments.ExperimentAnswer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("answer");
+
+                    b.Property<double?>("AnswerRelevance")
+                        .HasColumnType("double precision")
+                        .HasColumnName("answer_relevance");
+
+                    b.Property<double?>("CitationQuality")
+                        .HasColumnType("double precision")
+                        .HasColumnName("citation_quality");
+
+                    b.Property<DateTime?>("CollectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("collected_at");
+
+                    b.Property<Guid>("ExperimentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("experiment_id");
+
+                    b.Property<double?>("Groundedness")
+                        .HasColumnType("double precision")
+                        .HasColumnName("groundedness");
+
+                    b.Property<long?>("LatencyMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("QuestionId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("question_id");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<string>("Variant")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("variant");
+
+                    b.HasKey("Id")
+                        .HasName("pk_experiment_answers");
+
+                    b.HasIndex("ExperimentId", "Outcome")
+                        .HasDatabaseName("ix_experiment_answers_experiment_id_outcome");
+
+                    b.HasIndex("ExperimentId", "QuestionId", "Variant")
+                        .IsUnique()
+                        .HasDatabaseName("ix_experiment_answers_experiment_id_question_id_variant");
+
+                    b.ToTable("experiment_answers", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Infrastructure.Flags.FeatureFlag", b =>
                 {
                     b.Property<Guid>("Id")
@@ -926,6 +1075,14 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("halved");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("equivalence")
+                        .HasColumnName("kind");
+
                     b.Property<string>("LastDecision")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
@@ -1262,6 +1419,16 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasName("pk_serving_claims");
 
                     b.ToTable("serving_claims", (string)null);
+                });
+
+            modelBuilder.Entity("Pipeline.Infrastructure.Experiments.ExperimentAnswer", b =>
+                {
+                    b.HasOne("Pipeline.Infrastructure.Experiments.Experiment", null)
+                        .WithMany()
+                        .HasForeignKey("ExperimentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_experiment_answers_experiment_experiment_id");
                 });
 
             modelBuilder.Entity("Pipeline.Infrastructure.KnowledgeBase.KnowledgeChunk", b =>
