@@ -4,7 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Load.HopChain;
 using Pipeline.Benchmarks.Warmup;
+using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks.Load;
 
@@ -27,7 +29,7 @@ public static class LoadBenchmark
         await using var system = await BenchmarkSystem.StartAsync();
         await JitSettledWarmup.RunAcrossModesAsync(system, Statuses, slice => PublicApiLoad.RunAsync(system.ApiAddress, Clients, slice));
 
-        var raw = await RunBaselinesAsync(system);
+        var raw = await RunBaselinesAsync(system.Api.Services.GetRequiredService<IBus>(), system.Settings);
 
         var lost = 0;
         foreach (var status in Statuses)
@@ -54,23 +56,44 @@ public static class LoadBenchmark
     }
 
     /// <summary>
-    /// <c>hops</c>: the baselines alone, for quick comparisons of the bus and outbox layers; <c>hops durable N</c> holds
-    /// the durable chain alone for N seconds, for profilers (prints the process id and database first).
+    /// <c>hops</c>: the baselines alone, for quick comparisons of the bus and outbox layers and with the peer
+    /// (<c>scripts/benchmark.sh hops-peer</c>); <c>hops durable N</c> holds the durable chain alone for N seconds, for
+    /// profilers (prints the process id and database first). Only the chain runs: a migrated database and a virtual
+    /// host of its own, no pipeline host beside it, so no background work shares the servers while it is measured.
     /// </summary>
     public static async Task<int> RunBaselinesOnlyAsync(string[] args)
     {
-        await using var system = await BenchmarkSystem.StartAsync();
-        if (args is ["durable", var seconds])
+        var infrastructure = new IsolatedInfrastructure();
+        await infrastructure.InitializeAsync();
+        try
         {
-            var database = new NpgsqlConnectionStringBuilder(system.DatabaseConnectionString).Database;
-            Console.WriteLine($"hops: pid {Environment.ProcessId}, database {database}, durable chain for {seconds} s after {HopChainWarmup.TotalSeconds:0} s of warm-up");
-            var held = await HopChainBaseline.RunAsync(system.Settings, HopShape.Off, HopDurability.CallerAndConsumers, Clients, HopChainWarmup, TimeSpan.FromSeconds(int.Parse(seconds)));
-            Report("durable hops", held, "requests/s", raw: null);
+            var settings = infrastructure.Settings;
+            if (args is ["durable", var seconds])
+            {
+                var database = new NpgsqlConnectionStringBuilder(infrastructure.DatabaseConnectionString).Database;
+                Console.WriteLine($"hops: pid {Environment.ProcessId}, database {database}, durable chain for {seconds} s after {HopChainWarmup.TotalSeconds:0} s of warm-up");
+                var held = await HopChainBaseline.RunAsync(settings, HopShape.Off, HopDurability.CallerAndConsumers, Clients, HopChainWarmup, TimeSpan.FromSeconds(int.Parse(seconds)));
+                Report("durable hops", held, "requests/s", raw: null);
+                return 0;
+            }
+
+            var busHost = await TestHosts.StartBusWorkerAsync(settings, builder => builder.Services.AddPipelineBus(builder.Configuration, _ => { }));
+            try
+            {
+                await RunBaselinesAsync(busHost.Services.GetRequiredService<IBus>(), settings);
+            }
+            finally
+            {
+                await TestHosts.StopQuietlyAsync(busHost);
+                busHost.Dispose();
+            }
+
             return 0;
         }
-
-        await RunBaselinesAsync(system);
-        return 0;
+        finally
+        {
+            await infrastructure.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -78,9 +101,8 @@ public static class LoadBenchmark
     /// consumers, without the transactional outbox and inbox, with it for the consumers, and for the caller too;
     /// returns the raw bus.
     /// </summary>
-    private static async Task<LoadResult> RunBaselinesAsync(BenchmarkSystem system)
+    private static async Task<LoadResult> RunBaselinesAsync(IBus bus, IReadOnlyDictionary<string, string?> settings)
     {
-        var bus = system.Api.Services.GetRequiredService<IBus>();
         var raw = await RawBusRoundTrip.RunAsync(bus, Clients, Warmup, Measure);
         Report("raw bus", raw, "round trips/s", raw: null);
         foreach (var shape in new[] { HopShape.Off, HopShape.Shadow })
@@ -88,7 +110,7 @@ public static class LoadBenchmark
             foreach (var (name, durability) in HopChains)
             {
                 var label = $"{(shape == HopShape.Shadow ? "shadow " : "")}{name}";
-                Report(label, await HopChainBaseline.RunAsync(system.Settings, shape, durability, Clients, HopChainWarmup, Measure), "requests/s", raw);
+                Report(label, await HopChainBaseline.RunAsync(settings, shape, durability, Clients, HopChainWarmup, Measure), "requests/s", raw);
             }
         }
 

@@ -1,3 +1,4 @@
+using Pipeline.Api.OpenApi;
 using System.Net.ServerSentEvents;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,7 +23,7 @@ public static class ChatEndpoints
             .WithDescription("Accept: application/json (default) waits for the ChatResult; Accept: text/event-stream streams routed, token, reset, done and error events. "
                 + "Optional headers X-User-Id, X-User-Group and X-Session-Id pick the caller's flag bucket. X-Powered-By on the stream names the serving pipeline.")
             .RequireChatRateLimit()
-            .Accepts<ChatRequestBody>("application/json")
+            .AcceptsJson<ChatRequestBody>()
             .Produces<ChatResult>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

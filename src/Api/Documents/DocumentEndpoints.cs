@@ -1,3 +1,4 @@
+using Pipeline.Api.OpenApi;
 using System.Xml;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Api.Problems;
@@ -17,7 +18,7 @@ public static class DocumentEndpoints
         var group = routes.MapGroup("/api/documents").RequireAdmin().WithTags("Documents");
         group.MapPost("/", IngestAsync)
             .WithSummary("Ingest one document (Markdown, text, HTML or EU Formex XML); an unchanged document is skipped")
-            .Accepts<DocumentUpload>("application/json")
+            .AcceptsJson<DocumentUpload>()
             .Produces<IngestionSummary>(StatusCodes.Status201Created)
             .Produces<IngestionSummary>()
             .ProducesValidationProblem()

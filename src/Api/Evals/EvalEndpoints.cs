@@ -1,3 +1,4 @@
+using Pipeline.Api.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Api.Flags;
@@ -21,7 +22,7 @@ public static class EvalEndpoints
         group.MapGet("/", ListAsync).WithSummary("Scored samples of answers, newest first; flagged=true lists the review queue");
         group.MapPost("/{id:guid}/review", ReviewAsync)
             .WithSummary("Record a human verdict on an eval and clear its review flag")
-            .Accepts<EvalReviewBody>("application/json")
+            .AcceptsJson<EvalReviewBody>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }

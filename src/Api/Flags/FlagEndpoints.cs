@@ -24,17 +24,17 @@ public static class FlagEndpoints
             .Produces<FlagView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{name}", PutAsync)
             .WithSummary("Create a flag (no version) or replace the version you read (409 if it changed)")
-            .Accepts<FlagWriteBody>("application/json")
+            .AcceptsJson<FlagWriteBody>()
             .Produces<FlagView>(StatusCodes.Status201Created).Produces<FlagView>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPatch("/{name}", PatchAsync)
             .WithSummary("Change some fields of the version you read (409 if it changed); an explicit null clears a field")
-            .Accepts<FlagWriteBody>("application/json")
+            .AcceptsJson<FlagWriteBody>()
             .Produces<FlagView>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{name}/kill", KillAsync)
             .WithSummary("Kill switch: the flag is disabled at once, whatever its version; the body (a reason) is optional")
-            .Accepts<FlagKillBody>("application/json")
+            .AcceptsJson<FlagKillBody>(required: false)
             .Produces<FlagView>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{name}/events", EventsAsync)

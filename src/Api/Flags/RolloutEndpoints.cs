@@ -1,3 +1,4 @@
+using Pipeline.Api.OpenApi;
 using System.Text.Json;
 using System.Xml;
 using Microsoft.EntityFrameworkCore;
@@ -35,7 +36,7 @@ public static class RolloutEndpoints
         var group = routes.MapGroup("/api/flags/{name}/rollout").RequireAdmin().WithTags("Flags");
         group.MapPost("/", StartAsync)
             .WithSummary("Start an automated staged rollout of the routing flag")
-            .Accepts<RolloutRequestBody>("application/json")
+            .AcceptsJson<RolloutRequestBody>()
             .Produces<RolloutView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/", LatestAsync)

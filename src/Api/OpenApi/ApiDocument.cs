@@ -50,6 +50,7 @@ public static class ApiDocument
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
                 }
 
+                await JsonRequestBody.DescribeAsync(operation, context, cancellationToken);
                 if (operation.OperationId == ChatEndpoints.Name)
                     await ChatStreamSchema.DescribeAsync(operation, context, cancellationToken);
             });

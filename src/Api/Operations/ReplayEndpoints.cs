@@ -1,3 +1,4 @@
+using Pipeline.Api.OpenApi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Flags;
@@ -25,7 +26,7 @@ public static class ReplayEndpoints
         var group = routes.MapGroup("/api/ops/replay").RequireAdmin().WithTags("Operations");
         group.MapPost("/", StartAsync)
             .WithSummary("Re-run a window of archived requests in shadow-only mode")
-            .Accepts<ReplayRequestBody>("application/json")
+            .AcceptsJson<ReplayRequestBody>()
             .Produces<ReplayStarted>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem();
         group.MapGet("/", ListAsync).WithSummary("Recent replays with their progress");

@@ -53,6 +53,20 @@ public sealed class OpenApiDocumentTests(ApiHost api) : IClassFixture<ApiHost>
             Assert.True(chatResult.TryGetProperty(field, out _), $"ChatResult has no {field}");
     }
 
+    [Theory]
+    [InlineData("/api/chat", "post", "ChatRequestBody", true)]
+    [InlineData("/api/flags/{name}", "put", "FlagWriteBody", true)]
+    [InlineData("/api/flags/{name}/kill", "post", "FlagKillBody", false)]
+    [InlineData("/api/evals/{id}/review", "post", "EvalReviewBody", true)]
+    public async Task Json_bodies_are_documented_with_their_schema_and_whether_they_are_required(string path, string method, string schema, bool required)
+    {
+        using var document = await DocumentAsync();
+        var body = document.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method).GetProperty("requestBody");
+
+        Assert.Equal($"#/components/schemas/{schema}", body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal(required, body.TryGetProperty("required", out var flag) && flag.GetBoolean());
+    }
+
     [Fact]
     public async Task Operator_routes_declare_the_bearer_key_and_their_problem_responses()
     {
