@@ -68,6 +68,10 @@ public sealed class ExperimentTests(ExperimentSystem system, ITestOutputHelper o
         Assert.Equal(4, experiment.GetProperty("questions").GetInt32());
         Assert.Equal(12, experiment.GetProperty("total").GetInt32());
         var rows = detail.GetProperty("questions").EnumerateArray().ToList();
+        // The per-question scores in the notes: what a variant's mean hides (which question and which score moved).
+        foreach (var r in rows)
+            output.WriteLine($"{r.Text("variant"),-20} {r.Text("questionId"),-22} score {Format(r, "score")} citations {Format(r, "citationQuality")} " +
+                $"groundedness {Format(r, "groundedness")} relevance {Format(r, "answerRelevance")} sources {r.GetProperty("sources").GetArrayLength()}: {r.Text("answer")}");
         Assert.Equal(12, rows.Count);
         Assert.All(rows, r =>
         {
