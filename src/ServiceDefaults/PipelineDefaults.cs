@@ -14,11 +14,11 @@ namespace Pipeline.ServiceDefaults;
 /// </summary>
 public static class PipelineDefaults
 {
-    /// <summary>Checks <c>/health/ready</c> runs; MassTransit tags its bus check the same way.</summary>
-    public const string ReadyTag = "ready";
+    // The checks /health/ready runs; MassTransit tags its bus check the same way.
+    private const string ReadyTag = "ready";
 
-    public const string LivePath = "/health/live";
-    public const string ReadyPath = "/health/ready";
+    private const string LivePath = "/health/live";
+    private const string ReadyPath = "/health/ready";
 
     public static TBuilder AddPipelineDefaults<TBuilder>(this TBuilder builder, string serviceName)
         where TBuilder : IHostApplicationBuilder

@@ -10,38 +10,36 @@ using Xunit;
 namespace Pipeline.Infrastructure.Tests.Persistence;
 
 /// <summary>The schema migration a first <c>migrate</c> runs against a database that has never seen the pipeline.</summary>
-public sealed class SchemaMigratorTests : IAsyncLifetime
+public sealed class SchemaMigratorTests
 {
-    private InfrastructureEndpoints _endpoints = null!;
-    private string _connectionString = "";
-
-    public async Task InitializeAsync()
-    {
-        _endpoints = await InfrastructureEndpoints.GetAsync();
-        _connectionString = await _endpoints.CreateDatabaseAsync("pipeline_first_migration");
-    }
-
-    public Task DisposeAsync() => _endpoints.DropDatabaseAsync(_connectionString);
-
     [Fact]
     public async Task A_first_migration_on_an_empty_database_applies_every_migration_and_logs_nothing_at_error_level()
     {
-        var logs = new RecordingLoggerProvider();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = _connectionString })
-            .Build();
-        await using var services = new ServiceCollection()
-            .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs))
-            .AddPipelineDatabase(configuration)
-            .BuildServiceProvider();
+        var endpoints = await InfrastructureEndpoints.GetAsync();
+        var connectionString = await endpoints.CreateDatabaseAsync("pipeline_first_migration");
+        try
+        {
+            var logs = new RecordingLoggerProvider();
+            var configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = connectionString })
+                .Build();
+            await using var services = new ServiceCollection()
+                .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(logs))
+                .AddPipelineDatabase(configuration)
+                .BuildServiceProvider();
 
-        await services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
+            await services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
 
-        Assert.Empty(logs.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message}"));
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
-        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+            Assert.Empty(logs.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message}"));
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+            Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+        }
+        finally
+        {
+            await endpoints.DropDatabaseAsync(connectionString);
+        }
     }
 
     private sealed record LogEntry(string Category, LogLevel Level, string Message);
