@@ -8,7 +8,6 @@ using Pipeline.Api.Evals;
 using Pipeline.Api.Experiments;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Health;
-using Pipeline.Infrastructure.Hosting;
 using Pipeline.Api.Metrics;
 using Pipeline.Api.Operations;
 using Pipeline.Api.Hosting;
@@ -30,9 +29,11 @@ using Pipeline.Infrastructure.Routing;
 
 namespace Pipeline.Api;
 
-/// <summary>Composition of the API host: services and the route map.</summary>
+/// <summary>Composition of the API host: services and the route map, on top of the pipeline defaults.</summary>
 public static class ApiServices
 {
+    public const string ServiceName = "pipeline-api";
+
     public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -42,13 +43,10 @@ public static class ApiServices
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ProblemResponseHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddSingleton(TimeProvider.System);
         services.AddApiDocument();
         services.AddApiKeySecurity(configuration);
         services.AddDashboard(configuration);
         services.AddRequestLimits(configuration);
-        services.AddPipelineDatabase(configuration);
-        services.AddPipelineHealthChecks();
         services.AddApiTelemetry(configuration);
         services.AddKnowledgeBase(configuration);
         services.AddComparisons(configuration);
@@ -81,7 +79,6 @@ public static class ApiServices
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapApiDocument();
-        app.MapHealthEndpoints();
         app.MapMetricsEndpoint(app.Configuration);
         app.MapChatEndpoints();
         app.MapComparisonEndpoints();

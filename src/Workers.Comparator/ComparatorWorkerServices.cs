@@ -13,7 +13,6 @@ using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Rollouts;
-using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Workers.Comparator;
 
@@ -23,13 +22,11 @@ namespace Pipeline.Workers.Comparator;
 /// </summary>
 public static class ComparatorWorkerServices
 {
+    public const string ServiceName = "pipeline-workers-comparator";
+
     public static IHostApplicationBuilder AddComparatorWorkerServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
-        services.AddPipelineDatabase(builder.Configuration);
-        services.AddPipelineHealthChecks();
-        services.AddPipelineTelemetry(builder.Configuration, "pipeline-workers-comparator");
         services.AddRoutingOptions(builder.Configuration);
         services.AddFlagEvaluation(builder.Configuration);
         services.AddKnowledgeBase(builder.Configuration);

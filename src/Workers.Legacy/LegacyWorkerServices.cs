@@ -19,7 +19,7 @@ public static class LegacyWorkerServices
     public static IHostApplicationBuilder AddLegacyWorkerServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddChatWorker(builder.Configuration, ServiceName);
+        services.AddChatWorker(builder.Configuration);
         services.AddScoped<LegacyChatHandler>();
         services.AddPipelineBus(builder.Configuration, bus =>
         {

@@ -21,7 +21,7 @@ public static class WorkflowWorkerServices
     public static IHostApplicationBuilder AddWorkflowWorkerServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddChatWorker(builder.Configuration, ServiceName);
+        services.AddChatWorker(builder.Configuration);
         services.AddFlagEvaluation(builder.Configuration);
         services.AddSingleton<StepRunner>();
         services.AddScoped<WorkflowChatPipeline>();

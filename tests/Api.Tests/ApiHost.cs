@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Pipeline.Api.Hosting;
 using Pipeline.Testing;
+using Pipeline.ServiceDefaults;
 
 namespace Pipeline.Api.Tests;
 
@@ -35,7 +36,7 @@ public class ApiHost : IsolatedInfrastructure
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        App = await TestHosts.StartWebAsync(HostSettings(), b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
+        App = await TestHosts.StartWebAsync(HostSettings(), b => b.AddPipelineDefaults(ApiServices.ServiceName).AddApiServices(), a => a.MapPipelineDefaultEndpoints().MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
         Address = new Uri(App.Urls.First());
         await MigrateCommand.MigrateAndSeedAsync(App.Services, CancellationToken.None);
         await TestHosts.WaitUntilReadyAsync(Address);

@@ -16,6 +16,7 @@ using System.Text.Json;
 using Pipeline.Workers.Comparator;
 using Pipeline.Workers.Legacy;
 using Pipeline.Workers.Workflow;
+using Pipeline.ServiceDefaults;
 
 namespace Pipeline.EndToEnd.Tests;
 
@@ -78,13 +79,13 @@ public class PipelineSystem : IsolatedInfrastructure
     }
 
     public Task<IHost> StartCoordinatorAsync(IDictionary<string, string?>? extra = null) =>
-        StartWorkerAsync(b => b.AddComparatorWorkerServices(), extra);
+        StartWorkerAsync(b => b.AddPipelineDefaults(ComparatorWorkerServices.ServiceName).AddComparatorWorkerServices(), extra);
 
     public Task<IHost> StartLegacyWorkerAsync(IDictionary<string, string?>? extra = null) =>
-        StartWorkerAsync(b => b.AddLegacyWorkerServices(), extra);
+        StartWorkerAsync(b => b.AddPipelineDefaults(LegacyWorkerServices.ServiceName).AddLegacyWorkerServices(), extra);
 
     public Task<IHost> StartWorkflowWorkerAsync(IDictionary<string, string?>? extra = null) =>
-        StartWorkerAsync(b => b.AddWorkflowWorkerServices(), extra);
+        StartWorkerAsync(b => b.AddPipelineDefaults(WorkflowWorkerServices.ServiceName).AddWorkflowWorkerServices(), extra);
 
     public async Task RestartCoordinatorAsync(Func<Task> whileStopped, IDictionary<string, string?>? extra = null)
     {
@@ -142,7 +143,7 @@ public class PipelineSystem : IsolatedInfrastructure
     }
 
     public Task<WebApplication> StartApiAsync(IDictionary<string, string?>? extra = null) =>
-        TestHosts.StartWebAsync(HostSettings(extra), b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
+        TestHosts.StartWebAsync(HostSettings(extra), b => b.AddPipelineDefaults(ApiServices.ServiceName).AddApiServices(), a => a.MapPipelineDefaultEndpoints().MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
 
     private Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra) =>
         TestHosts.StartBusWorkerAsync(HostSettings(extra), compose);
@@ -164,7 +165,7 @@ public class PipelineSystem : IsolatedInfrastructure
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = TestHosts.Environment, ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(HostSettings(null));
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddApiServices();
+        builder.AddPipelineDefaults(ApiServices.ServiceName).AddApiServices();
         await using var app = builder.Build();
         await MigrateCommand.MigrateAndSeedAsync(app.Services, CancellationToken.None);
     }

@@ -2,7 +2,7 @@ using System.Net;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.ServiceDefaults;
 using Pipeline.Testing;
 using Pipeline.Workers.Comparator;
 using Pipeline.Workers.Legacy;
@@ -23,7 +23,7 @@ public sealed class WorkerHealthTests(IsolatedInfrastructure infrastructure) : I
     [MemberData(nameof(Workers))]
     public async Task A_worker_is_live_and_ready_with_database_and_bus_up_and_not_ready_without_its_bus(string worker)
     {
-        var app = await TestHosts.StartWebAsync(infrastructure.Settings, Compose(worker), a => a.MapHealthEndpoints(), $"Pipeline.Workers.{worker}");
+        var app = await TestHosts.StartWebAsync(infrastructure.Settings, Compose(worker), a => a.MapPipelineDefaultEndpoints(), $"Pipeline.Workers.{worker}");
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
@@ -46,9 +46,9 @@ public sealed class WorkerHealthTests(IsolatedInfrastructure infrastructure) : I
 
     private static Action<WebApplicationBuilder> Compose(string worker) => worker switch
     {
-        "legacy" => b => b.AddLegacyWorkerServices(),
-        "workflow" => b => b.AddWorkflowWorkerServices(),
-        "comparator" => b => b.AddComparatorWorkerServices(),
+        "legacy" => b => b.AddPipelineDefaults(LegacyWorkerServices.ServiceName).AddLegacyWorkerServices(),
+        "workflow" => b => b.AddPipelineDefaults(WorkflowWorkerServices.ServiceName).AddWorkflowWorkerServices(),
+        "comparator" => b => b.AddPipelineDefaults(ComparatorWorkerServices.ServiceName).AddComparatorWorkerServices(),
         _ => throw new ArgumentOutOfRangeException(nameof(worker), worker, null),
     };
 }

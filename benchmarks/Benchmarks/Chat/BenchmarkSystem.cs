@@ -10,6 +10,7 @@ using Pipeline.Testing;
 using Pipeline.Workers.Comparator;
 using Pipeline.Workers.Legacy;
 using Pipeline.Workers.Workflow;
+using Pipeline.ServiceDefaults;
 
 namespace Pipeline.Benchmarks.Chat;
 
@@ -45,7 +46,7 @@ public sealed class BenchmarkSystem : IAsyncDisposable
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
             system.Settings[key] = value;
 
-        var api = await TestHosts.StartWebAsync(system.Settings, b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
+        var api = await TestHosts.StartWebAsync(system.Settings, b => b.AddPipelineDefaults(ApiServices.ServiceName).AddApiServices(), a => a.MapPipelineDefaultEndpoints().MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
         system._hosts.Add(api);
         system.Api = api;
         await MigrateCommand.MigrateAndSeedAsync(api.Services, CancellationToken.None);
@@ -60,10 +61,10 @@ public sealed class BenchmarkSystem : IAsyncDisposable
         }
         else
         {
-            system._coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddComparatorWorkerServices());
+            system._coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(ComparatorWorkerServices.ServiceName).AddComparatorWorkerServices());
             system._hosts.Add(system._coordinator);
-            system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddLegacyWorkerServices()));
-            system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddWorkflowWorkerServices()));
+            system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(LegacyWorkerServices.ServiceName).AddLegacyWorkerServices()));
+            system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(WorkflowWorkerServices.ServiceName).AddWorkflowWorkerServices()));
         }
 
         system.ApiAddress = new Uri(api.Urls.First());

@@ -12,6 +12,7 @@ using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Testing;
+using Pipeline.ServiceDefaults;
 
 namespace Pipeline.Benchmarks.Flags;
 
@@ -31,7 +32,7 @@ public static class KillSwitchPropagation
         var infrastructure = new IsolatedInfrastructure();
         await infrastructure.InitializeAsync();
         var settings = new Dictionary<string, string?>(infrastructure.Settings) { ["Admin:ApiKeys:0"] = AdminKey, ["Flags:PollInterval"] = "00:10:00" };
-        var api = await TestHosts.StartWebAsync(settings, b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
+        var api = await TestHosts.StartWebAsync(settings, b => b.AddPipelineDefaults(ApiServices.ServiceName).AddApiServices(), a => a.MapPipelineDefaultEndpoints().MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
         var routers = new List<IHost>();
         try
         {

@@ -5,16 +5,16 @@ using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Api.Health;
 
-/// <summary>The API's telemetry: the shared pipeline telemetry plus ASP.NET Core and a Prometheus scrape at <c>/metrics</c>.</summary>
+/// <summary>What the API adds to the shared telemetry: ASP.NET Core instrumentation and a Prometheus scrape at <c>/metrics</c>.</summary>
 public static class MetricsEndpoint
 {
-    public const string ServiceName = "pipeline-api";
-
     public static IServiceCollection AddApiTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        return services.AddPipelineTelemetry(configuration, ServiceName,
-            tracing => tracing.AddAspNetCoreInstrumentation(),
-            metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
+        if (!TelemetryServiceCollectionExtensions.IsEnabled(configuration))
+            return services;
+        services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddAspNetCoreInstrumentation());
+        services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddAspNetCoreInstrumentation().AddPrometheusExporter());
+        return services;
     }
 
     /// <summary>Maps <c>/metrics</c> unless telemetry is switched off for the process.</summary>

@@ -1,9 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Answering;
-using Pipeline.Infrastructure.Telemetry;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.WebSearch;
@@ -22,15 +20,11 @@ public static class ExecutionServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Everything a chat worker host needs besides its own pipeline and bus registration: database, telemetry,
+    /// Everything a chat worker host needs besides the pipeline defaults, its own pipeline and its bus registration:
     /// routing and execution options, knowledge base, retrieval, generation and the execution's effects.
     /// </summary>
-    public static IServiceCollection AddChatWorker(this IServiceCollection services, IConfiguration configuration, string serviceName)
+    public static IServiceCollection AddChatWorker(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
-        services.AddPipelineDatabase(configuration);
-        services.AddPipelineHealthChecks();
-        services.AddPipelineTelemetry(configuration, serviceName);
         services.AddRoutingOptions(configuration);
         services.AddExecutionOptions(configuration);
         services.AddKnowledgeBase(configuration);

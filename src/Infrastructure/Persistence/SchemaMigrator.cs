@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -23,6 +25,10 @@ public sealed class SchemaMigrator(IServiceScopeFactory scopes, IOptions<Databas
 
         try
         {
+            // Npgsql's history repository reports the history table as present and reads it, catching the error when
+            // it is not; EF logs that failed read at Error level on every first start. Created first, it reads fine.
+            var history = db.GetService<IHistoryRepository>();
+            await db.Database.ExecuteSqlRawAsync(history.GetCreateIfNotExistsScript(), cancellationToken);
             await db.Database.MigrateAsync(cancellationToken);
             // The vector type is created by the migration; pooled connections opened before it must reload types.
             await db.Database.OpenConnectionAsync(cancellationToken);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Api.Hosting;
 using Pipeline.Testing;
 using Xunit;
+using Pipeline.ServiceDefaults;
 
 namespace Pipeline.Api.Tests.Limits;
 
@@ -136,7 +137,7 @@ public sealed class RequestLimitTests(LimitedApiHost api) : IClassFixture<Limite
         settings[key] = value;
 
         var failure = await Assert.ThrowsAsync<OptionsValidationException>(() =>
-            TestHosts.StartWebAsync(settings, b => b.AddApiServices(), a => a.MapApi(), typeof(ApiServices).Assembly.GetName().Name!));
+            TestHosts.StartWebAsync(settings, b => b.AddPipelineDefaults(ApiServices.ServiceName).AddApiServices(), a => a.MapPipelineDefaultEndpoints().MapApi(), typeof(ApiServices).Assembly.GetName().Name!));
 
         Assert.Contains(key.Split(':')[1], failure.Message);
     }

@@ -69,6 +69,57 @@ public sealed class CorpusParsingTests
     }
 
     [Fact]
+    public void Html_parser_reads_headings_and_text_nested_in_sections_and_inline_markup()
+    {
+        const string html = """
+            <html><head><title>Regulation &amp; notes</title></head><body>
+            <main><section><div><h3>Article 6 <em>Lawfulness</em>
+              of processing</h3>
+            <div><p>Processing shall be <b>lawful</b> only if <a href="#x" title="a > b">consent</a> is given.</p>
+            <ul><li>for <span>one</span> purpose</li><li>for a contract</li></ul></div></div></section>
+            <section><h3>Article 7 Conditions for consent</h3><table><tr><td>Controller</td><td>demonstrates</td></tr></table></section></main>
+            </body></html>
+            """;
+
+        var parsed = HtmlParser.Parse(html, "fallback");
+
+        Assert.Equal("Regulation & notes", parsed.Title);
+        var article6 = parsed.Sections.Single(s => s.ArticleNumber == 6);
+        Assert.Equal("Lawfulness of processing", article6.ArticleTitle);
+        Assert.Contains("Processing shall be lawful only if consent is given.", article6.Text);
+        Assert.Contains("for one purpose", article6.Text);
+        Assert.Contains("for a contract", article6.Text);
+        Assert.DoesNotContain("title=", article6.Text);
+        var article7 = parsed.Sections.Single(s => s.ArticleNumber == 7);
+        Assert.Equal("Conditions for consent", article7.ArticleTitle);
+        Assert.Contains("Controller demonstrates", article7.Text);
+    }
+
+    [Fact]
+    public void Html_parser_recovers_from_malformed_markup_and_never_reads_comments_or_script_text_as_headings()
+    {
+        // Unclosed paragraphs and items, a stray closing tag, markup inside a comment and inside a script's string.
+        const string html = """
+            <body><h2>Articolo 5 Principi</h2><p>I dati sono trattati in modo lecito<p>e trasparente</div>
+            <!-- <h2>Articolo 9 Bozza</h2> -->
+            <script>document.write("<h2>Articolo 10 Falso</h2>");</script>
+            <ul><li>primo<li>secondo</ul>
+            <h2>Articolo 6 Liceità del trattamento
+            """;
+
+        var parsed = HtmlParser.Parse(html, "fallback");
+
+        Assert.Equal(new[] { 5, 6 }, parsed.Sections.Where(s => s.ArticleNumber is not null).Select(s => s.ArticleNumber!.Value).Order());
+        var article5 = parsed.Sections.Single(s => s.ArticleNumber == 5);
+        Assert.Contains("I dati sono trattati in modo lecito", article5.Text);
+        Assert.Contains("e trasparente", article5.Text);
+        Assert.Contains("primo", article5.Text);
+        Assert.Contains("secondo", article5.Text);
+        Assert.DoesNotContain(parsed.Sections, s => s.Text.Contains("Bozza") || s.Text.Contains("Falso") || s.Text.Contains("</div>"));
+        Assert.Equal("Liceità del trattamento", parsed.Sections.Single(s => s.ArticleNumber == 6).ArticleTitle);
+    }
+
+    [Fact]
     public void A_long_article_splits_into_chunks_that_all_keep_its_number_and_never_merge_with_the_next()
     {
         var sections = new[]

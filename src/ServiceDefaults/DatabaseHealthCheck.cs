@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Pipeline.Infrastructure.Persistence;
 
-namespace Pipeline.Infrastructure.Hosting;
+namespace Pipeline.ServiceDefaults;
 
 /// <summary>Ready only while the database answers.</summary>
 internal sealed class DatabaseHealthCheck(PipelineDbContext db) : IHealthCheck
