@@ -31,6 +31,7 @@ public static class ComparatorWorkerServices
         services.AddPipelineHealthChecks();
         services.AddPipelineTelemetry(builder.Configuration, "pipeline-workers-comparator");
         services.AddRoutingOptions(builder.Configuration);
+        services.AddRoutingSagaRecords();
         services.AddFlagEvaluation(builder.Configuration);
         services.AddKnowledgeBase(builder.Configuration);
         services.AddComparisons(builder.Configuration);
