@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Infrastructure.Serialization;
 using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Infrastructure.Routing;
@@ -19,9 +20,7 @@ namespace Pipeline.Infrastructure.Routing;
 /// </summary>
 public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
 {
-    private const string ChatKind = "chat";
     private const int NoiseSample = 1;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly IFlagEvaluator _flags;
     private readonly LegacyLatencyBaseline _baseline;
@@ -171,7 +170,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     {
         var saga = context.Saga;
         saga.ServedAt = Now;
-        saga.ServedAnswer = JsonSerializer.Serialize(context.Message.Answer, Json);
+        saga.ServedAnswer = JsonSerializer.Serialize(context.Message.Answer, PipelineJson.Options);
         var answer = context.Message.Answer;
         saga.LatencyMs = (long)(saga.ServedAt.Value - saga.RequestedAt).TotalMilliseconds;
         saga.Cached = answer.Cached;
@@ -195,7 +194,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
 
     private static void RecordShadowAnswer(BehaviorContext<ChatRoutingState, ChatCompleted> context)
     {
-        var answer = JsonSerializer.Serialize(context.Message.Answer, Json);
+        var answer = JsonSerializer.Serialize(context.Message.Answer, PipelineJson.Options);
         if (context.Message.Sample == NoiseSample)
             (context.Saga.NoiseOutcome, context.Saga.NoiseAnswer) = (ShadowOutcome.Completed, answer);
         else
@@ -289,12 +288,20 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     }
 
     private CompareResults Pair(ChatRoutingState saga, ShadowOutcome outcome, string? shadowAnswer, bool noiseSample) =>
-        new(saga.CorrelationId, _options.FlagName, ChatKind, saga.ServedAnswer!, outcome == ShadowOutcome.Completed ? shadowAnswer : null,
-            outcome.ToString().ToLowerInvariant(), DurationOf(saga.ServedAnswer), outcome == ShadowOutcome.Completed ? DurationOf(shadowAnswer) : null,
+        new(saga.CorrelationId, _options.FlagName, ComparisonKind.Chat, saga.ServedAnswer!, outcome == ShadowOutcome.Completed ? shadowAnswer : null,
+            Compared(outcome), DurationOf(saga.ServedAnswer), outcome == ShadowOutcome.Completed ? DurationOf(shadowAnswer) : null,
             noiseSample, saga.ReplayId);
 
+    private static ComparedOutcome Compared(ShadowOutcome outcome) => outcome switch
+    {
+        ShadowOutcome.Completed => ComparedOutcome.Completed,
+        ShadowOutcome.Failed => ComparedOutcome.Failed,
+        ShadowOutcome.Missing => ComparedOutcome.Missing,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Only a settled shadow run is compared."),
+    };
+
     private static long DurationOf(string? answerJson) =>
-        answerJson is null ? 0 : JsonSerializer.Deserialize<ChatAnswer>(answerJson, Json)?.DurationMs ?? 0;
+        answerJson is null ? 0 : JsonSerializer.Deserialize<ChatAnswer>(answerJson, PipelineJson.Options)?.DurationMs ?? 0;
 
     private bool IsOverdue(BehaviorContext<ChatRoutingState, ChatDeadlinePassed> context) =>
         context.Saga.DeadlineAt is { } deadline && deadline <= Now;

@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Serving;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Routing;
 
@@ -11,8 +12,6 @@ namespace Pipeline.Infrastructure.Routing;
 internal sealed class RoutingSagaRecords(PipelineDbContext db) : IRoutingSagaRecords
 {
     private const string SagaActor = "routing-saga";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public Task<bool> TryAbandonAttemptAsync(Guid requestId, int attempt, DateTime at, CancellationToken cancellationToken) =>
         ServingClaims.TryAbandonAsync(db, requestId, attempt, at, cancellationToken);
 
@@ -25,6 +24,6 @@ internal sealed class RoutingSagaRecords(PipelineDbContext db) : IRoutingSagaRec
             Type = FlagEventTypes.Failure,
             Actor = SagaActor,
             Reason = reason,
-            After = JsonSerializer.Serialize(new { requestId, fallbackAttempt, pipeline = abandoned.ToString().ToLowerInvariant() }, Json),
+            After = JsonSerializer.Serialize(new { requestId, fallbackAttempt, pipeline = abandoned.ToString().ToLowerInvariant() }, PipelineJson.Options),
         });
 }

@@ -35,7 +35,7 @@ public sealed class RoutingSagaShadowTests
         Assert.Equal(Completed, saga.StateOf(id));
         var pair = Assert.Single(saga.Comparisons(id));
         Assert.Equal((saga.Options.FlagName, false, 120L, 340L), (pair.FlagName, pair.NoiseSample, pair.OldDurationMs, pair.NewDurationMs));
-        Assert.Equal("completed", pair.NewOutcome);
+        Assert.Equal((ComparisonKind.Chat, ComparedOutcome.Completed), (pair.Kind, pair.NewOutcome));
         Assert.Contains("Workflow answer", pair.NewResult);
         Assert.Contains("Legacy answer", pair.OldResult);
         Assert.Equal(saga.Options.ComparatorEndpoint, Assert.Single(saga.Destinations<CompareResults>(id))!.Segments[^1]);
@@ -70,7 +70,7 @@ public sealed class RoutingSagaShadowTests
         await saga.FailAsync(id, ChatPipeline.Workflow, shadow: true);
 
         var pair = Assert.Single(saga.Comparisons(id));
-        Assert.Equal(("failed", null, null), (pair.NewOutcome, pair.NewResult, pair.NewDurationMs));
+        Assert.Equal((ComparedOutcome.Failed, null, null), (pair.NewOutcome, pair.NewResult, pair.NewDurationMs));
         Assert.Empty(saga.CallerFailures(id));
         Assert.Equal(Completed, saga.StateOf(id));
     }
@@ -92,7 +92,7 @@ public sealed class RoutingSagaShadowTests
         await saga.SignalDeadlineAsync(id);
 
         Assert.Equal(Completed, saga.StateOf(id));
-        Assert.Equal("missing", Assert.Single(saga.Comparisons(id)).NewOutcome);
+        Assert.Equal(ComparedOutcome.Missing, Assert.Single(saga.Comparisons(id)).NewOutcome);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class RoutingSagaShadowTests
 
         Assert.Equal(Completed, saga.StateOf(id));
         Assert.Equal([false, true], saga.Comparisons(id).Select(c => c.NoiseSample));
-        Assert.All(saga.Comparisons(id), c => Assert.Equal("completed", c.NewOutcome));
+        Assert.All(saga.Comparisons(id), c => Assert.Equal(ComparedOutcome.Completed, c.NewOutcome));
     }
 
     [Fact]
