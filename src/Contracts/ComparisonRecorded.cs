@@ -5,7 +5,7 @@ public sealed record ComparisonRecorded(
     Guid ComparisonId,
     Guid RequestId,
     string FlagName,
-    string Kind,
+    ComparisonKind Kind,
     bool Match,
     double TextSimilarity,
     bool CitationsMatch,

@@ -28,6 +28,7 @@ public static class ComparatorWorkerServices
     {
         var services = builder.Services;
         services.AddRoutingOptions(builder.Configuration);
+        services.AddRoutingSagaRecords();
         services.AddFlagEvaluation(builder.Configuration);
         services.AddKnowledgeBase(builder.Configuration);
         services.AddComparisons(builder.Configuration);

@@ -91,7 +91,7 @@ public sealed class ShadowModeTests(ShadowModeTests.ShadowSystem system) : IClas
     {
         var requestId = NewId.NextGuid();
         var answer = "{\"text\":\"x\",\"citations\":[],\"sources\":[],\"cached\":false,\"durationMs\":1,\"usage\":{\"inputTokens\":0,\"outputTokens\":0,\"costUsd\":0}}";
-        var pair = new CompareResults(requestId, MigrationFlags.WorkflowComplete, "chat", answer, answer, "completed", 1, 1, false);
+        var pair = new CompareResults(requestId, MigrationFlags.WorkflowComplete, ComparisonKind.Chat, answer, answer, ComparedOutcome.Completed, 1, 1, false);
         var bus = system.Coordinator.Services.GetRequiredService<IBus>();
         var announced = 0;
         var listener = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), null, endpoint =>

@@ -9,6 +9,7 @@ using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Benchmarks.Chat;
 
@@ -76,8 +77,8 @@ public static class ComparatorThroughput
     private static async Task<DateTime> RunAsync(BenchmarkSystem system, int mismatchEvery)
     {
         var pairs = Enumerable.Range(0, Pairs)
-            .Select(i => new CompareResults(NewId.NextGuid(), MigrationFlags.WorkflowComplete, "chat", Answer,
-                mismatchEvery > 0 && i % mismatchEvery == 0 ? Variant : Answer, "completed", 10, 12, false))
+            .Select(i => new CompareResults(NewId.NextGuid(), MigrationFlags.WorkflowComplete, ComparisonKind.Chat, Answer,
+                mismatchEvery > 0 && i % mismatchEvery == 0 ? Variant : Answer, ComparedOutcome.Completed, 10, 12, false))
             .ToList();
         // The clock includes sending: the comparator starts consuming while the pairs are still arriving.
         var start = DateTime.UtcNow;
@@ -97,7 +98,7 @@ public static class ComparatorThroughput
     /// </summary>
     private static async Task RunEvaluationsAsync(BenchmarkSystem system)
     {
-        var answer = JsonSerializer.Deserialize<ChatAnswer>(Variant, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var answer = JsonSerializer.Deserialize<ChatAnswer>(Variant, PipelineJson.Options)!;
         var samples = Enumerable.Range(0, Pairs)
             .Select(_ => new ResultSampled(NewId.NextGuid(), "Che cosa disciplina il GDPR?", ChatPipeline.Workflow, answer, EvalReasons.ShadowMismatch))
             .ToList();

@@ -5,13 +5,14 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Requests;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Benchmarks.Load;
 
 /// <summary>What the database says about a run afterwards: accepted vs finished requests, comparisons per shadow request, pipeline work per request.</summary>
 public sealed record LoadInvariants(int Accepted, int Finished, int ShadowServed, int ShadowWithOneComparison, IReadOnlyDictionary<Guid, long> PipelineWorkMs)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly string ChatKind = ComparisonNames.Of(ComparisonKind.Chat);
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(90);
 
     public int Lost => Accepted - Finished;
@@ -29,13 +30,13 @@ public sealed record LoadInvariants(int Accepted, int Finished, int ShadowServed
                 .Select(s => new { s.CorrelationId, s.Mode, s.ServedAnswer })
                 .ToListAsync();
             var shadow = states.Where(s => s.Mode == RoutingMode.Shadow && s.ServedAnswer != null).Select(s => s.CorrelationId).ToList();
-            var comparisons = await db.Set<Comparison>().Where(c => !c.NoiseSample && c.Kind == ChatAnswerComparer.ChatKind && shadow.Contains(c.RequestId))
+            var comparisons = await db.Set<Comparison>().Where(c => !c.NoiseSample && c.Kind == ChatKind && shadow.Contains(c.RequestId))
                 .GroupBy(c => c.RequestId).Select(g => g.Count()).ToListAsync();
             var settled = states.Count == accepted.Count && comparisons.Count == shadow.Count;
             if (settled || DateTime.UtcNow > deadline)
             {
                 var work = states.Where(s => s.ServedAnswer != null)
-                    .ToDictionary(s => s.CorrelationId, s => JsonSerializer.Deserialize<ChatAnswer>(s.ServedAnswer!, Json)!.DurationMs);
+                    .ToDictionary(s => s.CorrelationId, s => JsonSerializer.Deserialize<ChatAnswer>(s.ServedAnswer!, PipelineJson.Options)!.DurationMs);
                 return new LoadInvariants(accepted.Count, states.Count, shadow.Count, comparisons.Count(n => n == 1), work);
             }
 

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Api.Chat;
 
 /// <summary>How chat events are written on the wire: web (camelCase) JSON, each by its own type.</summary>
 public static class ChatEventJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    public static JsonSerializerOptions Options => PipelineJson.Options;
 
     public static string Serialize(ChatEvent chatEvent) => JsonSerializer.Serialize(chatEvent, chatEvent.GetType(), Options);
 }

@@ -1,9 +1,9 @@
-using System.Text.Json.Serialization;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Hosting;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Bus;
 
@@ -46,11 +46,7 @@ public static class BusServiceCollectionExtensions
                     h.PublisherConfirmation = true;
                 });
                 cfg.PrefetchCount = rabbit.PrefetchCount;
-                cfg.ConfigureJsonSerializerOptions(json =>
-                {
-                    json.Converters.Add(new JsonStringEnumConverter());
-                    return json;
-                });
+                cfg.ConfigureJsonSerializerOptions(PipelineJson.ConfigureBus);
                 foreach (var configure in configureBus)
                     configure(context, cfg);
                 cfg.ConfigureEndpoints(context);

@@ -1,3 +1,5 @@
+using Pipeline.Infrastructure.Serialization;
+using Pipeline.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Infrastructure.Answering;
@@ -7,12 +9,12 @@ namespace Pipeline.Infrastructure.Comparisons;
 /// <summary>Compares the analysis step: intent, named regulations and article numbers must agree.</summary>
 public sealed class AnalysisComparer : IResultComparer
 {
-    public string Kind => "analysis";
+    public ComparisonKind Kind => ComparisonKind.Analysis;
 
     public Task<ComparisonScore> CompareAsync(string oldResultJson, string newResultJson, CancellationToken cancellationToken)
     {
-        var before = JsonSerializer.Deserialize<QueryAnalysis>(oldResultJson, ChatAnswerComparer.Json) ?? throw new JsonException("The old analysis is empty.");
-        var after = JsonSerializer.Deserialize<QueryAnalysis>(newResultJson, ChatAnswerComparer.Json) ?? throw new JsonException("The new analysis is empty.");
+        var before = JsonSerializer.Deserialize<QueryAnalysis>(oldResultJson, PipelineJson.Options) ?? throw new JsonException("The old analysis is empty.");
+        var after = JsonSerializer.Deserialize<QueryAnalysis>(newResultJson, PipelineJson.Options) ?? throw new JsonException("The new analysis is empty.");
         var diff = new JsonObject();
         var intent = before.Intent == after.Intent;
         var regulations = before.Regulations.Order().SequenceEqual(after.Regulations.Order());

@@ -1,3 +1,4 @@
+using Pipeline.Infrastructure.Serialization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pipeline.Contracts;
@@ -10,12 +11,12 @@ namespace Pipeline.Infrastructure.Comparisons;
 /// </summary>
 public sealed class CacheLookupComparer(ChatAnswerComparer answers) : IResultComparer
 {
-    public string Kind => "cache";
+    public ComparisonKind Kind => ComparisonKind.Cache;
 
     public async Task<ComparisonScore> CompareAsync(string oldResultJson, string newResultJson, CancellationToken cancellationToken)
     {
-        var before = JsonSerializer.Deserialize<ChatAnswer?>(oldResultJson, ChatAnswerComparer.Json);
-        var after = JsonSerializer.Deserialize<ChatAnswer?>(newResultJson, ChatAnswerComparer.Json);
+        var before = JsonSerializer.Deserialize<ChatAnswer?>(oldResultJson, PipelineJson.Options);
+        var after = JsonSerializer.Deserialize<ChatAnswer?>(newResultJson, PipelineJson.Options);
         if (before is null && after is null)
             return new ComparisonScore(true, 1, true, true, 1, 0, new JsonObject());
         if (before is null || after is null)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Comparisons;
 
@@ -14,16 +15,12 @@ public sealed class ChatAnswerComparer(
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
     IOptions<ComparisonOptions> options) : IResultComparer
 {
-    public const string ChatKind = "chat";
-
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public string Kind => ChatKind;
+    public ComparisonKind Kind => ComparisonKind.Chat;
 
     public async Task<ComparisonScore> CompareAsync(string oldResultJson, string newResultJson, CancellationToken cancellationToken)
     {
-        var before = JsonSerializer.Deserialize<ChatAnswer>(oldResultJson, Json) ?? throw new JsonException("The old result is empty.");
-        var after = JsonSerializer.Deserialize<ChatAnswer>(newResultJson, Json) ?? throw new JsonException("The new result is empty.");
+        var before = JsonSerializer.Deserialize<ChatAnswer>(oldResultJson, PipelineJson.Options) ?? throw new JsonException("The old result is empty.");
+        var after = JsonSerializer.Deserialize<ChatAnswer>(newResultJson, PipelineJson.Options) ?? throw new JsonException("The new result is empty.");
         return await CompareAsync(before, after, cancellationToken);
     }
 
@@ -45,8 +42,8 @@ public sealed class ChatAnswerComparer(
         {
             diff["citations"] = new JsonObject
             {
-                ["old"] = JsonSerializer.SerializeToNode(before.Citations, Json),
-                ["new"] = JsonSerializer.SerializeToNode(after.Citations, Json),
+                ["old"] = JsonSerializer.SerializeToNode(before.Citations, PipelineJson.Options),
+                ["new"] = JsonSerializer.SerializeToNode(after.Citations, PipelineJson.Options),
             };
         }
 

@@ -6,6 +6,7 @@ using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Requests;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Comparisons;
 
@@ -19,13 +20,6 @@ public sealed class ComparisonRecorder(
     IEnumerable<IResultComparer> comparers,
     TimeProvider time)
 {
-    public const string Completed = "completed";
-
-    /// <summary>The kind of whole-answer pairs, whose mismatches are evaluated.</summary>
-    public const string ChatKind = "chat";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Records the pair; returns false when it was already recorded.</summary>
     public async Task<bool> RecordAsync(CompareResults pair, CancellationToken cancellationToken) =>
         await RecordAsync([pair], cancellationToken) == 1;
@@ -48,7 +42,7 @@ public sealed class ComparisonRecorder(
         var mismatches = new List<(CompareResults Pair, ChatAnswer Answer)>();
         foreach (var pair in pairs)
         {
-            if (!recorded.Add((pair.RequestId, pair.FlagName, pair.Kind, pair.NoiseSample)))
+            if (!recorded.Add((pair.RequestId, pair.FlagName, ComparisonNames.Of(pair.Kind), pair.NoiseSample)))
                 continue;
             if (await AddAsync(pair, cancellationToken) is { } mismatch)
                 mismatches.Add((pair, mismatch));
@@ -68,7 +62,7 @@ public sealed class ComparisonRecorder(
     {
         var comparer = comparers.FirstOrDefault(c => c.Kind == pair.Kind)
             ?? throw new InvalidOperationException($"No comparer is registered for result kind '{pair.Kind}'.");
-        var score = pair is { NewOutcome: Completed, NewResult: { } newResult }
+        var score = pair is { NewOutcome: ComparedOutcome.Completed, NewResult: { } newResult }
             ? await comparer.CompareAsync(pair.OldResult, newResult, cancellationToken)
             : Unanswered(pair.NewOutcome);
 
@@ -77,7 +71,7 @@ public sealed class ComparisonRecorder(
             Id = NewId.NextGuid(),
             RequestId = pair.RequestId,
             FlagName = pair.FlagName,
-            Kind = pair.Kind,
+            Kind = ComparisonNames.Of(pair.Kind),
             NoiseSample = pair.NoiseSample,
             Match = score.Match,
             TextSimilarity = score.TextSimilarity,
@@ -86,7 +80,7 @@ public sealed class ComparisonRecorder(
             SourceIdOverlap = score.SourceIdOverlap,
             MaxScoreDelta = score.MaxScoreDelta,
             Diff = score.Diff.ToJsonString(),
-            NewOutcome = pair.NewOutcome,
+            NewOutcome = ComparisonNames.Of(pair.NewOutcome),
             OldDurationMs = pair.OldDurationMs,
             NewDurationMs = pair.NewDurationMs,
             OldResult = pair.OldResult,
@@ -98,8 +92,8 @@ public sealed class ComparisonRecorder(
         await publish.Publish(new ComparisonRecorded(comparison.Id, pair.RequestId, pair.FlagName, pair.Kind, score.Match,
             score.TextSimilarity, score.CitationsMatch, score.SourcesMatch, pair.ReplayId), cancellationToken);
 
-        return pair is { Kind: ChatKind, NoiseSample: false, NewOutcome: Completed, NewResult: { } answered } && !score.Match
-            ? JsonSerializer.Deserialize<ChatAnswer>(answered, Json)
+        return pair is { Kind: ComparisonKind.Chat, NoiseSample: false, NewOutcome: ComparedOutcome.Completed, NewResult: { } answered } && !score.Match
+            ? JsonSerializer.Deserialize<ChatAnswer>(answered, PipelineJson.Options)
             : null;
     }
 
@@ -129,6 +123,6 @@ public sealed class ComparisonRecorder(
         }
     }
 
-    private static ComparisonScore Unanswered(string outcome) =>
-        new(false, 0, false, false, 0, 0, new System.Text.Json.Nodes.JsonObject { ["newOutcome"] = outcome });
+    private static ComparisonScore Unanswered(ComparedOutcome outcome) =>
+        new(false, 0, false, false, 0, 0, new System.Text.Json.Nodes.JsonObject { ["newOutcome"] = ComparisonNames.Of(outcome) });
 }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pipeline.Contracts;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.Comparisons;
@@ -40,7 +41,8 @@ public sealed class ComparisonSummaryQuery(PipelineDbContext db)
     private async Task<Aggregate> AggregateAsync(string? flag, DateTime since, bool noiseSample, CancellationToken cancellationToken)
     {
         var names = StoreNames.Of<Comparison>(db);
-        var answered = $"{names.Column(nameof(Comparison.NewOutcome))} = 'completed'";
+        // An enum's stored name, not input: safe to inline.
+        var answered = $"{names.Column(nameof(Comparison.NewOutcome))} = '{ComparisonNames.Of(ComparedOutcome.Completed)}'";
         var sql = $$"""
             SELECT
               count(*)::int AS total,

@@ -1,3 +1,4 @@
+using Pipeline.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
@@ -8,7 +9,7 @@ namespace Pipeline.Infrastructure.Comparisons;
 /// <summary>Compares the enhancement step: the rewritten queries, by the same text similarity as whole answers.</summary>
 public sealed class EnhancementComparer(IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<ComparisonOptions> options) : IResultComparer
 {
-    public string Kind => "enhancement";
+    public ComparisonKind Kind => ComparisonKind.Enhancement;
 
     public async Task<ComparisonScore> CompareAsync(string oldResultJson, string newResultJson, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using Pipeline.Contracts;
+
 namespace Pipeline.Infrastructure.Comparisons;
 
 /// <summary>
@@ -7,9 +9,7 @@ namespace Pipeline.Infrastructure.Comparisons;
 /// </summary>
 public sealed class GenerationComparer(ChatAnswerComparer answers) : IResultComparer
 {
-    public const string GenerationKind = "generation";
-
-    public string Kind => GenerationKind;
+    public ComparisonKind Kind => ComparisonKind.Generation;
 
     public Task<ComparisonScore> CompareAsync(string oldResultJson, string newResultJson, CancellationToken cancellationToken) =>
         answers.CompareAsync(oldResultJson, newResultJson, cancellationToken);

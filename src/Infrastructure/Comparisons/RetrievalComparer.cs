@@ -1,3 +1,5 @@
+using Pipeline.Infrastructure.Serialization;
+using Pipeline.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -8,12 +10,12 @@ namespace Pipeline.Infrastructure.Comparisons;
 /// <summary>Compares the retrieval step: chunk ids (overlap) and their scores (relative margin), as the original design's step 2.5.</summary>
 public sealed class RetrievalComparer(IOptions<ComparisonOptions> options) : IResultComparer
 {
-    public string Kind => "retrieval";
+    public ComparisonKind Kind => ComparisonKind.Retrieval;
 
     public Task<ComparisonScore> CompareAsync(string oldResultJson, string newResultJson, CancellationToken cancellationToken)
     {
-        var before = JsonSerializer.Deserialize<List<RetrievedPassage>>(oldResultJson, ChatAnswerComparer.Json) ?? [];
-        var after = JsonSerializer.Deserialize<List<RetrievedPassage>>(newResultJson, ChatAnswerComparer.Json) ?? [];
+        var before = JsonSerializer.Deserialize<List<RetrievedPassage>>(oldResultJson, PipelineJson.Options) ?? [];
+        var after = JsonSerializer.Deserialize<List<RetrievedPassage>>(newResultJson, PipelineJson.Options) ?? [];
         var (overlap, maxDelta, diff) = SourceSetComparison.Compare(
             before.Select(p => (p.Source.Id, p.Source.Score)).ToList(),
             after.Select(p => (p.Source.Id, p.Source.Score)).ToList());

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Evals;
 
@@ -24,8 +25,6 @@ public sealed partial class AnswerEvaluator(
     TimeProvider time,
     ILogger<AnswerEvaluator> logger)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     /// <summary>Scores and stores the sample; returns false when it was already scored.</summary>
     public async Task<bool> EvaluateAsync(ResultSampled sample, CancellationToken cancellationToken) =>
         await EvaluateAsync([sample], cancellationToken) == 1;
@@ -91,7 +90,7 @@ public sealed partial class AnswerEvaluator(
             Question = sample.Question,
             Pipeline = pipeline,
             Reason = sample.Reason,
-            Answer = JsonSerializer.Serialize(answer, Json),
+            Answer = JsonSerializer.Serialize(answer, PipelineJson.Options),
             CitationQuality = citationQuality,
             Groundedness = groundednessScore,
             AnswerRelevance = answerRelevance,

@@ -7,6 +7,7 @@ using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Quality;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Experiments;
 
@@ -17,8 +18,6 @@ namespace Pipeline.Infrastructure.Experiments;
 /// </summary>
 public sealed class ExperimentCollector(PipelineDbContext db, AnswerEvaluator evaluator, IOptions<ExperimentOptions> options, TimeProvider time) : IPeriodicJob
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var running = await db.Set<Experiment>().Where(e => e.FinishedAt == null).ToListAsync(cancellationToken);
@@ -43,7 +42,7 @@ public sealed class ExperimentCollector(PipelineDbContext db, AnswerEvaluator ev
             .Where(s => requestIds.Contains(s.CorrelationId) && s.FinishedAt != null)
             .Select(s => new { s.CorrelationId, s.ServedAnswer, s.ShadowAnswer, s.ShadowOutcome })
             .ToDictionaryAsync(s => s.CorrelationId, cancellationToken);
-        var questions = JsonSerializer.Deserialize<List<GoldenQuestion>>(experiment.Questions, Json)!.ToDictionary(q => q.Id);
+        var questions = JsonSerializer.Deserialize<List<GoldenQuestion>>(experiment.Questions, PipelineJson.Options)!.ToDictionary(q => q.Id);
         var now = time.GetUtcNow().UtcDateTime;
         foreach (var row in pending)
         {
@@ -52,7 +51,7 @@ public sealed class ExperimentCollector(PipelineDbContext db, AnswerEvaluator ev
             var answerJson = row.Variant == ExperimentVariants.Legacy ? state.ServedAnswer
                 : state.ShadowOutcome == ShadowOutcome.Completed ? state.ShadowAnswer : null;
             row.CollectedAt = now;
-            if (answerJson is null || JsonSerializer.Deserialize<ChatAnswer>(answerJson, Json) is not { } answer)
+            if (answerJson is null || JsonSerializer.Deserialize<ChatAnswer>(answerJson, PipelineJson.Options) is not { } answer)
             {
                 row.Outcome = ExperimentOutcomes.Failed;
                 continue;

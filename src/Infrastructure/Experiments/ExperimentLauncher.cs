@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Experiments;
 
@@ -13,8 +14,6 @@ namespace Pipeline.Infrastructure.Experiments;
 /// </summary>
 public sealed class ExperimentLauncher(PipelineDbContext db, IPublishEndpoint publish, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public async Task<Experiment> StartAsync(ExperimentPlan plan, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
@@ -24,7 +23,7 @@ public sealed class ExperimentLauncher(PipelineDbContext db, IPublishEndpoint pu
             Name = plan.Name,
             FlagName = plan.Flag,
             Dataset = plan.Dataset,
-            Questions = JsonSerializer.Serialize(plan.Questions, Json),
+            Questions = JsonSerializer.Serialize(plan.Questions, PipelineJson.Options),
             Variants = plan.Variants.ToList(),
             Treatment = plan.Treatment,
             Control = plan.Control,

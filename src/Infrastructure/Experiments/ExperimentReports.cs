@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Quality;
 using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Experiments;
 
@@ -47,8 +48,6 @@ public sealed class ExperimentReports(PipelineDbContext db)
         ["hitAt1"] = true, ["hitAtK"] = true, ["reciprocalRank"] = true, ["rightRegulationShare"] = true,
         ["fragmentSentences"] = false, ["latencyMs"] = false,
     };
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<IReadOnlyList<ExperimentView>> RecentAsync(int limit, CancellationToken cancellationToken)
     {
@@ -151,7 +150,7 @@ public sealed class ExperimentReports(PipelineDbContext db)
     /// <summary>A row's per-question metrics are the dataset's metrics over that one question; ranked ones only where sources are expected.</summary>
     private static ExperimentQuestionRow Row(GoldenQuestion question, ExperimentAnswer answer)
     {
-        var chat = answer.Answer is null ? null : JsonSerializer.Deserialize<ChatAnswer>(answer.Answer, Json);
+        var chat = answer.Answer is null ? null : JsonSerializer.Deserialize<ChatAnswer>(answer.Answer, PipelineJson.Options);
         var golden = chat is null ? null : GoldenAnswer.From(chat, answer.LatencyMs ?? 0);
         QualityReport? one = golden is null ? null : QualityMetrics.Score([(question, golden)]);
         var ranked = one is { Ranked: > 0 } ? one : null;
@@ -163,7 +162,7 @@ public sealed class ExperimentReports(PipelineDbContext db)
     }
 
     private static Dictionary<string, GoldenQuestion> Questions(Experiment experiment) =>
-        JsonSerializer.Deserialize<List<GoldenQuestion>>(experiment.Questions, Json)!.ToDictionary(q => q.Id);
+        JsonSerializer.Deserialize<List<GoldenQuestion>>(experiment.Questions, PipelineJson.Options)!.ToDictionary(q => q.Id);
 
     private static double? Mean(IReadOnlyList<ExperimentQuestionRow> rows, Func<ExperimentQuestionRow, double?> value)
     {

@@ -1,16 +1,15 @@
 using System.Text.Json;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>The JSON a flag has in the API and in its audit trail (contract §2 Flag shape).</summary>
 public static class FlagJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
-
     public static FlagView View(FeatureFlag flag) => new(flag.Name, flag.Description, flag.Status, flag.RolloutPercentage,
         flag.TargetUsers, flag.TargetGroups, flag.Parent, flag.UpdatedAt, flag.UpdatedBy, flag.Version);
 
-    public static string Serialize(FeatureFlag flag) => JsonSerializer.Serialize(View(flag), Options);
+    public static string Serialize(FeatureFlag flag) => JsonSerializer.Serialize(View(flag), PipelineJson.Options);
 }
 
 /// <summary>A flag as callers see it.</summary>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.Rollouts;
 
@@ -29,8 +30,6 @@ public sealed partial class RolloutConductor(
     /// <summary>Arbitrary but fixed: identifies the rollout controller among the database's advisory locks.</summary>
     private const long AdvisoryLockKey = 0x726f_6c6c_6f75;
     private const double Halve = 2;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<(RolloutStartOutcome Outcome, StagedRollout? Rollout)> StartAsync(string flagName, RolloutPlan plan, string actor, CancellationToken cancellationToken)
     {
@@ -165,7 +164,7 @@ public sealed partial class RolloutConductor(
     {
         rollout.LastDecision = reason;
         facts["rolloutId"] = rollout.Id;
-        await flags.RecordEventAsync(rollout.FlagName, FlagEventTypes.Rollout, Actor, reason, JsonSerializer.Serialize(facts, Json), cancellationToken);
+        await flags.RecordEventAsync(rollout.FlagName, FlagEventTypes.Rollout, Actor, reason, JsonSerializer.Serialize(facts, PipelineJson.Options), cancellationToken);
     }
 
     /// <summary>Advancing from the running stage ends the rollout: it is the last, or the last serves everyone.</summary>

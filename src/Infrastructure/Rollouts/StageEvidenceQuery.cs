@@ -12,7 +12,7 @@ namespace Pipeline.Infrastructure.Rollouts;
 /// <summary>Loads a stage's <see cref="StageEvidence"/> since it began (replays and noise-floor samples excluded).</summary>
 public sealed class StageEvidenceQuery(PipelineDbContext db, ExperimentReports experiments, IOptions<RolloutOptions> options)
 {
-    private const string Completed = "completed";
+    private static readonly string Completed = ComparisonNames.Of(ComparedOutcome.Completed);
 
     public async Task<StageEvidence> LoadAsync(string flag, string kind, RolloutStage stage, DateTime since, CancellationToken cancellationToken)
     {

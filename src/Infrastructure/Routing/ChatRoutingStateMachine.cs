@@ -3,12 +3,11 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Rollouts;
-using Pipeline.Infrastructure.Serving;
+using Pipeline.Infrastructure.Serialization;
 using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Infrastructure.Routing;
@@ -21,11 +20,7 @@ namespace Pipeline.Infrastructure.Routing;
 /// </summary>
 public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
 {
-    private const string ChatKind = "chat";
     private const int NoiseSample = 1;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    private const string SagaActor = "routing-saga";
 
     private readonly IFlagEvaluator _flags;
     private readonly LegacyLatencyBaseline _baseline;
@@ -145,15 +140,11 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         saga.RequestedAt = request.RequestedAt;
         saga.FinalDeadlineAt = Now + _options.Deadline;
 
-        // A replay is shadow-only whatever the flag says: both pipelines answer, nobody is served, the pair is compared.
-        var mode = request.ReplayId is not null ? FlagMode.Shadow
-            : _flags.Evaluate(_options.FlagName, new FlagContext(request.BucketingKey, request.UserId, request.UserGroup)).Mode;
-        (saga.Mode, saga.ServedPipeline, saga.ShadowPipeline) = mode switch
-        {
-            FlagMode.On => (RoutingMode.Enabled, ChatPipeline.Workflow, (ChatPipeline?)null),
-            FlagMode.Shadow => (RoutingMode.Shadow, ChatPipeline.Legacy, ChatPipeline.Workflow),
-            _ => (RoutingMode.Disabled, ChatPipeline.Legacy, (ChatPipeline?)null),
-        };
+        var flag = request.ReplayId is null
+            ? _flags.Evaluate(_options.FlagName, new FlagContext(request.BucketingKey, request.UserId, request.UserGroup)).Mode
+            : FlagMode.Off;
+        var route = RoutingDecision.Decide(flag, saga.CorrelationId, replay: request.ReplayId is not null, _options.NoiseSampleRate);
+        (saga.Mode, saga.ServedPipeline, saga.ShadowPipeline) = (route.Mode, route.Served, route.Shadow);
         Activity.Current?.SetTag(PipelineTelemetry.RequestIdTag, saga.CorrelationId)
             .SetTag(PipelineTelemetry.RoutingFlagTag, _options.FlagName)
             .SetTag(PipelineTelemetry.RoutingModeTag, saga.Mode.ToString().ToLowerInvariant())
@@ -162,9 +153,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         // In on mode the workflow gets a deadline of its own, so a slow workflow still leaves time for the legacy fallback.
         saga.DeadlineAt = saga.Mode == RoutingMode.Enabled ? Min(Now + _baseline.WorkflowDeadline(), saga.FinalDeadlineAt.Value) : saga.FinalDeadlineAt;
         saga.ShadowOutcome = saga.ShadowPipeline is null ? ShadowOutcome.None : ShadowOutcome.Pending;
-        saga.NoiseOutcome = saga.ShadowPipeline is not null && NoiseSampling.Includes(saga.CorrelationId, _options.NoiseSampleRate)
-            ? ShadowOutcome.Pending
-            : ShadowOutcome.None;
+        saga.NoiseOutcome = route.NoiseSample ? ShadowOutcome.Pending : ShadowOutcome.None;
 
         // The outbox sends in this order and waits for each confirmation: the served command and the caller's routing
         // first, so the runs nobody waits for never delay the served one.
@@ -176,12 +165,12 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             await ExecuteAsync(context, saga.ServedPipeline, shadow: true, NoiseSample);
     }
 
-    /// <summary>Records the served answer; its worker already sent it to the caller (see <see cref="ServingClaims"/>).</summary>
+    /// <summary>Records the served answer; its worker already sent it to the caller (see <see cref="Serving.ServingClaims"/>).</summary>
     private async Task ServeAsync(BehaviorContext<ChatRoutingState, ChatCompleted> context)
     {
         var saga = context.Saga;
         saga.ServedAt = Now;
-        saga.ServedAnswer = JsonSerializer.Serialize(context.Message.Answer, Json);
+        saga.ServedAnswer = JsonSerializer.Serialize(context.Message.Answer, PipelineJson.Options);
         var answer = context.Message.Answer;
         saga.LatencyMs = (long)(saga.ServedAt.Value - saga.RequestedAt).TotalMilliseconds;
         saga.Cached = answer.Cached;
@@ -205,7 +194,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
 
     private static void RecordShadowAnswer(BehaviorContext<ChatRoutingState, ChatCompleted> context)
     {
-        var answer = JsonSerializer.Serialize(context.Message.Answer, Json);
+        var answer = JsonSerializer.Serialize(context.Message.Answer, PipelineJson.Options);
         if (context.Message.Sample == NoiseSample)
             (context.Saga.NoiseOutcome, context.Saga.NoiseAnswer) = (ShadowOutcome.Completed, answer);
         else
@@ -243,7 +232,8 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         saga.FailureReason = reason;
         saga.DeadlineAt = saga.FinalDeadlineAt;
         saga.DeadlineSignalledAt = null;
-        RecordFailure(context, reason);
+        // The fallback lands in the routing flag's audit trail, in the saga's own transaction.
+        Records(context).RecordFallback(_options.FlagName, saga.CorrelationId, saga.Attempt, ChatPipeline.Workflow, reason, Now);
         await ExecuteAsync(context, ChatPipeline.Legacy, shadow: false);
         await TellCallerAsync(context, Routed(saga, fallback: true, reason));
     }
@@ -253,28 +243,15 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
 
     /// <summary>Claims the served attempt as abandoned, in the saga's transaction; false when its worker served it first.</summary>
     private Task<bool> AbandonServedAttemptAsync(BehaviorContext<ChatRoutingState> context) =>
-        ServingClaims.TryAbandonAsync(Database(context), context.Saga.CorrelationId, context.Saga.Attempt, Now, context.CancellationToken);
+        Records(context).TryAbandonAttemptAsync(context.Saga.CorrelationId, context.Saga.Attempt, Now, context.CancellationToken);
 
-    private static DbContext Database(BehaviorContext<ChatRoutingState> context) =>
-        context.TryGetPayload(out PipelineDbContext? scoped) ? scoped
-        : context.TryGetPayload(out DbContext? any) ? any
-        : throw new InvalidOperationException("The routing saga runs inside its DbContext's transaction.");
-
-    /// <summary>The fallback lands in the routing flag's audit trail, in the saga's own transaction.</summary>
-    private void RecordFailure(BehaviorContext<ChatRoutingState> context, string reason)
+    /// <summary>The saga's database work, from the message's scope: the DbContext and transaction the saga row is in.</summary>
+    private static IRoutingSagaRecords Records(BehaviorContext<ChatRoutingState> context)
     {
-        var db = Database(context);
-        var saga = context.Saga;
-        db.Add(new FeatureFlagEvent
-        {
-            Id = NewId.NextGuid(),
-            FlagName = _options.FlagName,
-            At = Now,
-            Type = FlagEventTypes.Failure,
-            Actor = SagaActor,
-            Reason = reason,
-            After = JsonSerializer.Serialize(new { requestId = saga.CorrelationId, fallbackAttempt = saga.Attempt, pipeline = "workflow" }, Json),
-        });
+        var services = context.TryGetPayload(out IServiceScope? scope) ? scope.ServiceProvider
+            : context.TryGetPayload(out IServiceProvider? provider) ? provider
+            : throw new InvalidOperationException("The routing saga runs in the service scope of its message.");
+        return services.GetRequiredService<IRoutingSagaRecords>();
     }
 
     private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
@@ -311,12 +288,20 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     }
 
     private CompareResults Pair(ChatRoutingState saga, ShadowOutcome outcome, string? shadowAnswer, bool noiseSample) =>
-        new(saga.CorrelationId, _options.FlagName, ChatKind, saga.ServedAnswer!, outcome == ShadowOutcome.Completed ? shadowAnswer : null,
-            outcome.ToString().ToLowerInvariant(), DurationOf(saga.ServedAnswer), outcome == ShadowOutcome.Completed ? DurationOf(shadowAnswer) : null,
+        new(saga.CorrelationId, _options.FlagName, ComparisonKind.Chat, saga.ServedAnswer!, outcome == ShadowOutcome.Completed ? shadowAnswer : null,
+            Compared(outcome), DurationOf(saga.ServedAnswer), outcome == ShadowOutcome.Completed ? DurationOf(shadowAnswer) : null,
             noiseSample, saga.ReplayId);
 
+    private static ComparedOutcome Compared(ShadowOutcome outcome) => outcome switch
+    {
+        ShadowOutcome.Completed => ComparedOutcome.Completed,
+        ShadowOutcome.Failed => ComparedOutcome.Failed,
+        ShadowOutcome.Missing => ComparedOutcome.Missing,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Only a settled shadow run is compared."),
+    };
+
     private static long DurationOf(string? answerJson) =>
-        answerJson is null ? 0 : JsonSerializer.Deserialize<ChatAnswer>(answerJson, Json)?.DurationMs ?? 0;
+        answerJson is null ? 0 : JsonSerializer.Deserialize<ChatAnswer>(answerJson, PipelineJson.Options)?.DurationMs ?? 0;
 
     private bool IsOverdue(BehaviorContext<ChatRoutingState, ChatDeadlinePassed> context) =>
         context.Saga.DeadlineAt is { } deadline && deadline <= Now;

@@ -4,7 +4,7 @@ using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Infrastructure.Routing;
 
-/// <summary>Binds the routing options every host shares (queue names, deadlines).</summary>
+/// <summary>Binds the routing options every host shares (queue names, deadlines) and registers the routing saga's services.</summary>
 public static class RoutingServiceCollectionExtensions
 {
     public static IServiceCollection AddRoutingOptions(this IServiceCollection services, IConfiguration configuration)
@@ -12,4 +12,8 @@ public static class RoutingServiceCollectionExtensions
         services.AddValidatedOptions<RoutingOptions>(configuration, RoutingOptions.SectionName);
         return services;
     }
+
+    /// <summary>The routing saga's database work, scoped so that it runs on the saga repository's DbContext and transaction.</summary>
+    public static IServiceCollection AddRoutingSagaRecords(this IServiceCollection services) =>
+        services.AddScoped<IRoutingSagaRecords, RoutingSagaRecords>();
 }

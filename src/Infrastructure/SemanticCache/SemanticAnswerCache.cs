@@ -9,6 +9,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;
+using Pipeline.Infrastructure.Serialization;
 
 namespace Pipeline.Infrastructure.SemanticCache;
 
@@ -24,8 +25,6 @@ public sealed class SemanticAnswerCache(
     IOptions<SemanticCacheOptions> options,
     TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     private IReadOnlyList<ChatPipeline>? _writeInto;
 
     /// <summary>
@@ -52,7 +51,7 @@ public sealed class SemanticAnswerCache(
             .Select(e => new { e.Answer, Distance = e.Embedding.CosineDistance(vector) })
             .FirstOrDefaultAsync(cancellationToken);
         return nearest is not null && nearest.Distance <= maxDistance
-            ? JsonSerializer.Deserialize<ChatAnswer>(nearest.Answer, Json)
+            ? JsonSerializer.Deserialize<ChatAnswer>(nearest.Answer, PipelineJson.Options)
             : null;
     }
 
@@ -66,7 +65,7 @@ public sealed class SemanticAnswerCache(
         var embedding = await EmbedAsync(command.Message, cancellationToken);
         var model = embeddings.ModelId();
         var scope = ScopeOf(command.Message);
-        var serialized = JsonSerializer.Serialize(answer, Json);
+        var serialized = JsonSerializer.Serialize(answer, PipelineJson.Options);
         var documentIds = answer.Sources.Select(s => Guid.TryParse(s.DocumentId, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
         // A legacy execution's first entry is keyed by the request (at most one legacy execution per request stores),
         // so the same request's workflow run can skip it.

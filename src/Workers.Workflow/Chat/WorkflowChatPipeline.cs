@@ -34,12 +34,6 @@ public sealed class WorkflowChatPipeline(
     IOptions<RoutingOptions> routing,
     TimeProvider time) : IChatPipeline
 {
-    public const string AnalysisStep = "analysis";
-    public const string CacheStep = "cache";
-    public const string EnhancementStep = "enhancement";
-    public const string RetrievalStep = "retrieval";
-    public const string GenerationStep = GenerationComparer.GenerationKind;
-
     /// <summary>Where the new generator's pieces go in shadow: nowhere, the caller is being served the legacy answer.</summary>
     private static readonly Func<string, CancellationToken, Task> Discard = (_, _) => Task.CompletedTask;
 
@@ -52,7 +46,7 @@ public sealed class WorkflowChatPipeline(
         var comparator = await context.GetSendEndpoint(new Uri($"exchange:{routing.Value.ComparatorEndpoint}"));
         Task Compare(CompareResults pair) => comparator.Send(pair, cancellationToken);
 
-        var analysis = await steps.RunAsync(AnalysisStep, MigrationFlags.WorkflowAnalysis, command,
+        var analysis = await steps.RunAsync(ComparisonKind.Analysis, MigrationFlags.WorkflowAnalysis, command,
             _ => Task.FromResult(LegacyQueryAnalyzer.Analyze(command.Message)),
             _ => Task.FromResult(QueryAnalyzer.Analyze(command.Message)),
             Compare, cancellationToken);
@@ -67,7 +61,7 @@ public sealed class WorkflowChatPipeline(
             FlagMode.Shadow => [ChatPipeline.Legacy, ChatPipeline.Workflow],
             _ => [ChatPipeline.Legacy],
         });
-        var cached = command.WebSearchEnabled ? null : await steps.RunAsync(CacheStep, MigrationFlags.WorkflowCache, command,
+        var cached = command.WebSearchEnabled ? null : await steps.RunAsync(ComparisonKind.Cache, MigrationFlags.WorkflowCache, command,
             ct => cache.LookupAsync(ChatPipeline.Legacy, command, ct),
             ct => cache.LookupAsync(ChatPipeline.Workflow, command, ct),
             Compare, cancellationToken);
@@ -75,12 +69,12 @@ public sealed class WorkflowChatPipeline(
             return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
 
         // The legacy system searched with the question as typed; the new step expands regulation names first.
-        var query = await steps.RunAsync(EnhancementStep, MigrationFlags.WorkflowEnhancement, command,
+        var query = await steps.RunAsync(ComparisonKind.Enhancement, MigrationFlags.WorkflowEnhancement, command,
             _ => Task.FromResult(command.Message),
             _ => Task.FromResult(QueryEnhancer.Enhance(command.Message)),
             Compare, cancellationToken);
 
-        var passages = await steps.RunAsync(RetrievalStep, MigrationFlags.WorkflowRetrieval, command,
+        var passages = await steps.RunAsync(ComparisonKind.Retrieval, MigrationFlags.WorkflowRetrieval, command,
             ct => legacyRetrieval.RetrieveAsync(query, options.Value.TopK, ct),
             ct => hybridRetrieval.RetrieveAsync(command.Message, query, analysis, ct),
             Compare, cancellationToken);
@@ -88,7 +82,7 @@ public sealed class WorkflowChatPipeline(
 
         // Only the served side streams; the other's answer still comes back whole for the comparison.
         Func<string, CancellationToken, Task> StreamFor(StepRole role) => role == StepRole.Served ? tokens.SendAsync : Discard;
-        var answer = await steps.RunAsync(GenerationStep, MigrationFlags.WorkflowGeneration, command,
+        var answer = await steps.RunAsync(ComparisonKind.Generation, MigrationFlags.WorkflowGeneration, command,
             (role, ct) => writer.WriteAsync(command.Message, passages, StreamFor(role), ct),
             async (role, ct) => await analysisAwareWriter.WriteAsync(command.Message, analysis, passages, await LoadMemoryAsync(command, ct), StreamFor(role), ct),
             Compare, cancellationToken);

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Pipeline.Contracts;
+using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Serialization;
 using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Workers.Workflow.Steps;
@@ -13,10 +15,8 @@ namespace Pipeline.Workers.Workflow.Steps;
 /// </summary>
 public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public Task<T> RunAsync<T>(
-        string step,
+        ComparisonKind step,
         string flagName,
         ExecuteChat command,
         Func<CancellationToken, Task<T>> legacy,
@@ -30,7 +30,7 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
     /// side is <see cref="StepRole.Served"/>, so the new one can keep what it would show the caller to itself.
     /// </summary>
     public async Task<T> RunAsync<T>(
-        string step,
+        ComparisonKind step,
         string flagName,
         ExecuteChat command,
         Func<StepRole, CancellationToken, Task<T>> legacy,
@@ -42,8 +42,9 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
         var decision = command.WorkflowSteps is { } steps
             ? new FlagDecision(steps.Contains(flagName) ? FlagMode.On : FlagMode.Off, 0, DecisionReason.Experiment)
             : flags.Evaluate(flagName, new FlagContext(command.BucketingKey, command.UserId, command.UserGroup));
-        using var activity = PipelineTelemetry.Source.StartActivity($"workflow.{step}");
-        activity?.SetTag("pipeline.step", step);
+        var stepName = ComparisonNames.Of(step);
+        using var activity = PipelineTelemetry.Source.StartActivity($"workflow.{stepName}");
+        activity?.SetTag("pipeline.step", stepName);
         activity?.SetTag("pipeline.flag", flagName);
         activity?.SetTag("pipeline.flag.mode", decision.Mode.ToString().ToLowerInvariant());
 
@@ -58,14 +59,14 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
                 try
                 {
                     var fresh = await Timed(ct => modern(StepRole.Shadow, ct), cancellationToken);
-                    await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), Serialize(fresh.Value), "completed",
+                    await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), Serialize(fresh.Value), ComparedOutcome.Completed,
                         old.Milliseconds, fresh.Milliseconds, false, command.ReplayId));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The new step failing in shadow must never hurt the served answer; it is recorded, not thrown.
                     activity?.AddException(ex);
-                    await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), null, "failed",
+                    await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), null, ComparedOutcome.Failed,
                         old.Milliseconds, null, false, command.ReplayId));
                 }
 
@@ -82,5 +83,5 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
         return (value, (long)time.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+    private static string Serialize<T>(T value) => JsonSerializer.Serialize(value, PipelineJson.Options);
 }

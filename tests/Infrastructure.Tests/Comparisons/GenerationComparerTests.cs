@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Infrastructure.Serialization;
 using Xunit;
 
 namespace Pipeline.Infrastructure.Tests.Comparisons;
@@ -20,7 +21,7 @@ public sealed class GenerationComparerTests
             .AddSingleton(TimeProvider.System)
             .AddComparisons(new ConfigurationBuilder().Build())
             .BuildServiceProvider();
-        var comparer = Assert.Single(services.GetServices<IResultComparer>(), c => c.Kind == "generation");
+        var comparer = Assert.Single(services.GetServices<IResultComparer>(), c => c.Kind == ComparisonKind.Generation);
         var legacy = Answer("GDPR protects personal data [1]. DORA governs ICT risk [2].", "g", "d");
         var modern = Answer("GDPR protects personal data [1]. DORA governs ICT risk [2].", "d", "g");
 
@@ -39,5 +40,5 @@ public sealed class GenerationComparerTests
         return new ChatAnswer(text, sources.Select((s, i) => new ChatCitation(i + 1, s.Id)).ToList(), sources, false, 1, new ChatUsage(0, 0, 0m));
     }
 
-    private static string Json(ChatAnswer answer) => JsonSerializer.Serialize(answer, ChatAnswerComparer.Json);
+    private static string Json(ChatAnswer answer) => JsonSerializer.Serialize(answer, PipelineJson.Options);
 }
