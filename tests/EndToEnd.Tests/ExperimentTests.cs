@@ -2,9 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Conversations;
+using Pipeline.Infrastructure.Experiments;
 using Pipeline.Testing;
+using Spectre.Console;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -136,6 +139,80 @@ public sealed class ExperimentTests(ExperimentSystem system, ITestOutputHelper o
 
         Assert.Equal(before, (await admin.GetFromJsonAsync<JsonElement[]>("/api/experiments"))!.Length);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/experiments/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_experiment_verb_uploads_a_dataset_follows_the_experiment_and_prints_the_variant_table_and_the_paired_comparison()
+    {
+        var dataset = Path.Combine(Path.GetTempPath(), $"experiment-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(dataset, ExperimentRuns.TinyDataset);
+        var name = $"cli {Guid.NewGuid():N}";
+        var (exit, printed) = await RunVerbAsync([ExperimentCommand.Verb, dataset, "--variants", "legacy,workflow", "--name", name]);
+        File.Delete(dataset);
+        output.WriteLine(printed);
+
+        Assert.Equal(0, exit);
+        await using var db = system.CreateDbContext();
+        var row = await db.Set<Experiment>().SingleAsync(e => e.Name == name);
+        Assert.NotNull(row.FinishedAt);
+        Assert.Equal(new[] { "legacy", "workflow" }, row.Variants);
+        Assert.Contains($"experiment {row.Id}: 8 of 8 answers collected, 0 failed", printed);
+        foreach (var heading in new[] { "hit@1", "hit@5", "MRR", "right regulation", "citation precision", "eval score", "p50 ms", "p95 ms" })
+            Assert.Contains(heading, printed);
+        Assert.Contains("workflow vs legacy, paired over 4 questions", printed);
+        Assert.Contains("reciprocalRank", printed);
+    }
+
+    [Fact]
+    public async Task The_experiment_verb_fails_with_a_clear_message_and_starts_nothing_on_bad_input()
+    {
+        await using var db = system.CreateDbContext();
+        var before = await db.Set<Experiment>().CountAsync();
+        var dataset = Path.Combine(Path.GetTempPath(), $"experiment-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(dataset, ExperimentRuns.TinyDataset);
+        try
+        {
+            var (missing, missingText) = await RunVerbAsync([ExperimentCommand.Verb, dataset + ".absent"]);
+            Assert.Equal(ExperimentCommand.UsageError, missing);
+            Assert.Contains("no such dataset file", missingText);
+
+            var (unknown, unknownText) = await RunVerbAsync([ExperimentCommand.Verb, dataset, "--colour", "red"]);
+            Assert.Equal(ExperimentCommand.UsageError, unknown);
+            Assert.Contains("usage: experiment", unknownText);
+
+            // The API's validation is the verb's: its 400 is printed with the field it names.
+            var (refused, refusedText) = await RunVerbAsync([ExperimentCommand.Verb, dataset, "--variants", "legacy,turbo"]);
+            Assert.Equal(ExperimentCommand.Refused, refused);
+            Assert.Contains("experiment refused (400)", refusedText);
+            Assert.Contains("variants", refusedText);
+        }
+        finally
+        {
+            File.Delete(dataset);
+        }
+
+        Assert.Equal(before, await db.Set<Experiment>().CountAsync());
+    }
+
+    /// <summary>Runs the verb against this system's API with the admin key, capturing what it prints.</summary>
+    private async Task<(int Exit, string Printed)> RunVerbAsync(string[] args)
+    {
+        using var writer = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(writer),
+        });
+        console.Profile.Width = 240;
+        Environment.SetEnvironmentVariable(ReplayCommand.KeyVariable, PipelineSystem.AdminKey);
+        try
+        {
+            var exit = await ExperimentCommand.RunAsync([.. args, "--url", system.ApiAddress.ToString()], CancellationToken.None, console);
+            return (exit, writer.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ReplayCommand.KeyVariable, null);
+        }
     }
 
     /// <summary>The per-variant table (the shape the report shows) and the paired score comparison.</summary>

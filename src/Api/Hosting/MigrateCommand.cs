@@ -7,7 +7,7 @@ public static class MigrateCommand
 {
     public const string Verb = "migrate";
 
-    /// <summary>Runs the verb named in <paramref name="args"/> (<c>migrate</c>, <c>ingest &lt;path&gt;</c>), or the web host when none is.</summary>
+    /// <summary>Runs the verb named in <paramref name="args"/> (<c>migrate</c>, <c>ingest &lt;path&gt;</c>, <c>replay</c>, <c>experiment</c>), or the web host when none is.</summary>
     public static async Task<int> RunOrMigrateAsync(this WebApplication app, string[] args)
     {
         switch (args)
@@ -23,6 +23,8 @@ public static class MigrateCommand
                 return 2;
             case [ReplayCommand.Verb, ..]:
                 return await ReplayCommand.RunAsync(args, app.Lifetime.ApplicationStopping);
+            case [ExperimentCommand.Verb, ..]:
+                return await ExperimentCommand.RunAsync(args, app.Lifetime.ApplicationStopping);
             default:
                 await app.RunAsync();
                 return 0;
