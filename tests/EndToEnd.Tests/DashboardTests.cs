@@ -15,7 +15,8 @@ namespace Pipeline.EndToEnd.Tests;
 
 /// <summary>
 /// The operator dashboard in a real headless Chromium (Debian's package, never a downloaded browser), against the whole
-/// system over HTTP: the login form, the flag tree and the kill button that an operator would use during an incident.
+/// system over HTTP: the login form, the flag tree and the kill button that an operator would use during an incident,
+/// and the experiments and rollouts an operator weighs before promoting a pipeline.
 /// </summary>
 public sealed class DashboardTests(DashboardTests.DashboardSystem system) : IClassFixture<DashboardTests.DashboardSystem>, IAsyncLifetime
 {
@@ -28,6 +29,7 @@ public sealed class DashboardTests(DashboardTests.DashboardSystem system) : ICla
         {
             ["Users:ApiKeys:0"] = UserKey,
             ["Dashboard:PollInterval"] = "00:00:01",
+            ["Rollout:EvaluationInterval"] = "00:00:01",
         };
     }
 
@@ -177,6 +179,57 @@ public sealed class DashboardTests(DashboardTests.DashboardSystem system) : ICla
         Assert.Equal("checked by hand", review.Text("note"));
         Assert.Equal("dashboard", review.Text("reviewedBy"));
         await Expect(item).ToHaveCountAsync(0, new() { Timeout = 20_000 });
+    }
+
+    [Fact]
+    public async Task The_experiments_panel_shows_a_finished_experiments_variants_and_questions_and_a_rollout_shows_its_kind_and_last_decision()
+    {
+        var flag = MigrationFlags.WorkflowComplete;
+        var detail = await system.RunExperimentAsync(
+            new { name = "dashboard tiny", flag, variants = new[] { "legacy", "workflow" }, dataset = ExperimentRuns.TinyDataset }, TimeSpan.FromMinutes(2));
+        var experimentId = detail.GetProperty("experiment").Text("id");
+
+        // An improvement rollout of the routing flag: in shadow its gate reads that experiment, so its decision names it.
+        using var admin = system.CreateAdminClient();
+        var started = await admin.PostAsJsonAsync($"/api/flags/{flag}/rollout",
+            new { kind = "improvement", stages = new object[] { "shadow", 100 }, minSamples = 1_000, minDwell = "PT1H" });
+        Assert.True(HttpStatusCode.Accepted == started.StatusCode, await started.Content.ReadAsStringAsync());
+        var rolloutId = (await started.Content.ReadFromJsonAsync<JsonElement>()).Text("id");
+        await Eventually.TrueAsync(async () =>
+        {
+            var events = await admin.GetFromJsonAsync<JsonElement[]>($"/api/flags/{flag}/events");
+            return events!.Any(e => e.Text("type") == FlagEventTypes.Rollout && e.GetProperty("after").TryGetProperty("experiment", out var x) && x.Text("id") == experimentId);
+        }, TimeSpan.FromSeconds(30), "the rollout's gate should decide on the experiment");
+        var lastDecision = (await admin.GetFromJsonAsync<JsonElement>($"/api/flags/{flag}/rollout")).Text("lastDecision");
+
+        await using var context = await SignedInContextAsync();
+        var page = await context.NewPageAsync();
+        var scriptErrors = new List<string>();
+        page.PageError += (_, error) => scriptErrors.Add(error);
+        await page.GotoAsync("/dashboard");
+
+        var card = page.Locator($"#experiments .experiment[data-id='{experimentId}']");
+        await Expect(card).ToContainTextAsync("dashboard tiny", new() { Timeout = 20_000 });
+        await Expect(card.Locator("table.variants tbody tr")).ToHaveCountAsync(2);
+        await Expect(card.Locator("tr[data-variant='legacy'] td").Nth(1)).ToHaveTextAsync("4");
+        await Expect(card.Locator("tr[data-variant='workflow'] td").Nth(1)).ToHaveTextAsync("4");
+        await Expect(card.Locator("table.variants thead")).ToContainTextAsync("MRR");
+
+        // Per-question rows are fetched on demand: one per question and variant.
+        await Expect(card.Locator("table.questions")).ToHaveCountAsync(0);
+        await card.Locator("details.per-question summary").ClickAsync();
+        await Expect(card.Locator("table.questions tbody tr")).ToHaveCountAsync(8, new() { Timeout = 20_000 });
+        await Expect(card.Locator("table.questions tbody tr[data-question='gdpr-what-is-en']")).ToHaveCountAsync(2);
+
+        var rollout = page.Locator($"#rollouts .rollout[data-id='{rolloutId}']");
+        await Expect(rollout.Locator($"[data-testid='rollout-kind-{flag}']")).ToHaveTextAsync("improvement", Patiently);
+        await Expect(rollout.Locator($"[data-testid='rollout-decision-{flag}']")).ToHaveTextAsync(lastDecision, Patiently);
+        await Expect(rollout.Locator("li[data-evidence='experiment']")).ToContainTextAsync(experimentId, new() { Timeout = 20_000 });
+        await Expect(rollout.Locator("li[data-evidence='experiment scores']")).ToContainTextAsync("paired-t");
+        Assert.Empty(scriptErrors);
+
+        // The operator takes the flag back, which ends the rollout, so the other tests find the flag as they set it.
+        await system.SetFlagAsync(flag, FlagStatus.Disabled);
     }
 
     private async Task<IBrowserContext> SignedInContextAsync()

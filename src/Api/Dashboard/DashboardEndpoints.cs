@@ -39,7 +39,8 @@ public static class DashboardEndpoints
             .Replace("{{pollMs}}", ((long)o.PollInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{{chartWindow}}", HtmlEncoder.Default.Encode(o.ChartWindow), StringComparison.Ordinal)
             .Replace("{{chartStep}}", HtmlEncoder.Default.Encode(o.ChartStep), StringComparison.Ordinal)
-            .Replace("{{comparisonLimit}}", o.ComparisonLimit.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+            .Replace("{{comparisonLimit}}", o.ComparisonLimit.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{{experimentLimit}}", o.ExperimentLimit.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         NoStore(http.Response);
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Api.Experiments;
 
 namespace Pipeline.Api.Dashboard;
 
@@ -21,4 +22,8 @@ public sealed class DashboardOptions
     /// <summary>How many comparisons the page lists.</summary>
     [Range(1, 500)]
     public int ComparisonLimit { get; set; } = 20;
+
+    /// <summary>How many of the latest experiments the page shows side by side (at most what the experiments API lists).</summary>
+    [Range(1, ExperimentEndpoints.MaxListed)]
+    public int ExperimentLimit { get; set; } = 4;
 }

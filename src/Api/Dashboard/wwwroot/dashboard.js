@@ -7,10 +7,11 @@ const config = {
   chartWindow: document.body.dataset.chartWindow || '1h',
   chartStep: document.body.dataset.chartStep || '1m',
   comparisonLimit: Number(document.body.dataset.comparisonLimit) || 20,
+  experimentLimit: Number(document.body.dataset.experimentLimit) || 4,
 };
 const ACTOR = 'dashboard';
 const PALETTE = ['#2f6fde', '#e07b00', '#1f9d55', '#7b61ff', '#d64545', '#00a3a3'];
-const state = { selectedFlag: null, selectedComparison: null, timer: null };
+const state = { selectedFlag: null, selectedComparison: null, timer: null, experimentCards: new Map() };
 
 // ---------- helpers ----------
 function el(tag, attrs, ...children) {
@@ -152,10 +153,127 @@ async function refreshFlags() {
       try { rollouts.set(flag.name, await api(`/api/flags/${encodeURIComponent(flag.name)}/rollout`)); } catch (_) { /* none */ }
     }));
     renderFlags(flags, rollouts);
+    await renderRollouts([...rollouts.values()]);
   } catch (error) {
     unavailable(document.getElementById('flag-tree'), 'Flags', error);
+    unavailable(document.getElementById('rollouts'), 'Rollouts', error);
   }
   await refreshAudit();
+}
+
+// ---------- rollouts (GET /api/flags/{name}/rollout, evidence from GET /api/flags/{name}/events) ----------
+/** A mean comparison as the gates record it: means, difference, t and the one-sided p-values. */
+function describeScores(c) {
+  if (!c) return null;
+  return `${num(c.treatmentMean, 3)} (n ${c.treatmentCount}) against ${num(c.controlMean, 3)} (n ${c.controlCount}),`
+    + ` Δ ${num(c.difference, 3)}, ${c.test} t ${num(c.t, 2)}, p worse ${num(c.worsePValue, 3)}, p better ${num(c.betterPValue, 3)}`;
+}
+
+function evidenceList(facts) {
+  const items = [];
+  const item = (label, value) => { if (value !== null && value !== undefined) items.push(el('li', { dataset: { evidence: label } }, el('b', {}, `${label}: `), value)); };
+  item('action', facts.action);
+  item('samples', facts.samples === undefined ? null : `${facts.samples} of ${facts.minSamples}, dwell ${facts.dwellElapsed ? 'elapsed' : 'not elapsed'}`);
+  if (facts.experiment) {
+    const x = facts.experiment;
+    item('experiment', `${x.id}: ${x.treatment} vs ${x.control} on ${x.metric}`);
+    item('experiment scores', describeScores(x.comparison));
+  }
+  item('eval scores', describeScores(facts.evalScores));
+  item('match rate', facts.matchRate === undefined || facts.matchRate === null ? null : `${pct(facts.matchRate)} over ${facts.comparisons} comparisons`);
+  if (facts.errorRate) item('error rate', `${pct(facts.errorRate.treatment)} against ${pct(facts.errorRate.control)}`);
+  if (facts.latencyP95) item('p95 latency', `${num(facts.latencyP95.treatment, 0)} ms against ${num(facts.latencyP95.control, 0)} ms`);
+  return el('ul', { class: 'evidence' }, items);
+}
+
+async function renderRollouts(rollouts) {
+  const container = document.getElementById('rollouts');
+  if (rollouts.length === 0) { container.replaceChildren(el('p', { class: 'muted' }, 'No automated rollout.')); return; }
+  // Running rollouts first: they are the ones an operator may have to act on.
+  rollouts.sort((a, b) => (a.status === 'running' ? 0 : 1) - (b.status === 'running' ? 0 : 1) || b.startedAt.localeCompare(a.startedAt));
+  const cards = await Promise.all(rollouts.map(async (r) => {
+    let evidence;
+    try {
+      const events = await api(`/api/flags/${encodeURIComponent(r.flag)}/events`);
+      const decision = events.find((e) => e.type === 'rollout' && e.after && e.after.rolloutId === r.id);
+      evidence = decision
+        ? el('div', {}, el('div', { class: 'muted' }, `evidence of the last recorded decision (${dateTime(decision.at)}): ${decision.reason || ''}`), evidenceList(decision.after))
+        : el('p', { class: 'muted' }, 'no decision recorded yet');
+    } catch (error) {
+      evidence = el('p', { class: 'unavailable' }, `evidence not available (${error.message})`);
+    }
+    const running = r.status === 'running';
+    return el('div', { class: 'rollout', dataset: { flag: r.flag, id: r.id } },
+      el('div', {}, el('b', { class: 'flag-name' }, r.flag), ' ', el('span', { class: `kind ${r.kind}`, 'data-testid': `rollout-kind-${r.flag}` }, r.kind),
+        ' ', el('span', { class: 'rollout-status' }, r.status), ` · stage ${r.stage} of ${r.stages.join(' → ')}`
+        + (r.percentage === null || r.percentage === undefined ? '' : ` (${num(r.percentage, 0)} %)`)
+        + ` · at least ${r.minSamples} samples and ${r.minDwell} per stage · started ${dateTime(r.startedAt)} by ${r.startedBy}`),
+      el('div', { class: 'decision' }, el('b', {}, running ? 'Why it holds: ' : 'Last decision: '),
+        el('span', { class: 'last-decision', 'data-testid': `rollout-decision-${r.flag}` }, r.lastDecision || 'not evaluated yet')),
+      evidence);
+  }));
+  container.replaceChildren(...cards);
+}
+
+// ---------- experiments (GET /api/experiments, per question GET /api/experiments/{id}) ----------
+const ratio = (v) => num(v, 3);
+
+function variantTable(experiment) {
+  const k = experiment.variants.length ? experiment.variants[0].quality.k : 5;
+  return el('table', { class: 'list variants' },
+    el('thead', {}, el('tr', {}, ['variant', 'answered', 'failed', 'hit@1', `hit@${k}`, 'MRR', 'right reg.', 'cit. precision', 'eval score', 'p50 ms', 'p95 ms']
+      .map((h) => el('th', {}, h)))),
+    el('tbody', {}, experiment.variants.map((v) => el('tr', { dataset: { variant: v.variant } },
+      el('td', { class: v.variant === experiment.treatment ? 'treatment' : null }, v.variant), el('td', {}, v.answered), el('td', {}, v.failed),
+      el('td', {}, ratio(v.quality.hitAt1)), el('td', {}, ratio(v.quality.hitAtK)), el('td', {}, ratio(v.quality.meanReciprocalRank)),
+      el('td', {}, ratio(v.quality.rightRegulationShare)), el('td', {}, ratio(v.quality.citationPrecision)), el('td', {}, ratio(v.score)),
+      el('td', {}, num(v.quality.latencyP50Ms, 0)), el('td', {}, num(v.quality.latencyP95Ms, 0))))));
+}
+
+async function loadQuestions(id, target) {
+  target.replaceChildren(el('p', { class: 'muted' }, 'loading…'));
+  try {
+    const detail = await api(`/api/experiments/${encodeURIComponent(id)}`);
+    target.replaceChildren(el('table', { class: 'list questions' },
+      el('thead', {}, el('tr', {}, ['question', 'variant', 'outcome', 'score', 'hit@1', 'RR', 'cit. precision', 'ms', 'sources', 'answer'].map((h) => el('th', {}, h)))),
+      el('tbody', {}, detail.questions.map((q) => el('tr', { dataset: { question: q.questionId, variant: q.variant } },
+        el('td', { title: q.question }, q.questionId), el('td', {}, q.variant), el('td', {}, q.outcome), el('td', {}, ratio(q.score)),
+        el('td', {}, ratio(q.hitAt1)), el('td', {}, ratio(q.reciprocalRank)), el('td', {}, ratio(q.citationPrecision)), el('td', {}, q.latencyMs ?? '—'),
+        el('td', {}, q.sources.join(', ')), el('td', { class: 'answer' }, q.answer || '—'))))));
+  } catch (error) {
+    unavailable(target, 'Questions', error);
+  }
+}
+
+function experimentCard(x) {
+  const questions = el('div', { class: 'questions-body' });
+  // Per-question rows are fetched only when asked for: an experiment holds up to a thousand questions per variant.
+  const details = el('details', { class: 'per-question', ontoggle: (event) => { if (event.target.open) loadQuestions(x.id, questions); } },
+    el('summary', {}, 'Per question'), questions);
+  return el('div', { class: 'experiment', dataset: { id: x.id, status: x.status } },
+    el('h3', {}, x.name, ' ', el('span', { class: 'muted' }, x.status)),
+    el('div', { class: 'muted' }, `flag ${x.flag} · ${x.dataset}, ${x.questions} questions · ${x.collected}/${x.total} answered`
+      + ` · ${x.treatment} vs ${x.control} · ${dateTime(x.createdAt)} by ${x.createdBy}`),
+    variantTable(x), details);
+}
+
+async function refreshExperiments() {
+  const container = document.getElementById('experiments');
+  try {
+    const experiments = await api(`/api/experiments?limit=${config.experimentLimit}`);
+    if (experiments.length === 0) { container.replaceChildren(el('p', { class: 'muted' }, 'No experiments.')); state.experimentCards.clear(); return; }
+    // A card whose experiment has not moved is kept as it is, so an open per-question view survives the poll.
+    const cards = new Map();
+    for (const x of experiments) {
+      const key = `${x.status}:${x.collected}`;
+      const kept = state.experimentCards.get(x.id);
+      cards.set(x.id, kept && kept.key === key ? kept : { key, node: experimentCard(x) });
+    }
+    state.experimentCards = cards;
+    container.replaceChildren(...[...cards.values()].map((c) => c.node));
+  } catch (error) {
+    unavailable(container, 'Experiments', error);
+  }
 }
 
 // ---------- summary and charts ----------
@@ -369,7 +487,7 @@ async function refreshReplays() {
 
 // ---------- polling ----------
 async function refreshAll() {
-  await Promise.all([refreshFlags(), refreshSummary(), refreshCharts(), refreshAlerts(), refreshComparisons(), refreshEvals(), refreshReplays()]);
+  await Promise.all([refreshFlags(), refreshExperiments(), refreshSummary(), refreshCharts(), refreshAlerts(), refreshComparisons(), refreshEvals(), refreshReplays()]);
   document.getElementById('refreshed').textContent = `updated ${new Date().toLocaleTimeString()} · every ${config.pollMs / 1000}s`;
   document.body.dataset.loaded = 'true';
 }
