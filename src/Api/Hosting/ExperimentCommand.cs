@@ -21,11 +21,15 @@ public static class ExperimentCommand
     public const string DefaultDataset = "datasets/golden/regulatory-qa.jsonl";
     public const int UsageError = 2;
     public const int Refused = 1;
+
+    /// <summary>Ctrl+C while following: the experiment goes on on the server; only this client stops (the shell's 128 + SIGINT).</summary>
+    public const int Interrupted = 130;
     private const string DefaultUrl = "http://127.0.0.1:5080";
     private const string Usage =
         "usage: experiment [dataset.jsonl] [--variants legacy,workflow,...] [--flag <flag>] [--name <name>] [--limit <n>] [--url <api>]   (admin key in PIPELINE_ADMIN_KEY)";
     private static readonly string[] Options = ["variants", "flag", "name", "limit", "url"];
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+    // The collector scores answers every Experiments:CollectInterval (2 s by default); asking more often shows nothing new.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
 
     /// <summary>The experiment's progress as the detail route reports it (its per-question rows are not needed here).</summary>
     private sealed record Detail(ExperimentView Experiment);
@@ -61,10 +65,30 @@ public static class ExperimentCommand
         if (options.TryGetValue("limit", out var limit))
             body["limit"] = int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : limit;
 
+        var url = options.GetValueOrDefault("url") ?? Environment.GetEnvironmentVariable(ReplayCommand.UrlVariable) ?? DefaultUrl;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var address))
+        {
+            console.MarkupLineInterpolated($"[red]{url}: not an absolute URL of the API.[/]");
+            return UsageError;
+        }
+
         using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        http.BaseAddress = new Uri(options.GetValueOrDefault("url") ?? Environment.GetEnvironmentVariable(ReplayCommand.UrlVariable) ?? DefaultUrl);
+        http.BaseAddress = address;
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
 
+        try
+        {
+            return await StartAndFollowAsync(console, http, body, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            console.MarkupLineInterpolated($"[red]the API at {http.BaseAddress} did not answer as expected: {ex.Message}[/]");
+            return Refused;
+        }
+    }
+
+    private static async Task<int> StartAndFollowAsync(IAnsiConsole console, HttpClient http, Dictionary<string, object?> body, CancellationToken cancellationToken)
+    {
         using var response = await http.PostAsJsonAsync("/api/experiments", body, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -73,7 +97,17 @@ public static class ExperimentCommand
         }
 
         var id = (await response.Content.ReadFromJsonAsync<Started>(cancellationToken))!.Id;
-        var experiment = await FollowAsync(console, http, id, cancellationToken);
+        ExperimentView experiment;
+        try
+        {
+            experiment = await FollowAsync(console, http, id, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            console.MarkupLineInterpolated($"stopped following; experiment {id} goes on: GET /api/experiments/{id}");
+            return Interrupted;
+        }
+
         PrintVariants(console, experiment);
 
         var comparison = await CompareAsync(http, experiment, cancellationToken);
