@@ -226,6 +226,9 @@ public sealed class DashboardTests(DashboardTests.DashboardSystem system) : ICla
         await Expect(rollout.Locator($"[data-testid='rollout-decision-{flag}']")).ToHaveTextAsync(lastDecision, Patiently);
         await Expect(rollout.Locator("li[data-evidence='experiment']")).ToContainTextAsync(experimentId, new() { Timeout = 20_000 });
         await Expect(rollout.Locator("li[data-evidence='experiment scores']")).ToContainTextAsync("paired-t");
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "dashboard-experiments.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
         Assert.Empty(scriptErrors);
 
         // The operator takes the flag back, which ends the rollout, so the other tests find the flag as they set it.

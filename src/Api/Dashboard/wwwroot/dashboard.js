@@ -239,7 +239,7 @@ async function loadQuestions(id, target) {
       el('tbody', {}, detail.questions.map((q) => el('tr', { dataset: { question: q.questionId, variant: q.variant } },
         el('td', { title: q.question }, q.questionId), el('td', {}, q.variant), el('td', {}, q.outcome), el('td', {}, ratio(q.score)),
         el('td', {}, ratio(q.hitAt1)), el('td', {}, ratio(q.reciprocalRank)), el('td', {}, ratio(q.citationPrecision)), el('td', {}, q.latencyMs ?? '—'),
-        el('td', {}, q.sources.join(', ')), el('td', { class: 'answer' }, q.answer || '—'))))));
+        el('td', {}, q.sources.join(', ')), el('td', {}, el('div', { class: 'answer' }, q.answer || '—')))))));
   } catch (error) {
     unavailable(target, 'Questions', error);
   }
