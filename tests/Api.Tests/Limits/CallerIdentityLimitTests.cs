@@ -54,16 +54,19 @@ public sealed class CallerIdentityLimitTests(AddressLimitedApiHost api) : IClass
     {
         using var http = api.Client(key: null);
         var statuses = new List<HttpStatusCode>();
+        var rejection = "";
         for (var i = 0; i <= AddressLimitedApiHost.AddressPermits; i++)
         {
             using var request = Chat();
             request.Headers.Add("X-User-Id", $"rotating-{i}");
             using var response = await http.SendAsync(request);
             statuses.Add(response.StatusCode);
+            rejection = await response.Content.ReadAsStringAsync();
         }
 
         Assert.All(statuses.Take(AddressLimitedApiHost.AddressPermits), s => Assert.Equal(HttpStatusCode.BadRequest, s));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.Contains("per address", rejection);
     }
 
     [Fact]
