@@ -73,9 +73,11 @@ public static class ApiServices
 
     public static WebApplication MapApi(this WebApplication app)
     {
+        app.UseTrustedProxies();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.UseCrossSiteRequestGuard();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.MapApiDocument();

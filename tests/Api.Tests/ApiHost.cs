@@ -10,7 +10,7 @@ namespace Pipeline.Api.Tests;
 /// <summary>The API alone on real Kestrel, with its own migrated and seeded database and RabbitMQ virtual host.</summary>
 public class ApiHost : IsolatedInfrastructure
 {
-    public const string AdminKey = "api-tests-admin-key";
+    public const string AdminKey = "api-tests-admin-key-0123456";
     public const string UserKey = "api-tests-user-key";
 
     public WebApplication App { get; private set; } = null!;

@@ -37,7 +37,7 @@ public class PipelineSystem : IsolatedInfrastructure
         ["KnowledgeBase:SamplePath"] = RepositoryPaths.SampleKnowledgeBase,
     };
 
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "end-to-end-tests-admin-key";
 
     public WebApplication Api { get; private set; } = null!;
     public Uri ApiAddress { get; private set; } = null!;
@@ -55,7 +55,7 @@ public class PipelineSystem : IsolatedInfrastructure
         Coordinator = await StartCoordinatorAsync();
         LegacyWorker = await StartLegacyWorkerAsync();
         WorkflowWorker = await StartWorkflowWorkerAsync();
-        Api = await StartApiAsync();
+        Api = await StartApiHostAsync();
         ApiAddress = new Uri(Api.Urls.First());
         await TestHosts.WaitUntilReadyAsync(ApiAddress);
     }
@@ -142,7 +142,11 @@ public class PipelineSystem : IsolatedInfrastructure
             TimeSpan.FromSeconds(10), $"{name} should become {status} in the workflow worker");
     }
 
-    public Task<WebApplication> StartApiAsync(IDictionary<string, string?>? extra = null) =>
+    /// <summary>Another API instance, owned by the caller: disposing it stops it.</summary>
+    public async Task<StartedWebApp> StartApiAsync(IDictionary<string, string?>? extra = null) =>
+        new(await StartApiHostAsync(extra));
+
+    private Task<WebApplication> StartApiHostAsync(IDictionary<string, string?>? extra = null) =>
         TestHosts.StartWebAsync(HostSettings(extra), b => b.AddPipelineDefaults(ApiServices.ServiceName).AddApiServices(), a => a.MapPipelineDefaultEndpoints().MapApi(), typeof(ApiServices).Assembly.GetName().Name!);
 
     private Task<IHost> StartWorkerAsync(Action<IHostApplicationBuilder> compose, IDictionary<string, string?>? extra) =>

@@ -7,8 +7,15 @@ public static class RepositoryPaths
 
     public static string SampleKnowledgeBase => Path.Combine(Root, "samples", "knowledge-base");
 
-    /// <summary>Real EU legislation kept outside the repository (<c>../shared/corpus</c>).</summary>
-    public static string SharedCorpus => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus"));
+    /// <summary>
+    /// Real EU legislation kept outside the repository (<c>../shared/corpus</c>, or <c>PIPELINE_SHARED_CORPUS</c> for a
+    /// checkout that is not beside it, such as a git worktree).
+    /// </summary>
+    public static string SharedCorpus => Environment.GetEnvironmentVariable(SharedCorpusVariable) is { Length: > 0 } configured
+        ? Path.GetFullPath(configured)
+        : Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus"));
+
+    public const string SharedCorpusVariable = "PIPELINE_SHARED_CORPUS";
 
     private static string FindRoot()
     {

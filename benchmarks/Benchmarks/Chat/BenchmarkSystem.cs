@@ -20,7 +20,7 @@ namespace Pipeline.Benchmarks.Chat;
 /// </summary>
 public sealed class BenchmarkSystem : IAsyncDisposable
 {
-    public const string AdminKey = "benchmark-admin-key";
+    public const string AdminKey = "benchmark-admin-key-0123456789";
     private readonly IsolatedInfrastructure _infrastructure = new();
     private readonly List<IHost> _hosts = [];
     private readonly List<WorkerProcess> _processes = [];

@@ -24,7 +24,7 @@ public static class KillSwitchPropagation
 {
     private const int Routers = 3;
     private const int Toggles = 50;
-    private const string AdminKey = "benchmark-admin-key";
+    private const string AdminKey = "benchmark-admin-key-0123456789";
     private static readonly TimeSpan GiveUp = TimeSpan.FromSeconds(10);
 
     public static async Task<int> RunAsync()

@@ -26,6 +26,7 @@ public static class ChatEndpoints
             .AcceptsJson<ChatRequestBody>()
             .Produces<ChatResult>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
@@ -49,10 +50,15 @@ public static class ChatEndpoints
         if (body is null)
             return TypedResults.Problem(title: "Invalid chat request", detail: error, statusCode: StatusCodes.Status400BadRequest);
 
+        if (CallerIdentity.Validate(http.Request.Headers) is { Count: > 0 } headerErrors)
+            return TypedResults.ValidationProblem(headerErrors, title: "Invalid chat request");
+
         var wantsStream = http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase));
-        var submission = await submitter.SubmitAsync(body, CallerIdentity.FromHeaders(http.Request.Headers), wantsStream, cancellationToken);
+        var submission = await submitter.SubmitAsync(body, CallerIdentity.FromHttp(http), wantsStream, cancellationToken);
         if (submission is ChatRejected rejected)
             return TypedResults.ValidationProblem(rejected.Errors, title: "Invalid chat request");
+        if (submission is ChatConversationNotFound notFound)
+            return TypedResults.Problem(title: ChatConversationNotFound.Title, detail: notFound.Detail, statusCode: StatusCodes.Status404NotFound);
 
         var session = ((ChatAccepted)submission).Session;
         if (wantsStream)

@@ -1,4 +1,5 @@
 using MassTransit;
+using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Hosting;
 
@@ -13,6 +14,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<CallerInstance>();
         services.AddSingleton<CallerSessionRegistry>();
         services.AddScoped<ChatSubmitter>();
+        services.AddScoped<ConversationOwnership>();
         services.AddSignalR();
         return services;
     }

@@ -8,3 +8,11 @@ public sealed record ChatAccepted(CallerSession Session) : ChatSubmission;
 
 /// <summary>Rejected for bad input; nothing was written or published.</summary>
 public sealed record ChatRejected(IDictionary<string, string[]> Errors) : ChatSubmission;
+
+/// <summary>The conversation belongs to another caller (or so it must look to this one); nothing was written or published.</summary>
+public sealed record ChatConversationNotFound(Guid ConversationId) : ChatSubmission
+{
+    public const string Title = "Conversation not found";
+
+    public string Detail => $"There is no conversation '{ConversationId}' for this caller.";
+}

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Problems;
 using Pipeline.Contracts;
+using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Requests;
 using Pipeline.Infrastructure.Telemetry;
@@ -19,6 +20,7 @@ public sealed class ChatSubmitter(
     IBusControl bus,
     CallerSessionRegistry sessions,
     CallerInstance instance,
+    ConversationOwnership conversations,
     IOptions<ChatOptions> options,
     TimeProvider time)
 {
@@ -33,7 +35,10 @@ public sealed class ChatSubmitter(
             throw new ServiceUnavailableException("The message broker is not reachable.");
 
         var requestId = NewId.NextGuid();
-        var conversationId = body.ConversationId ?? NewId.NextGuid();
+        // Random, not time-ordered like NewId: a conversation id is all that guards an anonymous caller's history.
+        var conversationId = body.ConversationId ?? Guid.NewGuid();
+        if (await conversations.ClaimAsync(conversationId, caller.Owner, cancellationToken) == ConversationClaim.NotFound)
+            return new ChatConversationNotFound(conversationId);
         var requestedAt = time.GetUtcNow().UtcDateTime;
         var bucketingKey = caller.BucketingKey(requestId);
         var message = body.Message!.Trim();

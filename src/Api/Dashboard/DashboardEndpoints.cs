@@ -22,7 +22,7 @@ public static class DashboardEndpoints
         group.MapGet("/", Page);
         group.MapGet("/login", () => DashboardLoginPage.Render(null, StatusCodes.Status200OK));
         group.MapPost("/login", LoginAsync).DisableAntiforgery();
-        group.MapPost("/logout", Logout).DisableAntiforgery();
+        group.MapPost("/logout", LogoutAsync).DisableAntiforgery();
         group.MapGet("/assets/{file}", Asset);
         return routes;
     }
@@ -45,10 +45,21 @@ public static class DashboardEndpoints
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext http, IOptions<ApiKeyOptions> keys, DashboardSessions sessions, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<IResult> LoginAsync(
+        HttpContext http, IOptions<ApiKeyOptions> keys, DashboardSessions sessions, DashboardSignInThrottle throttle, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(DashboardEndpoints).FullName!);
         var remote = http.Connection.RemoteIpAddress?.ToString();
+        var address = remote ?? "unknown";
+        if (throttle.IsThrottled(address, out var retryAfter))
+        {
+            logger.SignInRefused(remote, "too many wrong keys");
+            var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return DashboardLoginPage.Render($"Too many wrong keys from this address; try again in {seconds} s.", StatusCodes.Status429TooManyRequests);
+        }
+
         if (!http.Request.HasFormContentType)
             return DashboardLoginPage.Render("Send the form.", StatusCodes.Status400BadRequest);
         var form = await http.Request.ReadFormAsync(cancellationToken);
@@ -58,19 +69,24 @@ public static class DashboardEndpoints
         if (!ApiKeyAuthenticationHandler.Matches(key, keys.Value.AdminKeys))
         {
             var isUser = ApiKeyAuthenticationHandler.Matches(key, keys.Value.UserKeys);
+            throttle.RecordFailure(address);
             logger.SignInRefused(remote, isUser ? "a user key" : "an unknown key");
             return isUser
                 ? DashboardLoginPage.Render("This key is not an admin key.", StatusCodes.Status403Forbidden)
                 : DashboardLoginPage.Render("Unknown key.", StatusCodes.Status401Unauthorized);
         }
 
+        throttle.Forget(address);
         logger.SignedIn(remote);
         http.Response.Cookies.Append(DashboardCookie.Name, sessions.Issue(key), DashboardCookie.Options(http.Request));
         return TypedResults.Redirect(Path);
     }
 
-    private static IResult Logout(HttpContext http)
+    private static async Task<IResult> LogoutAsync(HttpContext http, DashboardSessions sessions, DashboardSignOuts signOuts, CancellationToken cancellationToken)
     {
+        // Deleting the cookie only asks this browser to forget it; recording the session as ended makes a copy useless too.
+        if (http.Request.Cookies.TryGetValue(DashboardCookie.Name, out var ticket) && sessions.Read(ticket ?? "") is { } session)
+            await signOuts.SignOutAsync(session, cancellationToken);
         http.Response.Cookies.Delete(DashboardCookie.Name, DashboardCookie.Options(http.Request));
         return TypedResults.Redirect(LoginPath);
     }

@@ -83,6 +83,8 @@ public static class EvalEndpoints
             errors["verdict"] = [$"verdict must be \"{EvalVerdicts.Approved}\" or \"{EvalVerdicts.Rejected}\"."];
         if (body.Note is { Length: > MaxNoteLength })
             errors["note"] = [$"note must be at most {MaxNoteLength} characters."];
+        else if (body.Note is { } note && TextRules.HasForbiddenControl(note))
+            errors["note"] = ["note must not contain control characters other than tab and line breaks."];
         return errors;
     }
 }

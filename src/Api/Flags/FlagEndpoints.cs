@@ -34,6 +34,7 @@ public static class FlagEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPost("/{name}/kill", KillAsync)
             .WithSummary("Kill switch: the flag is disabled at once, whatever its version; the body (a reason) is optional")
+            // An empty body is accepted whatever its declared type; a body that is there must be JSON (the handler says so with a 400).
             .AcceptsJson<FlagKillBody>(required: false)
             .Produces<FlagView>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -90,10 +91,15 @@ public static class FlagEndpoints
     {
         if (InvalidName(name) is { } invalid)
             return invalid;
+        // An emergency must not fail on form: many clients declare a JSON body they leave empty, so an empty or absent
+        // body is no body whatever its content type; only a body that is there is read (and must be right).
         string? reason = null;
-        if (http.Request.ContentLength > 0 || http.Request.HasJsonContentType())
+        var (document, error) = await StrictJsonBody.ReadOptionalAsync<JsonDocument>(http.Request, cancellationToken);
+        if (error is not null)
+            return TypedResults.Problem(title: "Invalid flag request", detail: error, statusCode: StatusCodes.Status400BadRequest);
+        if (document is not null)
         {
-            var (request, failure) = await ReadAsync(name, http, cancellationToken, killOnly: true);
+            var (request, failure) = Read(document, killOnly: true);
             if (failure is not null)
                 return failure;
             reason = request!.Reason;
@@ -130,13 +136,18 @@ public static class FlagEndpoints
         return TypedResults.Ok(new FlagEvaluationView(decision.Mode.ToString().ToLowerInvariant(), decision.Bucket, decision.Explain()));
     }
 
-    private static async Task<(FlagRequestReader.FlagRequest? Request, IResult? Failure)> ReadAsync(string name, HttpContext http, CancellationToken cancellationToken, bool killOnly = false)
+    private static async Task<(FlagRequestReader.FlagRequest? Request, IResult? Failure)> ReadAsync(string name, HttpContext http, CancellationToken cancellationToken)
     {
         if (InvalidName(name) is { } invalid)
             return (null, invalid);
         var (document, error) = await StrictJsonBody.ReadAsync<JsonDocument>(http.Request, cancellationToken);
         if (document is null)
             return (null, TypedResults.Problem(title: "Invalid flag request", detail: error, statusCode: StatusCodes.Status400BadRequest));
+        return Read(document, killOnly: false);
+    }
+
+    private static (FlagRequestReader.FlagRequest? Request, IResult? Failure) Read(JsonDocument document, bool killOnly)
+    {
         using (document)
         {
             var (request, errors) = FlagRequestReader.Read(document.RootElement);

@@ -59,14 +59,10 @@ public static class RolloutEndpoints
             });
         }
 
-        var body = new RolloutRequestBody(null, null, null, null);
-        if (http.Request.ContentLength > 0 || http.Request.HasJsonContentType())
-        {
-            var (read, error) = await StrictJsonBody.ReadAsync<RolloutRequestBody>(http.Request, cancellationToken);
-            if (error is not null)
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error] });
-            body = read!;
-        }
+        var (read, error) = await StrictJsonBody.ReadOptionalAsync<RolloutRequestBody>(http.Request, cancellationToken);
+        if (error is not null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [error] });
+        var body = read ?? new RolloutRequestBody(null, null, null, null);
 
         var (plan, errors) = Validate(body, options.Value);
         if (plan is null)
@@ -128,6 +124,10 @@ public static class RolloutEndpoints
             catch (FormatException)
             {
                 errors["minDwell"] = ["minDwell must be an ISO-8601 duration such as PT10M."];
+            }
+            catch (OverflowException)
+            {
+                errors["minDwell"] = [$"minDwell must be from PT0S to P{LongestDwell.TotalDays}D."];
             }
         }
 

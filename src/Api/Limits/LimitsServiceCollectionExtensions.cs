@@ -11,7 +11,9 @@ public static class LimitsServiceCollectionExtensions
 {
     public static IServiceCollection AddRequestLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<RequestLimitOptions>(configuration, RequestLimitOptions.SectionName);
+        services.AddValidatedOptions<RequestLimitOptions>(configuration, RequestLimitOptions.SectionName)
+            .Validate(o => o.ChatPermitLimitPerAddress >= o.ChatPermitLimit,
+                "Limits:ChatPermitLimitPerAddress must be at least Limits:ChatPermitLimit (an address holds at least one caller).");
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitOptions>>((kestrel, options) =>
         {
             var limits = options.Value;

@@ -16,7 +16,8 @@ public static class RateLimitRejection
         (int)Math.Max(1, Math.Ceiling((lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : limits.ChatWindow).TotalSeconds));
 
     public static string Detail(int retryAfterSeconds, RequestLimitOptions limits) =>
-        $"At most {limits.ChatPermitLimit} chat requests per {limits.ChatWindow.TotalSeconds:0.###} s per caller; retry after {retryAfterSeconds} s.";
+        $"At most {limits.ChatPermitLimit} chat requests per {limits.ChatWindow.TotalSeconds:0.###} s per caller, and "
+        + $"{limits.ChatPermitLimitPerAddress} per address for callers without a key; retry after {retryAfterSeconds} s.";
 
     public static async ValueTask WriteAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {

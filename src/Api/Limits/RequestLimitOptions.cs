@@ -25,6 +25,13 @@ public sealed class RequestLimitOptions
     /// </summary>
     [Range(1, 1_000_000)] public int ChatPermitLimit { get; set; } = 1_200;
 
-    /// <summary>The fixed window the chat permit limit counts over.</summary>
+    /// <summary>
+    /// Chat requests all anonymous callers from one address may start per window together, whatever <c>X-User-Id</c>
+    /// they declare: a declared id is not proof, so rotating it must not multiply an address's budget. At least
+    /// <see cref="ChatPermitLimit"/>. Callers with a key are bounded by their key's budget alone.
+    /// </summary>
+    [Range(1, 10_000_000)] public int ChatPermitLimitPerAddress { get; set; } = 4_800;
+
+    /// <summary>The fixed window the chat permit limits count over.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")] public TimeSpan ChatWindow { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -3,13 +3,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pipeline.Api.Chat;
+using Pipeline.Infrastructure.Bus;
 using RabbitMQ.Client.Exceptions;
 
 namespace Pipeline.Api.Problems;
 
 /// <summary>
 /// Maps failures to ProblemDetails: an unreachable database or broker is a 503 with Retry-After (the request was not
-/// taken, so the caller may safely retry), a malformed or oversized request is the 4xx Kestrel decided.
+/// taken, so the caller may safely retry), a value the database refuses as data is a 400, a malformed or oversized
+/// request is the 4xx Kestrel decided.
 /// </summary>
 public sealed class ProblemResponseHandler(IProblemDetailsService problems, IOptions<ChatOptions> options) : IExceptionHandler
 {
@@ -47,8 +49,14 @@ public sealed class ProblemResponseHandler(IProblemDetailsService problems, IOpt
             {
                 case ServiceUnavailableException unavailable:
                     return (StatusCodes.Status503ServiceUnavailable, "Service unavailable", unavailable.Message);
-                case NpgsqlException or TimeoutException:
+                // Class 22 is the data's fault (a value too long, a byte text cannot hold): retrying cannot help.
+                case PostgresException { SqlState: [ '2', '2', .. ] }:
+                    return (StatusCodes.Status400BadRequest, "Bad request", "A value in the request cannot be stored.");
+                // Only a connection-level failure is an outage worth retrying; any other database error is a fault (500).
+                case NpgsqlException or TimeoutException when InfrastructureOutage.IsOutage(current):
                     return (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The database cannot take the request now.");
+                case NpgsqlException:
+                    return (0, "", null);
                 case BrokerUnreachableException or OperationInterruptedException or AlreadyClosedException:
                     return (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The message broker cannot take the request now.");
                 case BadHttpRequestException bad:

@@ -12,7 +12,9 @@ namespace Pipeline.Api.Security;
 /// Keys are compared in constant time. No header means anonymous; an unknown key is a failed authentication (401).
 /// Without a header, the dashboard's session cookie (<see cref="DashboardCookie"/>) is read instead: a browser cannot
 /// send a bearer header on navigation. The cookie holds a session ticket (<see cref="DashboardSessions"/>) issued only
-/// for admin keys.
+/// for admin keys, refused once its session was signed out (<see cref="DashboardSignOuts"/>).
+/// Every authenticated caller carries its key's identity (<see cref="ClaimTypes.NameIdentifier"/>, the same whether
+/// the key came as a header, however spelt, or through a session) and how it authenticated (<see cref="CredentialClaim"/>).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
@@ -22,38 +24,57 @@ public sealed class ApiKeyAuthenticationHandler(
     DashboardSessions sessions) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
-    private const string BearerPrefix = "Bearer ";
+    public const string CredentialClaim = "pipeline:credential";
+    public const string BearerCredential = "bearer";
+    public const string CookieCredential = "cookie";
+    private const string BearerScheme = "Bearer";
+    private const int IdentityHexLength = 32;
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
+        var header = Request.Headers.Authorization.ToString().Trim();
         if (string.IsNullOrEmpty(header))
-            return Task.FromResult(FromCookie());
-        if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
-            return Task.FromResult(AuthenticateResult.Fail("Only bearer keys are accepted."));
+            return await FromCookieAsync();
+        if (!header.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase)
+            || header.Length == BearerScheme.Length || !char.IsWhiteSpace(header[BearerScheme.Length]))
+            return AuthenticateResult.Fail("Only bearer keys are accepted.");
 
-        var presented = header[BearerPrefix.Length..].Trim();
+        var presented = header[BearerScheme.Length..].Trim();
         var role = Matches(presented, keys.Value.AdminKeys) ? AdminPolicy.Role
             : Matches(presented, keys.Value.UserKeys) ? AdminPolicy.UserRole
             : null;
         if (role is null)
-            return Task.FromResult(AuthenticateResult.Fail("Unknown key."));
+            return AuthenticateResult.Fail("Unknown key.");
 
-        return Task.FromResult(Success(role));
+        return Success(role, KeyIdentityOfDigest(DashboardSessions.Digest(presented)), BearerCredential);
     }
 
-    private AuthenticateResult FromCookie()
+    private async Task<AuthenticateResult> FromCookieAsync()
     {
         if (!Request.Cookies.TryGetValue(DashboardCookie.Name, out var ticket) || string.IsNullOrEmpty(ticket))
             return AuthenticateResult.NoResult();
-        return sessions.IsValid(ticket) ? Success(AdminPolicy.Role) : AuthenticateResult.Fail("Unknown or expired dashboard session.");
+        if (sessions.Read(ticket) is not { } session)
+            return AuthenticateResult.Fail("Unknown or expired dashboard session.");
+        var signOuts = Context.RequestServices.GetRequiredService<DashboardSignOuts>();
+        if (await signOuts.IsSignedOutAsync(session.Id, Context.RequestAborted))
+            return AuthenticateResult.Fail("The dashboard session was signed out.");
+        return Success(AdminPolicy.Role, session.KeyIdentity, CookieCredential);
     }
 
-    private static AuthenticateResult Success(string role)
+    private static AuthenticateResult Success(string role, string keyIdentity, string credential)
     {
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, role == AdminPolicy.Role ? "admin" : "user"), new Claim(ClaimTypes.Role, role)], SchemeName);
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(ClaimTypes.Name, role == AdminPolicy.Role ? "admin" : "user"),
+            new Claim(ClaimTypes.Role, role),
+            new Claim(ClaimTypes.NameIdentifier, keyIdentity),
+            new Claim(CredentialClaim, credential),
+        ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    /// <summary>A key's identity: a prefix of its SHA-256 digest, so the key itself never sits in memory longer than the request.</summary>
+    internal static string KeyIdentityOfDigest(string digest) => "key:" + digest[..IdentityHexLength];
 
     /// <summary>Whether <paramref name="presented"/> is one of <paramref name="candidates"/>, compared in constant time.</summary>
     internal static bool Matches(string presented, IEnumerable<string> candidates)

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Hosting;
 
 namespace Pipeline.Api.Security;
@@ -18,16 +20,34 @@ public static class SecurityServiceCollectionExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.AdminKeys.Concat(o.UserKeys).All(k => k.Length >= ApiKeyOptions.MinimumKeyLength),
                 $"API keys must be at least {ApiKeyOptions.MinimumKeyLength} characters.")
+            .Validate(o => o.AdminKeys.All(k => k.Length >= ApiKeyOptions.MinimumAdminKeyLength),
+                $"Admin keys (Admin:ApiKeys) must be at least {ApiKeyOptions.MinimumAdminKeyLength} characters.")
             .ValidateOnStart();
         services.AddValidatedOptions<DashboardSessionOptions>(configuration, DashboardSessionOptions.SectionName);
+        services.AddValidatedOptions<ProxyOptions>(configuration, ProxyOptions.SectionName);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ProxyOptions>>((forwarded, proxies) => proxies.Value.ApplyTo(forwarded));
         var dataProtection = services.AddDataProtection();
         if (configuration.GetSection(DashboardSessionOptions.SectionName).Get<DashboardSessionOptions>()?.KeyRingPath is { Length: > 0 } keyRing)
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keyRing));
         services.AddSingleton<DashboardSessions>();
+        services.AddScoped<DashboardSignOuts>();
+        services.AddSingleton<DashboardSignInThrottle>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy.Name, policy => policy.RequireRole(AdminPolicy.Role));
         return services;
+    }
+}
+
+/// <summary>The security middleware that must run before routing and authentication.</summary>
+public static class SecurityApplicationBuilderExtensions
+{
+    /// <summary>Believes forwarded headers from the configured proxies only, and only when some are configured.</summary>
+    public static WebApplication UseTrustedProxies(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<IOptions<ProxyOptions>>().Value.Any)
+            app.UseForwardedHeaders();
+        return app;
     }
 }

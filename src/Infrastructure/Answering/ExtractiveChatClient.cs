@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
+using Pipeline.Infrastructure.Quality;
 
 namespace Pipeline.Infrastructure.Answering;
 
@@ -76,11 +77,17 @@ public sealed class ExtractiveChatClient(IOptions<GenerationOptions> options) : 
             var order = 0;
             foreach (var sentence in TextStatistics.Sentences(text))
             {
+                // A paragraph number, list marker or heading cut out as a "sentence" says nothing to a reader.
+                if (!IsReadable(sentence))
+                    continue;
                 var overlap = TextStatistics.Overlap(questionTerms, TextStatistics.Terms(sentence + " " + title));
                 // Earlier sources rank higher (they were retrieved as more relevant), earlier sentences break ties.
                 candidates.Add((overlap + 1.0 / (number + 1) + 0.01 / (order + 1), number, order++, sentence));
             }
         }
+
+        if (candidates.Count == 0)
+            return options.Value.NoSourcesAnswer;
 
         // Breadth first: the best sentence of each source (in retrieval order), then the best of what is left, so
         // an answer drawing on several documents (a comparison) cites each of them.
@@ -109,6 +116,10 @@ public sealed class ExtractiveChatClient(IOptions<GenerationOptions> options) : 
 
         return answer.ToString();
     }
+
+    /// <summary>Whether the sentence, written as the answer writes it, reads as whole sentences only.</summary>
+    private static bool IsReadable(string sentence) =>
+        FragmentSentences.Count($"{TextStatistics.WithoutFinalStop(sentence)} [1].") == 0;
 
     private static IEnumerable<string> Pieces(string text, int wordsPerPiece)
     {

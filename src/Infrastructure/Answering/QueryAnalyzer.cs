@@ -10,7 +10,7 @@ public static partial class QueryAnalyzer
     public static QueryAnalysis Analyze(string question)
     {
         var lower = question.ToLowerInvariant();
-        var regulations = RegulationNames.All.Where(r => Regex.IsMatch(question, $@"\b{Regex.Escape(r)}\b", RegexOptions.IgnoreCase)).ToList();
+        var regulations = RegulationDetector.Detect(question);
         var articles = ArticleReference().Matches(question)
             .Select(m => int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture))
             .Distinct()

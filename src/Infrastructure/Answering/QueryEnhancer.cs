@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Pipeline.Infrastructure.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.Answering;
 
@@ -27,8 +28,14 @@ public static partial class QueryEnhancer
     public static string Enhance(string question)
     {
         var additions = Expansions.Where(e => e.Pattern.IsMatch(question)).Select(e => e.Expansion).ToList();
+        if (LanguageGuesser.Guess(question) == LanguageGuesser.Italian)
+            additions.AddRange(LegalGlossary.Translate(question));
         return additions.Count == 0 ? question : $"{question} {string.Join(' ', additions)}";
     }
+
+    /// <summary>What <see cref="Enhance"/> added to <paramref name="question"/>; empty when nothing was.</summary>
+    public static string AdditionsOf(string question, string enhanced) =>
+        enhanced.Length > question.Length && enhanced.StartsWith(question, StringComparison.Ordinal) ? enhanced[question.Length..].Trim() : "";
 
     private static Regex Acronym(string term) => new($@"\b{Regex.Escape(term)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }

@@ -15,7 +15,7 @@ public sealed class ConversationHistory(PipelineDbContext db, TimeProvider time)
     public const string AssistantRole = "assistant";
 
     /// <summary>True when an execution may write history at all.</summary>
-    public static bool MayRemember(ExecuteChat command) => !command.Shadow && command.ReplayId is null;
+    public static bool MayRemember(ExecuteChat command) => !command.Execution.Shadow && command.Execution.ReplayId is null;
 
     /// <summary>
     /// Adds the question and the answer. Called once per request: only the execution holding the request's serving
@@ -28,7 +28,7 @@ public sealed class ConversationHistory(PipelineDbContext db, TimeProvider time)
             return;
 
         var now = time.GetUtcNow().UtcDateTime;
-        db.Add(new ConversationMessage { Id = NewId.NextGuid(), ConversationId = command.ConversationId, RequestId = command.RequestId, Role = UserRole, Content = command.Message, CreatedAt = now });
+        db.Add(new ConversationMessage { Id = NewId.NextGuid(), ConversationId = command.ConversationId, RequestId = command.RequestId, Role = UserRole, Content = command.Question.Message, CreatedAt = now });
         db.Add(new ConversationMessage
         {
             Id = NewId.NextGuid(),

@@ -41,7 +41,7 @@ public sealed class CallerTokenStream
     /// </summary>
     public static async Task<CallerTokenStream> OpenAsync(IBus bus, ExecuteChat command, int piecesPerMessageLimit)
     {
-        var caller = command is { Shadow: false, StreamTokens: true, StreamAddress: { } address } ? await bus.GetSendEndpoint(address) : null;
+        var caller = command is { Execution.Shadow: false, Caller: { StreamTokens: true, Address: var address } } ? await bus.GetSendEndpoint(address) : null;
         return new CallerTokenStream(caller, command, piecesPerMessageLimit);
     }
 

@@ -29,9 +29,9 @@ public abstract partial class ChatExecutionConsumer(
         var command = context.Message;
         Activity.Current?.SetTag(PipelineTelemetry.RequestIdTag, command.RequestId)
             .SetTag(PipelineTelemetry.PipelineTag, command.Pipeline.ToString().ToLowerInvariant())
-            .SetTag(PipelineTelemetry.ShadowTag, command.Shadow)
-            .SetTag(PipelineTelemetry.ReplayIdTag, command.ReplayId);
-        if (command.Deadline <= time.GetUtcNow().UtcDateTime)
+            .SetTag(PipelineTelemetry.ShadowTag, command.Execution.Shadow)
+            .SetTag(PipelineTelemetry.ReplayIdTag, command.Execution.ReplayId);
+        if (command.Execution.Deadline <= time.GetUtcNow().UtcDateTime)
         {
             await ChatExecutionFailure.PublishAsync(context, ChatExecutionFailure.DeadlinePassed, "The deadline passed before execution.", null);
             return;
@@ -47,15 +47,15 @@ public abstract partial class ChatExecutionConsumer(
             await tokens.FlushAsync(context.CancellationToken);
             // The caller hears the answer from here, in this transaction, rather than one more hop later from the
             // saga; the outbox sends in capture order, so the caller's message goes first.
-            if (await effects.RecordAsync(command, answer, context.CancellationToken) && command.StreamAddress is { } caller)
+            if (await effects.RecordAsync(command, answer, context.CancellationToken) && command.Caller?.Address is { } caller)
             {
                 var endpoint = await context.GetSendEndpoint(caller);
-                await endpoint.Send(new ChatServed(command.RequestId, command.ConversationId, command.Pipeline, command.Mode, command.Fallback,
+                await endpoint.Send(new ChatServed(command.RequestId, command.ConversationId, command.Pipeline, command.Execution.Mode, command.Execution.Fallback,
                     command.Attempt, answer, tokens.Count), context.CancellationToken);
             }
 
-            await context.Publish(new ChatCompleted(command.RequestId, command.ConversationId, command.Pipeline, command.Shadow,
-                command.Attempt, answer, tokens.Count, command.ReplayId, command.Sample));
+            await context.Publish(new ChatCompleted(command.RequestId, command.ConversationId, command.Pipeline, command.Execution.Shadow,
+                command.Attempt, answer, tokens.Count, command.Execution.ReplayId, command.Execution.Sample));
         }
         // An outage is not the pipeline's failure: it propagates to the endpoint's outage retry instead of failing the request.
         catch (Exception ex) when (ex is not OperationCanceledException && !InfrastructureOutage.IsOutage(ex) && context.GetRetryAttempt() >= options.Value.Retries)

@@ -12,7 +12,7 @@ public static class ChatExecutionFailure
     public static Task PublishAsync(ConsumeContext<ExecuteChat> context, int status, string title, string? detail)
     {
         var command = context.Message;
-        return context.Publish(new ChatFailed(command.RequestId, command.Pipeline, command.Shadow, command.Attempt, status, title, detail,
-            command.ReplayId, command.Sample));
+        return context.Publish(new ChatFailed(command.RequestId, command.Pipeline, command.Execution.Shadow, command.Attempt, status, title, detail,
+            command.Execution.ReplayId, command.Execution.Sample));
     }
 }

@@ -194,6 +194,7 @@ public sealed partial class FlagAdministration(PipelineDbContext db, IPublishEnd
         return false;
     }
 
-    [GeneratedRegex("^[a-z0-9-]{1,64}$")]
+    // \z, not $: $ also matches before a final newline, which would let "name\n" pass as a look-alike of "name".
+    [GeneratedRegex(@"\A[a-z0-9-]{1,64}\z")]
     private static partial Regex NamePattern();
 }

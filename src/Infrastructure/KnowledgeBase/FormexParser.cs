@@ -11,9 +11,32 @@ namespace Pipeline.Infrastructure.KnowledgeBase;
 /// </summary>
 public static class FormexParser
 {
+    public const string DtdRefused = "A Formex document must not declare a DTD (<!DOCTYPE>): entity declarations are refused.";
+
+    // No DTD, no entities, nothing fetched: an internal entity can expand a few hundred bytes into gigabytes
+    // (a "billion laughs"), and Formex acts as published need none.
+    private static readonly XmlReaderSettings Settings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+    };
+
+    /// <exception cref="XmlException">The document is not well-formed XML, or it declares a DTD.</exception>
     public static ParsedDocument Parse(string xml, string fallbackTitle)
     {
-        var document = XDocument.Parse(xml, LoadOptions.None);
+        XDocument document;
+        using (var reader = XmlReader.Create(new StringReader(xml), Settings))
+        {
+            try
+            {
+                document = XDocument.Load(reader, LoadOptions.None);
+            }
+            catch (XmlException ex) when (xml.Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new XmlException(DtdRefused, ex);
+            }
+        }
+
         var title = document.Descendants("TITLE").Select(t => Flatten(t.Element("TI") ?? t)).FirstOrDefault(t => t.Length > 0) ?? fallbackTitle;
         var language = document.Descendants("LG.DOC").Select(e => e.Value.Trim().ToLowerInvariant()).FirstOrDefault(v => v.Length > 0);
 

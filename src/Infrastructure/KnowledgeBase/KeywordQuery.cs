@@ -19,12 +19,25 @@ public static class KeywordQuery
     ];
 
     /// <summary>The tsquery text, or null when the question has no significant word.</summary>
-    public static string? Build(string question)
+    /// <param name="termLimit">
+    /// At most this many terms: every OR'd prefix term is matched and ranked against the index, so a long message of
+    /// distinct words would hold the database for as long as it likes. The most informative terms are kept: numbers
+    /// (article numbers) first, then the longest words (rarer, in a legal corpus), then the earliest.
+    /// </param>
+    public static string? Build(string question, int termLimit = KnowledgeBaseOptions.DefaultKeywordTermLimit)
     {
         var terms = Terms(question).Distinct().ToList();
         if (terms.Count == 0)
             return null;
-        return string.Join(" | ", terms.Select(t => t.Length >= PrefixFrom ? $"{t[..^1]}:*" : t));
+        var kept = terms
+            .Select((term, position) => (term, position))
+            .OrderByDescending(t => char.IsDigit(t.term[0]))
+            .ThenByDescending(t => t.term.Length)
+            .ThenBy(t => t.position)
+            .Take(termLimit)
+            .OrderBy(t => t.position)
+            .Select(t => t.term);
+        return string.Join(" | ", kept.Select(t => t.Length >= PrefixFrom ? $"{t[..^1]}:*" : t));
     }
 
     public static IEnumerable<string> Terms(string question)

@@ -28,6 +28,17 @@ public sealed class KnowledgeBaseOptions
     public string? EmbeddingModel { get; set; }
     public string? EmbeddingApiKey { get; set; }
 
+    public const int DefaultKeywordTermLimit = 32;
+
+    /// <summary>Most words of a question a keyword search matches (the most informative are kept, see <see cref="KeywordQuery"/>).</summary>
+    [Range(1, 1_000)] public int KeywordTermLimit { get; set; } = DefaultKeywordTermLimit;
+
+    /// <summary>
+    /// Longest a retrieval query may run. Past it PostgreSQL cancels the statement and retrieval goes on without that
+    /// list (keyword search answers empty), so no single question can hold the database.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:05:00")] public TimeSpan SearchStatementTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Largest document accepted by ingestion, in characters.</summary>
     [Range(1, 50_000_000)] public int MaxDocumentCharacters { get; set; } = 5_000_000;
 }

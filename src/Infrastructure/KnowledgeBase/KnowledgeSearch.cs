@@ -1,21 +1,88 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
 using Pgvector.EntityFrameworkCore;
+using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
-/// <summary>Full-text search ranked by cover density, and nearest-neighbour search over the HNSW index.</summary>
-public sealed class KnowledgeSearch(PipelineDbContext db, IEmbeddingGenerator<string, Embedding<float>> embeddings) : IKnowledgeSearch
+/// <summary>
+/// Full-text search ranked by cover density, and nearest-neighbour search over the HNSW index. A keyword search runs
+/// under <see cref="KnowledgeBaseOptions.SearchStatementTimeout"/>; one that runs out of time finds nothing rather
+/// than failing the request or holding the database.
+/// </summary>
+public sealed partial class KnowledgeSearch(
+    PipelineDbContext db,
+    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    IOptions<KnowledgeBaseOptions> options,
+    ILogger<KnowledgeSearch> logger) : IKnowledgeSearch
 {
+    private const string Savepoint = "knowledge_search";
+
     public async Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
     {
-        var tsQuery = KeywordQuery.Build(query);
+        var tsQuery = KeywordQuery.Build(query, options.Value.KeywordTermLimit);
         if (tsQuery is null)
             return [];
 
+        try
+        {
+            return await WithStatementTimeoutAsync(token => KeywordsAsync(tsQuery, topK, filter, token), cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
+        {
+            // The question's own query ran out of time: the database is fine, and retrying would only hold it again.
+            KeywordSearchTimedOut(logger, options.Value.SearchStatementTimeout.TotalMilliseconds, tsQuery.Length);
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Runs a read-only query with a statement timeout of its own, inside a savepoint of the caller's transaction or
+    /// a transaction of its own, always rolled back: the timeout ends with it, and a cancelled statement leaves the
+    /// caller's transaction usable.
+    /// </summary>
+    private async Task<T> WithStatementTimeoutAsync<T>(Func<CancellationToken, Task<T>> query, CancellationToken cancellationToken)
+    {
+        var milliseconds = ((long)Math.Ceiling(options.Value.SearchStatementTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        var ambient = db.Database.CurrentTransaction;
+        var own = ambient is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            if (ambient is not null)
+                await ambient.CreateSavepointAsync(Savepoint, cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT set_config('statement_timeout', {milliseconds}, true)", cancellationToken);
+            try
+            {
+                return await query(cancellationToken);
+            }
+            finally
+            {
+                if (ambient is not null)
+                    await ambient.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.RollbackAsync(CancellationToken.None);
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Keyword search ran past its statement timeout of {TimeoutMs} ms (tsquery of {QueryLength} characters); retrieval goes on without it")]
+    private static partial void KeywordSearchTimedOut(ILogger logger, double timeoutMs, int queryLength);
+
+    private async Task<IReadOnlyList<RetrievedChunk>> KeywordsAsync(string tsQuery, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+    {
         var chunks = Filtered(filter);
         var found = await chunks
             .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery)))

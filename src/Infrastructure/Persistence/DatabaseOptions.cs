@@ -7,6 +7,9 @@ public sealed class DatabaseOptions
 {
     public const string ConnectionStringName = "Pipeline";
 
+    /// <summary>The data source's name in Npgsql's metrics (<c>db.client.connection.pool.name</c>), instead of the connection string.</summary>
+    public const string DataSourceName = "pipeline";
+
     [Required(ErrorMessage = "ConnectionStrings:Pipeline is required (PostgreSQL connection string).")]
     public string ConnectionString { get; set; } = "";
 

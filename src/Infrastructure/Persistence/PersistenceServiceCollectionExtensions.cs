@@ -24,7 +24,13 @@ public static class PersistenceServiceCollectionExtensions
         services.AddDbContextPool<PipelineDbContext>((sp, options) =>
         {
             var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            options.UseNpgsql(database.ConnectionString, npgsql => npgsql.UseVector().ConfigureDataSource(source => source.ConfigureTracing(DatabaseTracing.Configure(traceOutboxStatements))))
+            options.UseNpgsql(database.ConnectionString, npgsql => npgsql.UseVector().ConfigureDataSource(source =>
+                {
+                    // Npgsql labels its pool metrics with the data source's name, by default the connection string:
+                    // host, port, database and user would be on every scrape of the anonymous /metrics.
+                    source.Name = DatabaseOptions.DataSourceName;
+                    source.ConfigureTracing(DatabaseTracing.Configure(traceOutboxStatements));
+                }))
                 .UseSnakeCaseNamingConvention();
         });
         services.AddSingleton<SchemaMigrator>();

@@ -15,8 +15,10 @@ public sealed class SchemaMigrator(IServiceScopeFactory scopes, IOptions<Databas
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
 
-        await using var connection = new NpgsqlConnection(options.Value.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        // A named data source: a bare connection's pool is labelled in the metrics by its connection string.
+        var lockSource = new NpgsqlDataSourceBuilder(options.Value.ConnectionString) { Name = DatabaseOptions.DataSourceName + "-migration" };
+        await using var dataSource = lockSource.Build();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
         {
             lockCommand.Parameters.AddWithValue("key", options.Value.MigrationLockKey);

@@ -310,11 +310,13 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     private Task ExecuteAsync(BehaviorContext<ChatRoutingState> context, ChatPipeline pipeline, bool shadow, int sample = 0, IReadOnlyList<string>? workflowSteps = null)
     {
         var saga = context.Saga;
-        var streamTo = shadow || saga.CallerAddress is null ? null : new Uri(saga.CallerAddress);
+        var caller = shadow || saga.CallerAddress is null ? null : new StreamTarget(new Uri(saga.CallerAddress), saga.StreamTokens);
         var command = new ExecuteChat(
-            saga.CorrelationId, saga.ConversationId, pipeline, shadow, saga.Attempt, saga.Message, saga.WebSearchEnabled,
-            saga.UserId, saga.UserGroup, saga.BucketingKey, streamTo, saga.FinalDeadlineAt ?? Now, saga.ReplayId, sample, saga.Mode, saga.Fallback,
-            saga.StreamTokens, pipeline == ChatPipeline.Workflow ? workflowSteps : null);
+            saga.CorrelationId, saga.ConversationId, pipeline, saga.Attempt,
+            new ChatQuestion(saga.Message, saga.WebSearchEnabled, saga.UserId, saga.UserGroup, saga.BucketingKey),
+            new ExecutionSettings(shadow, saga.FinalDeadlineAt ?? Now, saga.Mode, saga.Fallback, saga.ReplayId, sample,
+                pipeline == ChatPipeline.Workflow ? workflowSteps : null),
+            caller);
         var queue = pipeline == ChatPipeline.Legacy ? _options.LegacyEndpoint : _options.WorkflowEndpoint;
         return SendAsync(context, new Uri($"exchange:{queue}"), command);
     }

@@ -36,9 +36,9 @@ public sealed class SemanticAnswerCache(
     /// <summary>The nearest earlier answer kept for <paramref name="pipeline"/>, if close enough.</summary>
     public async Task<ChatAnswer?> LookupAsync(ChatPipeline pipeline, ExecuteChat command, CancellationToken cancellationToken)
     {
-        var vector = await EmbedAsync(command.Message, cancellationToken);
+        var vector = await EmbedAsync(command.Question.Message, cancellationToken);
         var model = embeddings.ModelId();
-        var scope = ScopeOf(command.Message);
+        var scope = ScopeOf(command.Question.Message);
         // Never the entry this very request wrote: in shadow mode the legacy run may have stored its answer before
         // the workflow's cache step looks, which would make the workflow echo legacy instead of answering.
         var own = command.RequestId;
@@ -58,13 +58,13 @@ public sealed class SemanticAnswerCache(
     /// <summary>Adds the answer to the unit of work, unless the execution may leave no user-visible trace.</summary>
     public async Task StoreAsync(ExecuteChat command, ChatAnswer answer, CancellationToken cancellationToken)
     {
-        if (command.Shadow || command.ReplayId is not null || answer.Cached || answer.Sources.Count == 0 || answer.Sources.Any(s => s.Url is not null))
+        if (command.Execution.Shadow || command.Execution.ReplayId is not null || answer.Cached || answer.Sources.Count == 0 || answer.Sources.Any(s => s.Url is not null))
             return;
 
         var owners = _writeInto ?? [command.Pipeline];
-        var embedding = await EmbedAsync(command.Message, cancellationToken);
+        var embedding = await EmbedAsync(command.Question.Message, cancellationToken);
         var model = embeddings.ModelId();
-        var scope = ScopeOf(command.Message);
+        var scope = ScopeOf(command.Question.Message);
         var serialized = JsonSerializer.Serialize(answer, PipelineJson.Options);
         var documentIds = answer.Sources.Select(s => Guid.TryParse(s.DocumentId, out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToList();
         // A legacy execution's first entry is keyed by the request (at most one legacy execution per request stores),
@@ -75,7 +75,7 @@ public sealed class SemanticAnswerCache(
             db.Add(new SemanticCacheEntry
             {
                 Id = first ? command.RequestId : NewId.NextGuid(),
-                Question = command.Message,
+                Question = command.Question.Message,
                 Embedding = embedding,
                 EmbeddingModel = model,
                 Scope = scope,

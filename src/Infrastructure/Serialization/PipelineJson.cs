@@ -15,11 +15,15 @@ public static class PipelineJson
     /// <summary>
     /// Applies the system's settings to the bus serializer's options. MassTransit keeps an instance of its own (it
     /// adds converters for its envelope); on top of the same web naming it gets enums as their names, so messages stay
-    /// readable in the broker's UI and in error queues.
+    /// readable in the broker's UI and in error queues, and reads commands sent in an earlier shape.
     /// </summary>
     public static JsonSerializerOptions ConfigureBus(JsonSerializerOptions bus)
     {
-        bus.Converters.Add(new JsonStringEnumConverter());
+        // MassTransit's options are process-wide, and a test process hosts several buses: add each converter once.
+        if (!bus.Converters.Any(c => c is JsonStringEnumConverter))
+            bus.Converters.Add(new JsonStringEnumConverter());
+        if (!bus.Converters.Any(c => c is ExecuteChatJsonConverter))
+            bus.Converters.Add(new ExecuteChatJsonConverter());
         return bus;
     }
 }

@@ -15,14 +15,14 @@ public sealed partial class WebAugmentation(IWebSearchProvider provider, IOption
 {
     public async Task<IReadOnlyList<RetrievedPassage>> AppendAsync(ExecuteChat command, IReadOnlyList<RetrievedPassage> passages, CancellationToken cancellationToken)
     {
-        if (!command.WebSearchEnabled || !options.Value.Enabled)
+        if (!command.Question.WebSearchEnabled || !options.Value.Enabled)
             return passages;
 
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(options.Value.Timeout);
-            var results = await provider.SearchAsync(command.Message, options.Value.MaxResults, timeout.Token);
+            var results = await provider.SearchAsync(command.Question.Message, options.Value.MaxResults, timeout.Token);
             var web = results.Select((r, rank) => new RetrievedPassage(
                 new ChatSource(WebSourceId(r.Url), null, r.Title, null, Math.Round(1.0 / (rank + 1), 4), SourceTypes.Web, r.Url),
                 r.Snippet.Length > 0 ? r.Snippet : r.Title));

@@ -28,17 +28,17 @@ public sealed class LegacyChatHandler(
         var started = time.GetTimestamp();
         using var activity = PipelineTelemetry.Source.StartActivity("legacy.chat");
         activity?.SetTag(PipelineTelemetry.PipelineTag, "legacy");
-        activity?.SetTag(PipelineTelemetry.ShadowTag, command.Shadow);
-        if (CountQuestion.Matches(command.Message))
-            return await stats.WriteAsync(command.Message, tokens.SendAsync, cancellationToken);
+        activity?.SetTag(PipelineTelemetry.ShadowTag, command.Execution.Shadow);
+        if (CountQuestion.Matches(command.Question.Message))
+            return await stats.WriteAsync(command.Question.Message, tokens.SendAsync, cancellationToken);
 
         // Web results are fresh by request; a cached answer would not be.
-        if (!command.WebSearchEnabled && await cache.LookupAsync(command.Pipeline, command, cancellationToken) is { } cached)
+        if (!command.Question.WebSearchEnabled && await cache.LookupAsync(command.Pipeline, command, cancellationToken) is { } cached)
             return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
 
-        var passages = await retrieval.RetrieveAsync(command.Message, options.Value.TopK, cancellationToken);
+        var passages = await retrieval.RetrieveAsync(command.Question.Message, options.Value.TopK, cancellationToken);
         passages = await web.AppendAsync(command, passages, cancellationToken);
-        var answer = await writer.WriteAsync(command.Message, passages, tokens.SendAsync, cancellationToken);
+        var answer = await writer.WriteAsync(command.Question.Message, passages, tokens.SendAsync, cancellationToken);
         // The pipeline's whole work, retrieval included, as for a cached answer: the writer times only the generation.
         return answer with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
     }

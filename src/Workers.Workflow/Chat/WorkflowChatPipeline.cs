@@ -42,16 +42,16 @@ public sealed class WorkflowChatPipeline(
         var started = time.GetTimestamp();
         using var activity = PipelineTelemetry.Source.StartActivity("workflow.chat");
         activity?.SetTag(PipelineTelemetry.PipelineTag, "workflow");
-        activity?.SetTag(PipelineTelemetry.ShadowTag, command.Shadow);
+        activity?.SetTag(PipelineTelemetry.ShadowTag, command.Execution.Shadow);
         var comparator = await context.GetSendEndpoint(new Uri($"exchange:{routing.Value.ComparatorEndpoint}"));
         Task Compare(CompareResults pair) => comparator.Send(pair, cancellationToken);
 
         var analysis = await steps.RunAsync(ComparisonKind.Analysis, MigrationFlags.WorkflowAnalysis, command,
-            _ => Task.FromResult(LegacyQueryAnalyzer.Analyze(command.Message)),
-            _ => Task.FromResult(QueryAnalyzer.Analyze(command.Message)),
+            _ => Task.FromResult(LegacyQueryAnalyzer.Analyze(command.Question.Message)),
+            _ => Task.FromResult(QueryAnalyzer.Analyze(command.Question.Message)),
             Compare, cancellationToken);
-        if (analysis.Intent == QueryIntent.Meta || CountQuestion.Matches(command.Message))
-            return await stats.WriteAsync(command.Message, tokens.SendAsync, cancellationToken);
+        if (analysis.Intent == QueryIntent.Meta || CountQuestion.Matches(command.Question.Message))
+            return await stats.WriteAsync(command.Question.Message, tokens.SendAsync, cancellationToken);
 
         // Web results are fresh by request; a cached answer would not be. Off, the step reads the legacy pipeline's
         // cache (the component being strangled); on, the workflow's own entries, which only its served answers fill.
@@ -61,7 +61,7 @@ public sealed class WorkflowChatPipeline(
             FlagMode.Shadow => [ChatPipeline.Legacy, ChatPipeline.Workflow],
             _ => [ChatPipeline.Legacy],
         });
-        var cached = command.WebSearchEnabled ? null : await steps.RunAsync(ComparisonKind.Cache, MigrationFlags.WorkflowCache, command,
+        var cached = command.Question.WebSearchEnabled ? null : await steps.RunAsync(ComparisonKind.Cache, MigrationFlags.WorkflowCache, command,
             ct => cache.LookupAsync(ChatPipeline.Legacy, command, ct),
             ct => cache.LookupAsync(ChatPipeline.Workflow, command, ct),
             Compare, cancellationToken);
@@ -70,21 +70,21 @@ public sealed class WorkflowChatPipeline(
 
         // The legacy system searched with the question as typed; the new step expands regulation names first.
         var query = await steps.RunAsync(ComparisonKind.Enhancement, MigrationFlags.WorkflowEnhancement, command,
-            _ => Task.FromResult(command.Message),
-            _ => Task.FromResult(QueryEnhancer.Enhance(command.Message)),
+            _ => Task.FromResult(command.Question.Message),
+            _ => Task.FromResult(QueryEnhancer.Enhance(command.Question.Message)),
             Compare, cancellationToken);
 
         var passages = await steps.RunAsync(ComparisonKind.Retrieval, MigrationFlags.WorkflowRetrieval, command,
             ct => legacyRetrieval.RetrieveAsync(query, options.Value.TopK, ct),
-            ct => hybridRetrieval.RetrieveAsync(command.Message, query, analysis, ct),
+            ct => hybridRetrieval.RetrieveAsync(command.Question.Message, query, analysis, ct),
             Compare, cancellationToken);
         passages = await web.AppendAsync(command, passages, cancellationToken);
 
         // Only the served side streams; the other's answer still comes back whole for the comparison.
         Func<string, CancellationToken, Task> StreamFor(StepRole role) => role == StepRole.Served ? tokens.SendAsync : Discard;
         var answer = await steps.RunAsync(ComparisonKind.Generation, MigrationFlags.WorkflowGeneration, command,
-            (role, ct) => writer.WriteAsync(command.Message, passages, StreamFor(role), ct),
-            async (role, ct) => await analysisAwareWriter.WriteAsync(command.Message, analysis, passages, await LoadMemoryAsync(command, ct), StreamFor(role), ct),
+            (role, ct) => writer.WriteAsync(command.Question.Message, passages, StreamFor(role), ct),
+            async (role, ct) => await analysisAwareWriter.WriteAsync(command.Question.Message, analysis, passages, await LoadMemoryAsync(command, ct), StreamFor(role), ct),
             Compare, cancellationToken);
         // The pipeline's whole work, every step included, as for a cached answer: the writer times only the generation.
         return answer with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
@@ -105,5 +105,5 @@ public sealed class WorkflowChatPipeline(
         return await memory.LoadAsync(command.ConversationId, summarize, cancellationToken);
     }
 
-    private static FlagContext FlagContextOf(ExecuteChat command) => new(command.BucketingKey, command.UserId, command.UserGroup);
+    private static FlagContext FlagContextOf(ExecuteChat command) => new(command.Question.BucketingKey, command.Question.UserId, command.Question.UserGroup);
 }

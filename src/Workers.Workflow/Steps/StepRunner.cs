@@ -39,9 +39,9 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
         CancellationToken cancellationToken)
     {
         // An experiment names the steps it runs new; live traffic follows the flags.
-        var decision = command.WorkflowSteps is { } steps
+        var decision = command.Execution.WorkflowSteps is { } steps
             ? new FlagDecision(steps.Contains(flagName) ? FlagMode.On : FlagMode.Off, 0, DecisionReason.Experiment)
-            : flags.Evaluate(flagName, new FlagContext(command.BucketingKey, command.UserId, command.UserGroup));
+            : flags.Evaluate(flagName, new FlagContext(command.Question.BucketingKey, command.Question.UserId, command.Question.UserGroup));
         var stepName = ComparisonNames.Of(step);
         using var activity = PipelineTelemetry.Source.StartActivity($"workflow.{stepName}");
         activity?.SetTag("pipeline.step", stepName);
@@ -60,14 +60,14 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
                 {
                     var fresh = await Timed(ct => modern(StepRole.Shadow, ct), cancellationToken);
                     await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), Serialize(fresh.Value), ComparedOutcome.Completed,
-                        old.Milliseconds, fresh.Milliseconds, false, command.ReplayId));
+                        old.Milliseconds, fresh.Milliseconds, false, command.Execution.ReplayId));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The new step failing in shadow must never hurt the served answer; it is recorded, not thrown.
                     activity?.AddException(ex);
                     await compare(new CompareResults(command.RequestId, flagName, step, Serialize(old.Value), null, ComparedOutcome.Failed,
-                        old.Milliseconds, null, false, command.ReplayId));
+                        old.Milliseconds, null, false, command.Execution.ReplayId));
                 }
 
                 return old.Value;

@@ -56,9 +56,12 @@ public sealed class AdminRouteEnumerationTests(ApiHost api) : IClassFixture<ApiH
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
-    private List<(string Method, string Path)> AdminEndpoints()
+    private List<(string Method, string Path)> AdminEndpoints() => AdminEndpoints(api.App.Services);
+
+    /// <summary>Every admin endpoint the app maps, with a concrete path (shared with the cross-site request tests).</summary>
+    internal static List<(string Method, string Path)> AdminEndpoints(IServiceProvider services)
     {
-        var source = api.App.Services.GetRequiredService<EndpointDataSource>();
+        var source = services.GetRequiredService<EndpointDataSource>();
         return source.Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == AdminPolicy.Name))
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, Fill(e.RoutePattern))))

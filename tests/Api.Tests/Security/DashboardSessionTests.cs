@@ -1,7 +1,10 @@
+using Pipeline.ServiceDefaults;
 using System.Net;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using Pipeline.Api.Hosting;
 using Pipeline.Api.Security;
+using Pipeline.Testing;
 using Xunit;
 
 namespace Pipeline.Api.Tests.Security;
@@ -23,6 +26,46 @@ public sealed class DashboardSessionTests(ApiHost api) : IClassFixture<ApiHost>
         var tampered = ticket[..^2] + (ticket[^2] == 'A' ? "B" : "A") + ticket[^1];
         Assert.Equal(HttpStatusCode.Unauthorized, (await GetFlagsWithCookieAsync(http, tampered)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await GetFlagsWithCookieAsync(http, ApiHost.AdminKey)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_cookie_saved_before_logout_no_longer_works()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = api.Address };
+        var login = await http.PostAsync("/dashboard/login", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = ApiHost.AdminKey }));
+        var setCookie = Assert.Single(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith(DashboardCookie.Name + "=", StringComparison.Ordinal));
+        var saved = setCookie[(DashboardCookie.Name.Length + 1)..].Split(';')[0];
+        Assert.Equal(HttpStatusCode.OK, (await GetFlagsWithCookieAsync(http, saved)).StatusCode);
+
+        using var logout = new HttpRequestMessage(HttpMethod.Post, "/dashboard/logout");
+        logout.Headers.Add("Cookie", $"{DashboardCookie.Name}={saved}");
+        var loggedOut = await http.SendAsync(logout);
+
+        Assert.Equal(HttpStatusCode.Redirect, loggedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await GetFlagsWithCookieAsync(http, saved)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Forwarded_headers_are_ignored_when_no_proxy_is_configured()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = api.Address };
+
+        var login = await DashboardSignInTests.SignInAsync(http, ApiHost.AdminKey, forwardedFor: "198.51.100.2", forwardedProto: "https");
+
+        var cookie = Assert.Single(login.Headers.GetValues("Set-Cookie"), c => c.StartsWith(DashboardCookie.Name + "=", StringComparison.Ordinal));
+        Assert.DoesNotContain("secure", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task An_admin_key_shorter_than_24_characters_stops_the_api_at_start_up()
+    {
+        var settings = api.HostSettings();
+        settings["Admin:ApiKeys:0"] = "short-admin-key-23-char";
+
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TestHosts.StartWebAsync(settings, b => b.AddPipelineDefaults(ApiServices.ServiceName).AddApiServices(), a => a.MapPipelineDefaultEndpoints().MapApi(), typeof(ApiServices).Assembly.GetName().Name!));
+
+        Assert.Contains("24", failure.Message);
     }
 
     [Fact]

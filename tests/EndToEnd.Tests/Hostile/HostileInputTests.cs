@@ -20,6 +20,7 @@ public sealed class HostileSystem : PipelineSystem
     {
         ["Limits:MaxRequestBodyBytes"] = ServerBodyLimit.ToString(),
         ["Limits:ChatPermitLimit"] = "1000000",
+        ["Limits:ChatPermitLimitPerAddress"] = "1000000",
         ["Chat:MaxBodyBytes"] = ChatBodyLimit.ToString(),
     };
 }

@@ -31,6 +31,8 @@ public sealed class HostileRequestGenerator(int seed, string targetFlag, long ta
         "{\"version\":}", "{,}", "{\"\":}", "\"just a string", "{\"message\":\"a\"]", "[}", "{\"message\":\"line\nbreak\"}",
     ];
 
+    private static readonly string[] MalformedNonEmpty = Malformed.Where(m => m.Length > 0).ToArray();
+
     private static readonly byte[][] InvalidUtf8 =
     [
         [0xFF], [0xFE, 0xFF], [0xC3, 0x28], [0xA0, 0xA1], [0xE2, 0x28, 0xA1], [0xE2, 0x82], [0xF0, 0x28, 0x8C, 0xBC],
@@ -95,7 +97,7 @@ public sealed class HostileRequestGenerator(int seed, string targetFlag, long ta
         var flagCategory = "flags/" + category;
         return category switch
         {
-            "malformed-json" => Admin(Json(flagCategory, Pick(HttpMethod.Patch, HttpMethod.Post), Pick(target, target + "/kill", target + "/rollout"), Pick(Malformed))),
+            "malformed-json" => Admin(MalformedFlagWrite(flagCategory, target)),
             "wrong-types" => Admin(Json(flagCategory, write, target, Pick(
                 $"{{\"status\":{Number()},\"version\":{targetVersion}}}", $"{{\"rolloutPercentage\":\"ten\",\"version\":{targetVersion}}}",
                 $"{{\"rolloutPercentage\":{_random.Next(101, 100_000)},\"version\":{targetVersion}}}", $"{{\"rolloutPercentage\":-{_random.Next(1, 100)},\"version\":{targetVersion}}}",
@@ -215,6 +217,15 @@ public sealed class HostileRequestGenerator(int seed, string targetFlag, long ta
     private string Control() => _random.Next(2) == 0 ? "\\u0000" : $"\\u{Pick(1, 7, 8, 11, 12, 27, 31, 127):x4}";
 
     private char ControlChar() => _random.Next(2) == 0 ? '\0' : (char)Pick(1, 7, 8, 11, 12, 27, 31, 127);
+
+    private HostileRequest MalformedFlagWrite(string category, string target)
+    {
+        var method = Pick(HttpMethod.Patch, HttpMethod.Post);
+        var path = Pick(target, target + "/kill", target + "/rollout");
+        // The kill switch and rollout start take an optional body: an empty one there is no body, not a malformed one.
+        var optionalBody = path != target;
+        return Json(category, method, path, Pick(optionalBody ? MalformedNonEmpty : Malformed));
+    }
 
     private string Number() => Pick("1", "-1", "0", "3.14", "1e308", "-0", "12345678901234567890");
 

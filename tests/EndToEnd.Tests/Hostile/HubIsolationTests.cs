@@ -18,10 +18,12 @@ public sealed class HubIsolationTests(PipelineSystem system) : IClassFixture<Pip
     [Fact]
     public async Task Two_connections_asking_at_once_in_the_same_conversation_each_see_only_their_own_events()
     {
-        await using var a = ChatClient.Connect(system.ApiAddress, userId: "hub-a");
-        await using var b = ChatClient.Connect(system.ApiAddress, userId: "hub-b");
+        // One caller on two connections: a conversation belongs to one identity, and another's is a 404
+        // (ConversationOwnershipTests), so two connections of its owner are the only way to share one.
+        await using var a = ChatClient.Connect(system.ApiAddress, userId: "hub-shared");
+        await using var b = ChatClient.Connect(system.ApiAddress, userId: "hub-shared");
         await Task.WhenAll(a.StartAsync(), b.StartAsync());
-        // The one handle a caller could learn about another is its conversation; sharing it must not share events.
+        // The one handle a connection could learn about another is its conversation; sharing it must not share events.
         var conversationId = Guid.NewGuid();
 
         var results = await Task.WhenAll(

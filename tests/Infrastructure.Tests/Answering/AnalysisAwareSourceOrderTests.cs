@@ -66,6 +66,39 @@ public sealed class AnalysisAwareSourceOrderTests
         Assert.Contains("compares GDPR and DORA", prompt[0].Text);
     }
 
+    [Fact]
+    public void A_passage_in_the_questions_language_takes_the_place_of_the_same_article_in_another_language()
+    {
+        var passages = new[]
+        {
+            Worded("gdpr-en-6", "GDPR", 6, "Processing shall be lawful only if and to the extent that the data subject has given consent."),
+            Worded("ai-en-10", "AI Act", 10, "Training data sets shall be subject to data governance and management practices."),
+            Worded("gdpr-it-6", "GDPR", 6, "Il trattamento è lecito solo se e nella misura in cui l'interessato ha espresso il consenso."),
+            Worded("gdpr-en-7", "GDPR", 7, "Where processing is based on consent, the controller shall be able to demonstrate it."),
+        };
+
+        var ordered = AnalysisAwareSourceOrder.Order(passages, new QueryAnalysis(QueryIntent.Question, [], [], "it"));
+
+        Assert.Equal(["gdpr-it-6", "ai-en-10", "gdpr-en-7", "gdpr-en-6"], ordered.Select(p => p.Source.Id));
+    }
+
+    [Fact]
+    public void Passages_in_another_language_without_a_parallel_keep_their_place()
+    {
+        var passages = new[]
+        {
+            Worded("ai-en-5", "AI Act", 5, "The following AI practices shall be prohibited."),
+            Worded("gdpr-it-9", "GDPR", 9, "È vietato trattare dati personali che rivelino l'origine razziale."),
+        };
+
+        var ordered = AnalysisAwareSourceOrder.Order(passages, new QueryAnalysis(QueryIntent.Question, [], [], "it"));
+
+        Assert.Equal(["ai-en-5", "gdpr-it-9"], ordered.Select(p => p.Source.Id));
+    }
+
+    private static RetrievedPassage Worded(string id, string regulation, int article, string text) =>
+        new(new ChatSource(id, null, id, article, 1, SourceTypes.Document, null), text, regulation);
+
     private static QueryAnalysis Analysis(QueryIntent intent, IReadOnlyList<string> regulations) => new(intent, regulations, [], "en");
 
     private static RetrievedPassage Passage(string id, string? regulation, int? article = null) =>

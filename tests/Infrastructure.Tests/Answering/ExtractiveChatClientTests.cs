@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
+using Pipeline.Infrastructure.Quality;
 using Xunit;
 
 namespace Pipeline.Infrastructure.Tests.Answering;
@@ -49,6 +50,22 @@ public sealed class ExtractiveChatClientTests
         var response = await Client.GetResponseAsync(GroundedPrompt.Build("Anything?", []));
 
         Assert.Equal(new GenerationOptions().NoSourcesAnswer, response.Text);
+    }
+
+    [Fact]
+    public async Task Paragraph_numbers_list_markers_and_lone_headings_never_become_sentences_of_the_answer()
+    {
+        var prompt = GroundedPrompt.Build("When does the right to erasure apply?",
+        [
+            new GroundingSource(1, "a", "GDPR — Art. 17", "Article 17 Right to erasure. 1. The data subject shall have the right to obtain the erasure of personal data. (a) the personal data are no longer necessary; 2. (b) 6."),
+            new GroundingSource(2, "b", "GDPR — Art. 19", "CHAPTER III. 2. Erasure. The controller shall communicate any erasure of personal data to each recipient."),
+        ]);
+
+        var response = await Client.GetResponseAsync(prompt);
+
+        Assert.Equal(0, FragmentSentences.Count(response.Text));
+        Assert.Contains("The data subject shall have the right to obtain the erasure of personal data [1].", response.Text);
+        Assert.Contains("[2]", response.Text);
     }
 
     private static ChatSource Source(string id) => new(id, "d", "t", null, 0.5, "document", null);

@@ -25,7 +25,7 @@ public sealed class RoutingSagaFallbackTests
         Assert.Equal((id, 1, ChatPipeline.Workflow), (fallback.RequestId, fallback.FallbackAttempt, fallback.Abandoned));
         Assert.Contains("Workflow broke", fallback.Reason);
         var rerun = saga.Executions(id)[^1];
-        Assert.Equal((ChatPipeline.Legacy, false, 1, true, RoutingSagaHarness.Caller), (rerun.Pipeline, rerun.Shadow, rerun.Attempt, rerun.Fallback, rerun.StreamAddress));
+        Assert.Equal((ChatPipeline.Legacy, false, 1, true, RoutingSagaHarness.Caller), (rerun.Pipeline, rerun.Execution.Shadow, rerun.Attempt, rerun.Execution.Fallback, rerun.Caller?.Address));
         var rerouted = saga.Routings(id)[^1];
         Assert.Equal((ChatPipeline.Legacy, true, 1), (rerouted.PoweredBy, rerouted.Fallback, rerouted.Attempt));
 

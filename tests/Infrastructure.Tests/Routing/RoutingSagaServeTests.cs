@@ -19,7 +19,7 @@ public sealed class RoutingSagaServeTests
         await saga.RequestAsync(id);
 
         var execution = Assert.Single(saga.Executions(id));
-        Assert.Equal((ChatPipeline.Legacy, false, 0, RoutingSagaHarness.Caller), (execution.Pipeline, execution.Shadow, execution.Attempt, execution.StreamAddress));
+        Assert.Equal((ChatPipeline.Legacy, false, 0, RoutingSagaHarness.Caller), (execution.Pipeline, execution.Execution.Shadow, execution.Attempt, execution.Caller?.Address));
         Assert.Equal(saga.Options.LegacyEndpoint, Assert.Single(saga.Destinations<ExecuteChat>(id))!.Segments[^1]);
         var routed = Assert.Single(saga.Routings(id));
         Assert.Equal((ChatPipeline.Legacy, RoutingMode.Disabled, false), (routed.PoweredBy, routed.Mode, routed.Fallback));
@@ -47,9 +47,9 @@ public sealed class RoutingSagaServeTests
         await saga.RequestAsync(id);
 
         var execution = Assert.Single(saga.Executions(id));
-        Assert.Equal((ChatPipeline.Workflow, false, RoutingMode.Enabled), (execution.Pipeline, execution.Shadow, execution.Mode));
+        Assert.Equal((ChatPipeline.Workflow, false, RoutingMode.Enabled), (execution.Pipeline, execution.Execution.Shadow, execution.Execution.Mode));
         Assert.Equal(saga.Options.WorkflowEndpoint, Assert.Single(saga.Destinations<ExecuteChat>(id))!.Segments[^1]);
-        Assert.Equal(start + saga.Options.Deadline, execution.Deadline);
+        Assert.Equal(start + saga.Options.Deadline, execution.Execution.Deadline);
         Assert.Equal(start + TimeSpan.FromSeconds(3), saga.Instance(id).DeadlineAt);
         Assert.Equal(ChatPipeline.Workflow, Assert.Single(saga.Routings(id)).PoweredBy);
 
@@ -106,8 +106,8 @@ public sealed class RoutingSagaServeTests
         await saga.CompleteAsync(id, ChatPipeline.Legacy);
         await saga.CompleteAsync(id, ChatPipeline.Workflow, shadow: true);
 
-        Assert.Equal([(ChatPipeline.Legacy, false), (ChatPipeline.Workflow, true)], saga.Executions(id).Select(e => (e.Pipeline, e.Shadow)));
-        Assert.All(saga.Executions(id), e => Assert.Null(e.StreamAddress));
+        Assert.Equal([(ChatPipeline.Legacy, false), (ChatPipeline.Workflow, true)], saga.Executions(id).Select(e => (e.Pipeline, e.Execution.Shadow)));
+        Assert.All(saga.Executions(id), e => Assert.Null(e.Caller));
         Assert.Empty(saga.Routings(id));
         Assert.Empty(saga.EvalSamples(id));
         Assert.Equal(replay, Assert.Single(saga.Comparisons(id)).ReplayId);

@@ -20,9 +20,9 @@ public sealed class RoutingSagaShadowTests
         await saga.RequestAsync(id);
 
         var executions = saga.Executions(id);
-        Assert.Equal([(ChatPipeline.Legacy, false), (ChatPipeline.Workflow, true)], executions.Select(e => (e.Pipeline, e.Shadow)));
-        Assert.Equal(RoutingSagaHarness.Caller, executions[0].StreamAddress);
-        Assert.Null(executions[1].StreamAddress);
+        Assert.Equal([(ChatPipeline.Legacy, false), (ChatPipeline.Workflow, true)], executions.Select(e => (e.Pipeline, e.Execution.Shadow)));
+        Assert.Equal(new StreamTarget(RoutingSagaHarness.Caller, StreamTokens: true), executions[0].Caller);
+        Assert.Null(executions[1].Caller);
         var routed = Assert.Single(saga.Routings(id));
         Assert.Equal((ChatPipeline.Legacy, RoutingMode.Shadow), (routed.PoweredBy, routed.Mode));
 
@@ -105,7 +105,7 @@ public sealed class RoutingSagaShadowTests
         await saga.RequestAsync(id);
 
         Assert.Equal([(ChatPipeline.Legacy, false, 0), (ChatPipeline.Workflow, true, 0), (ChatPipeline.Legacy, true, 1)],
-            saga.Executions(id).Select(e => (e.Pipeline, e.Shadow, e.Sample)));
+            saga.Executions(id).Select(e => (e.Pipeline, e.Execution.Shadow, e.Execution.Sample)));
 
         await saga.CompleteAsync(id, ChatPipeline.Legacy);
         await saga.CompleteAsync(id, ChatPipeline.Workflow, shadow: true);

@@ -112,5 +112,6 @@ public sealed class SemanticAnswerCacheTests(IsolatedInfrastructure infrastructu
     }
 
     private static ExecuteChat Command(ChatPipeline pipeline, string question) =>
-        new(Guid.NewGuid(), Guid.NewGuid(), pipeline, false, 1, question, false, "alice", null, "alice", null, DateTime.UtcNow.AddMinutes(1));
+        new(Guid.NewGuid(), Guid.NewGuid(), pipeline, 1, new ChatQuestion(question, false, "alice", null, "alice"),
+            new ExecutionSettings(Shadow: false, DateTime.UtcNow.AddMinutes(1)), Caller: null);
 }

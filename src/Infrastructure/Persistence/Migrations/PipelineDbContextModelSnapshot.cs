@@ -181,6 +181,29 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.ToTable("feature_flag_comparisons", (string)null);
                 });
 
+            modelBuilder.Entity("Pipeline.Infrastructure.Conversations.Conversation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Id")
+                        .HasName("pk_conversations");
+
+                    b.ToTable("conversations", (string)null);
+                });
+
             modelBuilder.Entity("Pipeline.Infrastructure.Conversations.ConversationMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -953,6 +976,26 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_documents_source_key");
 
                     b.ToTable("documents", (string)null);
+                });
+
+            modelBuilder.Entity("Pipeline.Infrastructure.Persistence.DashboardSignOut", b =>
+                {
+                    b.Property<Guid>("SessionId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("session_id");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("SessionId")
+                        .HasName("pk_dashboard_sign_outs");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_dashboard_sign_outs_expires_at");
+
+                    b.ToTable("dashboard_sign_outs", (string)null);
                 });
 
             modelBuilder.Entity("Pipeline.Infrastructure.Replays.Replay", b =>

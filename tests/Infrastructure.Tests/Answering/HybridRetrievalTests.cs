@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Options;
+using Pipeline.Infrastructure.Answering;
+using Pipeline.Infrastructure.KnowledgeBase;
+using Xunit;
+
+namespace Pipeline.Infrastructure.Tests.Answering;
+
+public sealed class HybridRetrievalTests
+{
+    private static readonly RetrievedChunk[] Corpus =
+    [
+        Chunk("ai-5", "AI Act", 5, "Prohibited AI practices", "The following AI practices shall be prohibited: manipulative techniques."),
+        Chunk("gdpr-9", "GDPR", 9, "Processing of special categories of personal data", "Processing of personal data revealing racial origin shall be prohibited."),
+        Chunk("gdpr-13", "GDPR", 13, "Information to be provided", "The controller shall provide transparency information to the data subject."),
+        Chunk("ai-50", "AI Act", 50, "Transparency obligations for providers and deployers", "Providers shall ensure transparency towards natural persons."),
+        Chunk("gdpr-17", "GDPR", 17, "Right to erasure ('right to be forgotten')", "The data subject shall have the right to obtain from the controller without undue delay."),
+        Chunk("cra-14", "CRA", 14, "Reporting obligations of manufacturers", "A manufacturer shall notify any actively exploited vulnerability."),
+    ];
+
+    [Fact]
+    public async Task A_question_naming_the_ai_act_retrieves_only_ai_act_articles()
+    {
+        var search = new FakeSearch(Corpus);
+
+        var passages = await Retrieve(search, "Which practices are prohibited by the AI Act?");
+
+        Assert.NotEmpty(passages);
+        Assert.All(passages, p => Assert.Equal("AI Act", p.Regulation));
+        Assert.All(search.Filters, f => Assert.Equal("AI Act", f?.Regulation));
+    }
+
+    [Fact]
+    public async Task A_question_naming_the_ai_act_in_italian_retrieves_only_ai_act_articles()
+    {
+        var passages = await Retrieve(new FakeSearch(Corpus), "Quali pratiche sono vietate dalla legge sull'IA?");
+
+        Assert.Equal(["ai-5", "ai-50"], passages.Select(p => p.Source.Id));
+    }
+
+    [Fact]
+    public async Task A_comparison_retrieves_each_named_regulation_in_turn_and_merges_them()
+    {
+        var search = new FakeSearch(Corpus);
+
+        var passages = await Retrieve(search, "Confronta il GDPR e l'AI Act sulla trasparenza");
+
+        Assert.Equal(["GDPR", "AI Act"], search.Filters.Select(f => f?.Regulation).Distinct());
+        Assert.Contains(passages, p => p.Regulation == "GDPR");
+        Assert.Contains(passages, p => p.Regulation == "AI Act");
+    }
+
+    [Fact]
+    public async Task An_article_whose_title_the_question_says_ranks_first_even_when_the_searches_put_it_last()
+    {
+        // The searches rank the erasure article last; its title is what the question asks about.
+        var passages = await Retrieve(new FakeSearch(Corpus), "What does the right to erasure give me?");
+
+        Assert.Equal("gdpr-17", passages[0].Source.Id);
+    }
+
+    [Fact]
+    public async Task An_italian_question_is_also_searched_by_vector_with_its_english_legal_terms()
+    {
+        var search = new FakeSearch(Corpus);
+
+        await Retrieve(search, "Cosa deve fare un produttore quando scopre una vulnerabilità attivamente sfruttata?");
+
+        Assert.Contains(search.VectorQueries, q => q.Contains("actively exploited vulnerability", StringComparison.Ordinal) && !q.Contains("produttore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_regulation_without_any_passage_falls_back_to_the_whole_knowledge_base()
+    {
+        var passages = await Retrieve(new FakeSearch(Corpus), "What does NIS2 say about manufacturers reporting obligations?");
+
+        Assert.Contains(passages, p => p.Source.Id == "cra-14");
+    }
+
+    private static Task<IReadOnlyList<RetrievedPassage>> Retrieve(FakeSearch search, string question)
+    {
+        var retrieval = new HybridRetrieval(search, Options.Create(new RetrievalOptions { ScoreThreshold = 0 }));
+        return retrieval.RetrieveAsync(question, QueryEnhancer.Enhance(question), QueryAnalyzer.Analyze(question), CancellationToken.None);
+    }
+
+    private static RetrievedChunk Chunk(string id, string regulation, int article, string title, string text) =>
+        new(id, Guid.Empty, regulation, regulation, article, title, text, 0);
+
+    /// <summary>Every search returns the corpus in its fixed order, filtered as asked; what was asked is recorded.</summary>
+    private sealed class FakeSearch(IReadOnlyList<RetrievedChunk> corpus) : IKnowledgeSearch
+    {
+        public List<SearchFilter?> Filters { get; } = [];
+        public List<string> VectorQueries { get; } = [];
+
+        public Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken) =>
+            Task.FromResult(Find(filter, topK));
+
+        public Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+        {
+            VectorQueries.Add(query);
+            return Task.FromResult(Find(filter, topK));
+        }
+
+        public Task<KnowledgeBaseStats> GetStatsAsync(CancellationToken cancellationToken) => Task.FromResult(new KnowledgeBaseStats(1, corpus.Count));
+
+        private IReadOnlyList<RetrievedChunk> Find(SearchFilter? filter, int topK)
+        {
+            Filters.Add(filter);
+            return corpus
+                .Where(c => filter?.Regulation is null || c.Regulation == filter.Regulation)
+                .Where(c => filter?.ArticleNumber is null || c.ArticleNumber == filter.ArticleNumber)
+                .Select((c, i) => c with { Score = 1.0 / (i + 1) })
+                .Take(topK)
+                .ToList();
+        }
+    }
+}
