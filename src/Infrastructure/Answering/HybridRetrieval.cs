@@ -93,7 +93,8 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
     private const double RegulationBonus = 0.2;
     private const double NamedBonus = 0.2;
     private const double TitleBonus = 0.3;
-    private const double MaxScore = 1.0 + ArticleBonus + RegulationBonus + NamedBonus + TitleBonus;
+    private const double ProvisionBonus = 0.2;
+    private const double MaxScore = 1.0 + ArticleBonus + RegulationBonus + NamedBonus + TitleBonus + ProvisionBonus;
 
     /// <summary>Words of a title compared by their first letters, so singular and plural (obligation, obligations) meet.</summary>
     private const int TitleStemLength = 6;
@@ -112,6 +113,10 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         // An article title is the act's own summary of what the article answers: a question saying most of it
         // ("right to erasure") is asking for that article.
         score += TitleBonus * TitleShare(chunk.ArticleTitle, queryTerms);
+        // An article is what the act provides; recitals (half of every act's passages) explain why and outnumber it,
+        // annexes detail it. A question about a rule is answered by the article laying it down.
+        if (chunk.ArticleNumber is not null)
+            score += ProvisionBonus;
         return score / MaxScore;
     }
 

@@ -69,6 +69,21 @@ public sealed class HybridRetrievalTests
     }
 
     [Fact]
+    public async Task An_article_ranks_above_the_recitals_the_searches_put_before_it()
+    {
+        RetrievedChunk[] corpus =
+        [
+            new("gdpr-recital-39", Guid.Empty, "GDPR", "GDPR", null, null, "Any processing of personal data should be lawful and fair.", 0),
+            new("gdpr-recital-40", Guid.Empty, "GDPR", "GDPR", null, null, "For processing to be lawful, personal data should be processed on the basis of consent.", 0),
+            Chunk("gdpr-6", "GDPR", 6, "Lawfulness of processing", "Processing shall be lawful only if and to the extent that at least one of the following applies."),
+        ];
+
+        var passages = await Retrieve(new FakeSearch(corpus), "When may personal data be used?");
+
+        Assert.Equal("gdpr-6", passages[0].Source.Id);
+    }
+
+    [Fact]
     public async Task A_regulation_without_any_passage_falls_back_to_the_whole_knowledge_base()
     {
         var passages = await Retrieve(new FakeSearch(Corpus), "What does NIS2 say about manufacturers reporting obligations?");
