@@ -108,7 +108,8 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         if (analysis.Regulations.Contains(chunk.Regulation))
             score += RegulationBonus;
         // A passage that names what the user named (e.g. "GDPR", which the act's own text never says) explains it.
-        if (analysis.Regulations.Any(r => chunk.Text.Contains(r, StringComparison.OrdinalIgnoreCase)))
+        // Named as a word: "CRA" is inside "democratic" and "bureaucracy".
+        if (analysis.Regulations.Count > 0 && RegulationDetector.Detect(chunk.Text).Intersect(analysis.Regulations).Any())
             score += NamedBonus;
         // An article title is the act's own summary of what the article answers: a question saying most of it
         // ("right to erasure") is asking for that article.
