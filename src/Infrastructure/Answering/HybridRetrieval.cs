@@ -46,14 +46,32 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         // The regulation names enhancement expands would match every title of their act; the question and its
         // translation say what the user is after.
         var queryTerms = TitleTerms($"{question} {translation}");
+        var aboutTheAct = AsksWhatTheActIs(question, analysis);
         return fused
-            .Select(c => c with { Score = Math.Round(Rerank(c, analysis, queryTerms), 4) })
+            .Select(c => c with { Score = Math.Round(Rerank(c, analysis, queryTerms) + (aboutTheAct && c.ArticleNumber == SubjectMatterArticle ? SubjectMatterBonus : 0), 4) })
             .Where(c => c.Score >= settings.ScoreThreshold)
             .OrderByDescending(c => c.Score).ThenBy(c => c.ChunkId)
             .Take(settings.TopK)
             .Select(KeywordRetrieval.ToPassage)
             .ToList();
     }
+
+    /// <summary>Article 1 of every EU act states its subject matter and objectives: what the act is.</summary>
+    private const int SubjectMatterArticle = 1;
+
+    /// <summary>Enough to put the subject-matter article ahead of any passage that merely mentions the act.</summary>
+    private const double SubjectMatterBonus = 0.2;
+
+    /// <summary>
+    /// "Cos'è il GDPR?", "What is DORA?": a definition question naming an act and nothing else is answered by the
+    /// act's own statement of what it is, not by whichever passage repeats its name most.
+    /// </summary>
+    private static bool AsksWhatTheActIs(string question, QueryAnalysis analysis) =>
+        analysis.Intent == QueryIntent.Definition && analysis.Regulations.Count == 1
+        && !KeywordQuery.Terms(RegulationDetector.WithoutNames(question)).Except(DefinitionWords).Any();
+
+    /// <summary>The words a definition question asks with, beyond the keyword stop words.</summary>
+    private static readonly HashSet<string> DefinitionWords = ["define", "definition", "definizione", "intende", "si", "mean", "means", "significa"];
 
     private sealed record FusionQuery(string Question, string Enhanced, string Translation, int Candidates);
 

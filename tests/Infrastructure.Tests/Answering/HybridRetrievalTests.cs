@@ -99,6 +99,36 @@ public sealed class HybridRetrievalTests
         Assert.True(passages[0].Source.Score - passages[1].Source.Score < 0.05);
     }
 
+    [Theory]
+    [InlineData("Cos'è il Cyber Resilience Act?")]
+    [InlineData("What is the CRA?")]
+    public async Task Asking_what_an_act_is_is_answered_by_its_subject_matter_article(string question)
+    {
+        RetrievedChunk[] corpus =
+        [
+            Chunk("cra-10", "CRA", 10, "Due diligence", "Manufacturers integrating components shall exercise due diligence under the Cyber Resilience Act."),
+            Chunk("cra-1", "CRA", 1, "Subject matter", "This Regulation lays down rules for making available products with digital elements."),
+        ];
+
+        var passages = await Retrieve(new FakeSearch(corpus), question);
+
+        Assert.Equal("cra-1", passages[0].Source.Id);
+    }
+
+    [Fact]
+    public async Task A_definition_of_a_term_within_an_act_gets_no_subject_matter_preference()
+    {
+        RetrievedChunk[] corpus =
+        [
+            Chunk("cra-3", "CRA", 3, "Definitions", "'Actively exploited vulnerability' means a vulnerability for which there is reliable evidence."),
+            Chunk("cra-1", "CRA", 1, "Subject matter", "This Regulation lays down rules for making available products with digital elements."),
+        ];
+
+        var passages = await Retrieve(new FakeSearch(corpus), "What is an actively exploited vulnerability under the CRA?");
+
+        Assert.Equal("cra-3", passages[0].Source.Id);
+    }
+
     [Fact]
     public async Task A_regulation_without_any_passage_falls_back_to_the_whole_knowledge_base()
     {
