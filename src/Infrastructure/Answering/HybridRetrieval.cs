@@ -48,7 +48,7 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         var queryTerms = TitleTerms($"{question} {translation}");
         var aboutTheAct = AsksWhatTheActIs(question, analysis);
         return fused
-            .Select(c => c with { Score = Math.Round(Rerank(c, analysis, queryTerms) + (aboutTheAct && c.ArticleNumber == SubjectMatterArticle ? SubjectMatterBonus : 0), 4) })
+            .Select(c => c with { Score = Math.Round(Rerank(c, analysis, queryTerms) + (aboutTheAct && SaysWhatTheActIs(c, analysis) ? SubjectMatterBonus : 0), 4) })
             .Where(c => c.Score >= settings.ScoreThreshold)
             .OrderByDescending(c => c.Score).ThenBy(c => c.ChunkId)
             .Take(settings.TopK)
@@ -69,6 +69,13 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
     private static bool AsksWhatTheActIs(string question, QueryAnalysis analysis) =>
         analysis.Intent == QueryIntent.Definition && analysis.Regulations.Count == 1
         && !KeywordQuery.Terms(RegulationDetector.WithoutNames(question)).Except(DefinitionWords).Any();
+
+    /// <summary>
+    /// The act's subject-matter article, or a passage naming the act (its overview: "The GDPR is …"), which the act's
+    /// own articles never do.
+    /// </summary>
+    private static bool SaysWhatTheActIs(RetrievedChunk chunk, QueryAnalysis analysis) =>
+        chunk.ArticleNumber == SubjectMatterArticle || RegulationDetector.Detect(chunk.Text).Intersect(analysis.Regulations).Any();
 
     /// <summary>The words a definition question asks with, beyond the keyword stop words.</summary>
     private static readonly HashSet<string> DefinitionWords = ["define", "definition", "definizione", "intende", "si", "mean", "means", "significa"];

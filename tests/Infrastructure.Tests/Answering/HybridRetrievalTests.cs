@@ -106,13 +106,27 @@ public sealed class HybridRetrievalTests
     {
         RetrievedChunk[] corpus =
         [
-            Chunk("cra-10", "CRA", 10, "Due diligence", "Manufacturers integrating components shall exercise due diligence under the Cyber Resilience Act."),
+            Chunk("cra-10", "CRA", 10, "Due diligence", "Manufacturers integrating components shall exercise due diligence so that they do not compromise cybersecurity."),
             Chunk("cra-1", "CRA", 1, "Subject matter", "This Regulation lays down rules for making available products with digital elements."),
         ];
 
         var passages = await Retrieve(new FakeSearch(corpus), question);
 
         Assert.Equal("cra-1", passages[0].Source.Id);
+    }
+
+    [Fact]
+    public async Task Asking_what_an_act_is_puts_a_passage_naming_it_above_the_acts_other_articles()
+    {
+        RetrievedChunk[] corpus =
+        [
+            Chunk("cra-10", "CRA", 10, "Due diligence", "Manufacturers integrating components shall exercise due diligence."),
+            new("cra-overview", Guid.Empty, "CRA", "CRA", null, null, "The Cyber Resilience Act (CRA) sets cybersecurity requirements for products with digital elements.", 0),
+        ];
+
+        var passages = await Retrieve(new FakeSearch(corpus), "Cos'è il Cyber Resilience Act?");
+
+        Assert.Equal("cra-overview", passages[0].Source.Id);
     }
 
     [Fact]
