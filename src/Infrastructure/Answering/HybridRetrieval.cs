@@ -46,14 +46,39 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         // The regulation names enhancement expands would match every title of their act; the question and its
         // translation say what the user is after.
         var queryTerms = TitleTerms($"{question} {translation}");
+        var aboutTheAct = AsksWhatTheActIs(question, analysis);
         return fused
-            .Select(c => c with { Score = Math.Round(Rerank(c, analysis, queryTerms), 4) })
+            .Select(c => c with { Score = Math.Round(Rerank(c, analysis, queryTerms) + (aboutTheAct && SaysWhatTheActIs(c, analysis) ? SubjectMatterBonus : 0), 4) })
             .Where(c => c.Score >= settings.ScoreThreshold)
             .OrderByDescending(c => c.Score).ThenBy(c => c.ChunkId)
             .Take(settings.TopK)
             .Select(KeywordRetrieval.ToPassage)
             .ToList();
     }
+
+    /// <summary>Article 1 of every EU act states its subject matter and objectives: what the act is.</summary>
+    private const int SubjectMatterArticle = 1;
+
+    /// <summary>Enough to put the subject-matter article ahead of any passage that merely mentions the act.</summary>
+    private const double SubjectMatterBonus = 0.2;
+
+    /// <summary>
+    /// "Cos'è il GDPR?", "What is DORA?": a definition question naming an act and nothing else is answered by the
+    /// act's own statement of what it is, not by whichever passage repeats its name most.
+    /// </summary>
+    private static bool AsksWhatTheActIs(string question, QueryAnalysis analysis) =>
+        analysis.Intent == QueryIntent.Definition && analysis.Regulations.Count == 1
+        && !KeywordQuery.Terms(RegulationDetector.WithoutNames(question)).Except(DefinitionWords).Any();
+
+    /// <summary>
+    /// The act's subject-matter article, or a passage naming the act (its overview: "The GDPR is …"), which the act's
+    /// own articles never do.
+    /// </summary>
+    private static bool SaysWhatTheActIs(RetrievedChunk chunk, QueryAnalysis analysis) =>
+        chunk.ArticleNumber == SubjectMatterArticle || RegulationDetector.Detect(chunk.Text).Intersect(analysis.Regulations).Any();
+
+    /// <summary>The words a definition question asks with, beyond the keyword stop words.</summary>
+    private static readonly HashSet<string> DefinitionWords = ["define", "definition", "definizione", "intende", "si", "mean", "means", "significa"];
 
     private sealed record FusionQuery(string Question, string Enhanced, string Translation, int Candidates);
 
@@ -93,7 +118,8 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
     private const double RegulationBonus = 0.2;
     private const double NamedBonus = 0.2;
     private const double TitleBonus = 0.3;
-    private const double MaxScore = 1.0 + ArticleBonus + RegulationBonus + NamedBonus + TitleBonus;
+    private const double ProvisionBonus = 0.2;
+    private const double MaxScore = 1.0 + ArticleBonus + RegulationBonus + NamedBonus + TitleBonus + ProvisionBonus;
 
     /// <summary>Words of a title compared by their first letters, so singular and plural (obligation, obligations) meet.</summary>
     private const int TitleStemLength = 6;
@@ -107,11 +133,16 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         if (analysis.Regulations.Contains(chunk.Regulation))
             score += RegulationBonus;
         // A passage that names what the user named (e.g. "GDPR", which the act's own text never says) explains it.
-        if (analysis.Regulations.Any(r => chunk.Text.Contains(r, StringComparison.OrdinalIgnoreCase)))
+        // Named as a word: "CRA" is inside "democratic" and "bureaucracy".
+        if (analysis.Regulations.Count > 0 && RegulationDetector.Detect(chunk.Text).Intersect(analysis.Regulations).Any())
             score += NamedBonus;
         // An article title is the act's own summary of what the article answers: a question saying most of it
         // ("right to erasure") is asking for that article.
         score += TitleBonus * TitleShare(chunk.ArticleTitle, queryTerms);
+        // An article is what the act provides; recitals (half of every act's passages) explain why and outnumber it,
+        // annexes detail it. A question about a rule is answered by the article laying it down.
+        if (chunk.ArticleNumber is not null)
+            score += ProvisionBonus;
         return score / MaxScore;
     }
 

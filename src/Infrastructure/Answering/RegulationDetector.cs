@@ -40,6 +40,10 @@ internal static class RegulationDetector
             .Select(p => p.Regulation)
             .ToList();
 
+    /// <summary>The question without the regulation names it contains: what it asks about them.</summary>
+    public static string WithoutNames(string question) =>
+        Patterns.Aggregate(question, (text, p) => p.Pattern.Replace(text, " "));
+
     /// <summary>A name as a pattern: any run of spaces between words, either apostrophe.</summary>
     private static string Pattern(string name) =>
         string.Join(@"\s+", name.Split(' ').Select(word => Regex.Escape(word).Replace("'", "['’]", StringComparison.Ordinal)));

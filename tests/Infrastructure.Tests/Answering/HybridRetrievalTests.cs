@@ -69,6 +69,81 @@ public sealed class HybridRetrievalTests
     }
 
     [Fact]
+    public async Task An_article_ranks_above_the_recitals_the_searches_put_before_it()
+    {
+        RetrievedChunk[] corpus =
+        [
+            new("gdpr-recital-39", Guid.Empty, "GDPR", "GDPR", null, null, "Any processing of personal data should be lawful and fair.", 0),
+            new("gdpr-recital-40", Guid.Empty, "GDPR", "GDPR", null, null, "For processing to be lawful, personal data should be processed on the basis of consent.", 0),
+            Chunk("gdpr-6", "GDPR", 6, "Lawfulness of processing", "Processing shall be lawful only if and to the extent that at least one of the following applies."),
+        ];
+
+        var passages = await Retrieve(new FakeSearch(corpus), "When may personal data be used?");
+
+        Assert.Equal("gdpr-6", passages[0].Source.Id);
+    }
+
+    [Fact]
+    public async Task A_passage_only_containing_a_short_name_inside_a_word_gets_no_credit_for_naming_it()
+    {
+        RetrievedChunk[] corpus =
+        [
+            Chunk("cra-10", "CRA", 10, "Due diligence", "Democratic oversight and bureaucracy shall be proportionate."),
+            Chunk("cra-64", "CRA", 64, "Penalties", "Member States shall lay down the rules on penalties applicable to infringements."),
+        ];
+
+        var passages = await Retrieve(new FakeSearch(corpus), "Which fines does the CRA impose on manufacturers?");
+
+        // Only the searches' own order separates them (by under 0.01); a naming bonus would add 0.08.
+        Assert.Equal(["cra-10", "cra-64"], passages.Select(p => p.Source.Id));
+        Assert.True(passages[0].Source.Score - passages[1].Source.Score < 0.05);
+    }
+
+    [Theory]
+    [InlineData("Cos'è il Cyber Resilience Act?")]
+    [InlineData("What is the CRA?")]
+    public async Task Asking_what_an_act_is_is_answered_by_its_subject_matter_article(string question)
+    {
+        RetrievedChunk[] corpus =
+        [
+            Chunk("cra-10", "CRA", 10, "Due diligence", "Manufacturers integrating components shall exercise due diligence so that they do not compromise cybersecurity."),
+            Chunk("cra-1", "CRA", 1, "Subject matter", "This Regulation lays down rules for making available products with digital elements."),
+        ];
+
+        var passages = await Retrieve(new FakeSearch(corpus), question);
+
+        Assert.Equal("cra-1", passages[0].Source.Id);
+    }
+
+    [Fact]
+    public async Task Asking_what_an_act_is_puts_a_passage_naming_it_above_the_acts_other_articles()
+    {
+        RetrievedChunk[] corpus =
+        [
+            Chunk("cra-10", "CRA", 10, "Due diligence", "Manufacturers integrating components shall exercise due diligence."),
+            new("cra-overview", Guid.Empty, "CRA", "CRA", null, null, "The Cyber Resilience Act (CRA) sets cybersecurity requirements for products with digital elements.", 0),
+        ];
+
+        var passages = await Retrieve(new FakeSearch(corpus), "Cos'è il Cyber Resilience Act?");
+
+        Assert.Equal("cra-overview", passages[0].Source.Id);
+    }
+
+    [Fact]
+    public async Task A_definition_of_a_term_within_an_act_gets_no_subject_matter_preference()
+    {
+        RetrievedChunk[] corpus =
+        [
+            Chunk("cra-3", "CRA", 3, "Definitions", "'Actively exploited vulnerability' means a vulnerability for which there is reliable evidence."),
+            Chunk("cra-1", "CRA", 1, "Subject matter", "This Regulation lays down rules for making available products with digital elements."),
+        ];
+
+        var passages = await Retrieve(new FakeSearch(corpus), "What is an actively exploited vulnerability under the CRA?");
+
+        Assert.Equal("cra-3", passages[0].Source.Id);
+    }
+
+    [Fact]
     public async Task A_regulation_without_any_passage_falls_back_to_the_whole_knowledge_base()
     {
         var passages = await Retrieve(new FakeSearch(Corpus), "What does NIS2 say about manufacturers reporting obligations?");
