@@ -48,7 +48,13 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         var queryTerms = TitleTerms($"{question} {translation}");
         var aboutTheAct = AsksWhatTheActIs(question, analysis);
         return fused
-            .Select(c => c with { Score = Math.Round(Rerank(c, analysis, queryTerms) + (aboutTheAct && SaysWhatTheActIs(c, analysis) ? SubjectMatterBonus : 0), 4) })
+            .Select(c =>
+            {
+                // One pass of the detector over the passage serves both bonuses that ask whether it names the act.
+                var named = analysis.Regulations.Count > 0 && RegulationDetector.Detect(c.Text).Intersect(analysis.Regulations).Any();
+                var subjectMatter = aboutTheAct && SaysWhatTheActIs(c, named) ? SubjectMatterBonus : 0;
+                return c with { Score = Math.Round(Rerank(c, analysis, queryTerms, named) + subjectMatter, 4) };
+            })
             .Where(c => c.Score >= settings.ScoreThreshold)
             .OrderByDescending(c => c.Score).ThenBy(c => c.ChunkId)
             .Take(settings.TopK)
@@ -74,8 +80,8 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
     /// The act's subject-matter article, or a passage naming the act (its overview: "The GDPR is …"), which the act's
     /// own articles never do.
     /// </summary>
-    private static bool SaysWhatTheActIs(RetrievedChunk chunk, QueryAnalysis analysis) =>
-        chunk.ArticleNumber == SubjectMatterArticle || RegulationDetector.Detect(chunk.Text).Intersect(analysis.Regulations).Any();
+    private static bool SaysWhatTheActIs(RetrievedChunk chunk, bool namesTheAct) =>
+        chunk.ArticleNumber == SubjectMatterArticle || namesTheAct;
 
     /// <summary>The words a definition question asks with, beyond the keyword stop words.</summary>
     private static readonly HashSet<string> DefinitionWords = ["define", "definition", "definizione", "intende", "si", "mean", "means", "significa"];
@@ -125,7 +131,7 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
     private const int TitleStemLength = 6;
 
     /// <summary>The fused score plus bonuses for matching the analysis, scaled back to [0, 1] without capping ties.</summary>
-    private static double Rerank(RetrievedChunk chunk, QueryAnalysis analysis, HashSet<string> queryTerms)
+    private static double Rerank(RetrievedChunk chunk, QueryAnalysis analysis, HashSet<string> queryTerms, bool namesAnActAsked)
     {
         var score = chunk.Score;
         if (analysis.ArticleNumbers.Contains(chunk.ArticleNumber ?? -1))
@@ -134,7 +140,7 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
             score += RegulationBonus;
         // A passage that names what the user named (e.g. "GDPR", which the act's own text never says) explains it.
         // Named as a word: "CRA" is inside "democratic" and "bureaucracy".
-        if (analysis.Regulations.Count > 0 && RegulationDetector.Detect(chunk.Text).Intersect(analysis.Regulations).Any())
+        if (namesAnActAsked)
             score += NamedBonus;
         // An article title is the act's own summary of what the article answers: a question saying most of it
         // ("right to erasure") is asking for that article.
