@@ -203,7 +203,7 @@ public sealed class ExperimentTests(ExperimentSystem system, ITestOutputHelper o
             Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(writer),
         });
         console.Profile.Width = 240;
-        Environment.SetEnvironmentVariable(ReplayCommand.KeyVariable, PipelineSystem.AdminKey);
+        Environment.SetEnvironmentVariable(OperatorClient.KeyVariable, PipelineSystem.AdminKey);
         try
         {
             var exit = await ExperimentCommand.RunAsync([.. args, "--url", system.ApiAddress.ToString()], CancellationToken.None, console);
@@ -211,7 +211,7 @@ public sealed class ExperimentTests(ExperimentSystem system, ITestOutputHelper o
         }
         finally
         {
-            Environment.SetEnvironmentVariable(ReplayCommand.KeyVariable, null);
+            Environment.SetEnvironmentVariable(OperatorClient.KeyVariable, null);
         }
     }
 

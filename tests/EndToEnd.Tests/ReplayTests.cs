@@ -63,7 +63,7 @@ public sealed class ReplayTests(PipelineSystem system) : IClassFixture<PipelineS
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var to = DateTime.UtcNow.AddMilliseconds(1);
 
-        Environment.SetEnvironmentVariable(ReplayCommand.KeyVariable, PipelineSystem.AdminKey);
+        Environment.SetEnvironmentVariable(OperatorClient.KeyVariable, PipelineSystem.AdminKey);
         try
         {
             var exit = await ReplayCommand.RunAsync(
@@ -72,7 +72,7 @@ public sealed class ReplayTests(PipelineSystem system) : IClassFixture<PipelineS
         }
         finally
         {
-            Environment.SetEnvironmentVariable(ReplayCommand.KeyVariable, null);
+            Environment.SetEnvironmentVariable(OperatorClient.KeyVariable, null);
         }
 
         using var admin = system.CreateAdminClient();

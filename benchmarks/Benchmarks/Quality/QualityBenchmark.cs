@@ -44,11 +44,11 @@ public static class QualityBenchmark
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var url = new Uri(Environment.GetEnvironmentVariable(ReplayCommand.UrlVariable) ?? "http://127.0.0.1:5080");
-        var key = Environment.GetEnvironmentVariable(ReplayCommand.KeyVariable) ?? Environment.GetEnvironmentVariable("Admin__ApiKeys__0");
+        var url = new Uri(Environment.GetEnvironmentVariable(OperatorClient.UrlVariable) ?? "http://127.0.0.1:5080");
+        var key = Environment.GetEnvironmentVariable(OperatorClient.KeyVariable) ?? Environment.GetEnvironmentVariable("Admin__ApiKeys__0");
         if (string.IsNullOrEmpty(key))
         {
-            Console.Error.WriteLine($"quality: set {ReplayCommand.KeyVariable} (or Admin__ApiKeys__0) to the running system's admin key");
+            Console.Error.WriteLine($"quality: set {OperatorClient.KeyVariable} (or Admin__ApiKeys__0) to the running system's admin key");
             return 2;
         }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Pipeline.Api.Experiments;
 using Pipeline.Infrastructure.Experiments;
@@ -24,7 +23,6 @@ public static class ExperimentCommand
 
     /// <summary>Ctrl+C while following: the experiment goes on on the server; only this client stops (the shell's 128 + SIGINT).</summary>
     public const int Interrupted = 130;
-    private const string DefaultUrl = "http://127.0.0.1:5080";
     private const string Usage =
         "usage: experiment [dataset.jsonl] [--variants legacy,workflow,...] [--flag <flag>] [--name <name>] [--limit <n>] [--url <api>]   (admin key in PIPELINE_ADMIN_KEY)";
     private static readonly string[] Options = ["variants", "flag", "name", "limit", "url"];
@@ -43,10 +41,10 @@ public static class ExperimentCommand
             return UsageError;
         }
 
-        var key = Environment.GetEnvironmentVariable(ReplayCommand.KeyVariable);
-        if (string.IsNullOrEmpty(key))
+        var key = OperatorClient.AdminKey();
+        if (key is null)
         {
-            console.MarkupLineInterpolated($"[red]{ReplayCommand.KeyVariable} must hold an admin key.[/]");
+            console.MarkupLineInterpolated($"[red]{OperatorClient.KeyVariable} must hold an admin key.[/]");
             return UsageError;
         }
 
@@ -63,18 +61,16 @@ public static class ExperimentCommand
             body["flag"] = flag;
         body["name"] = options.GetValueOrDefault("name") ?? $"{Path.GetFileName(datasetPath)} {DateTime.UtcNow:yyyy-MM-dd HH:mm}";
         if (options.TryGetValue("limit", out var limit))
-            body["limit"] = int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : limit;
+            body["limit"] = OperatorClient.Limit(limit);
 
-        var url = options.GetValueOrDefault("url") ?? Environment.GetEnvironmentVariable(ReplayCommand.UrlVariable) ?? DefaultUrl;
+        var url = OperatorClient.Url(options);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var address))
         {
             console.MarkupLineInterpolated($"[red]{url}: not an absolute URL of the API.[/]");
             return UsageError;
         }
 
-        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        http.BaseAddress = address;
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var http = OperatorClient.Create(address, key, handler);
 
         try
         {
@@ -193,14 +189,6 @@ public static class ExperimentCommand
             i = 2;
         }
 
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length || !Options.Contains(args[i][2..]))
-                return null;
-            options[args[i][2..]] = args[i + 1];
-        }
-
-        return (dataset, options);
+        return OperatorClient.ParseOptions(args, i, Options) is { } options ? (dataset, options) : null;
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Pipeline.Api.Operations;
 using Pipeline.Infrastructure.Replays;
@@ -15,29 +13,24 @@ namespace Pipeline.Api.Hosting;
 public static class ReplayCommand
 {
     public const string Verb = "replay";
-    public const string UrlVariable = "PIPELINE_URL";
-    public const string KeyVariable = "PIPELINE_ADMIN_KEY";
-    private const string DefaultUrl = "http://127.0.0.1:5080";
     private const string Usage = "usage: replay --from <ISO time> --to <ISO time> [--limit <n>] [--url <api>]   (admin key in PIPELINE_ADMIN_KEY)";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken, HttpMessageHandler? handler = null)
     {
         var options = Parse(args);
-        var key = Environment.GetEnvironmentVariable(KeyVariable);
-        if (options is null || string.IsNullOrEmpty(key))
+        var key = OperatorClient.AdminKey();
+        if (options is null || key is null)
         {
-            await Console.Error.WriteLineAsync(options is null ? Usage : $"{KeyVariable} must hold an admin key.");
+            await Console.Error.WriteLineAsync(options is null ? Usage : $"{OperatorClient.KeyVariable} must hold an admin key.");
             return 2;
         }
 
-        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
-        http.BaseAddress = new Uri(options.GetValueOrDefault("url") ?? Environment.GetEnvironmentVariable(UrlVariable) ?? DefaultUrl);
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        using var http = OperatorClient.Create(new Uri(OperatorClient.Url(options)), key, handler);
 
         var body = new Dictionary<string, object?> { ["from"] = options["from"], ["to"] = options["to"] };
         if (options.TryGetValue("limit", out var limit))
-            body["limit"] = int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : limit;
+            body["limit"] = OperatorClient.Limit(limit);
         using var response = await http.PostAsJsonAsync("/api/ops/replay", body, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
@@ -67,16 +60,6 @@ public static class ReplayCommand
     }
 
     /// <summary>--name value pairs after the verb; null when malformed or when from/to are missing.</summary>
-    private static Dictionary<string, string>? Parse(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 1; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                return null;
-            options[args[i][2..]] = args[i + 1];
-        }
-
-        return options.ContainsKey("from") && options.ContainsKey("to") ? options : null;
-    }
+    private static Dictionary<string, string>? Parse(string[] args) =>
+        OperatorClient.ParseOptions(args, 1) is { } options && options.ContainsKey("from") && options.ContainsKey("to") ? options : null;
 }
