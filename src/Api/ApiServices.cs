@@ -18,7 +18,7 @@ using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Alerts;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.ErrorQueues;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;

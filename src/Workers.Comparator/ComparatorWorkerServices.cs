@@ -7,7 +7,7 @@ using Pipeline.Workers.Comparator.Comparisons;
 using Pipeline.Workers.Comparator.Evals;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Experiments;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;

@@ -1,7 +1,7 @@
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Persistence;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.Comparisons;

@@ -1,6 +1,6 @@
 using MassTransit;
 using Pipeline.Infrastructure.Bus;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.Execution;

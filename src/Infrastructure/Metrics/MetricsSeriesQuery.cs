@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;

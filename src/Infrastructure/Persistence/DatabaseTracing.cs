@@ -1,5 +1,5 @@
 using Npgsql;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 
 namespace Pipeline.Infrastructure.Persistence;
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;
 

@@ -2,7 +2,7 @@ using MassTransit;
 using Pipeline.Infrastructure.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Persistence;
 
 namespace Pipeline.Infrastructure.Routing;

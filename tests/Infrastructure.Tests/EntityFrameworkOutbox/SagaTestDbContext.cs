@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 
 namespace Pipeline.Infrastructure.Tests.EntityFrameworkOutbox;
 

@@ -8,7 +8,7 @@ public sealed class TallyState : SagaStateMachineInstance
     public Guid CorrelationId { get; set; }
     public string CurrentState { get; set; } = "";
 
-    /// <summary>PostgreSQL's xmin, mapped by <see cref="Pipeline.Infrastructure.EntityFrameworkOutbox.SagaClassMap{TSaga}"/>.</summary>
+    /// <summary>PostgreSQL's xmin, mapped by <see cref="Pipeline.EntityFrameworkOutbox.SagaClassMap{TSaga}"/>.</summary>
     public uint Version { get; set; }
 
     public int Opened { get; set; }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Infrastructure.Bus;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 
 namespace Pipeline.Infrastructure.Tests.EntityFrameworkOutbox;
 

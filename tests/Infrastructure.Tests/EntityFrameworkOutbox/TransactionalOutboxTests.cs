@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Requests;
@@ -243,7 +243,7 @@ public sealed class TransactionalOutboxTests(IsolatedInfrastructure infrastructu
             await db.SaveChangesAsync();
         }
 
-        Assert.Single(_host.Services.GetServices<IHostedService>().OfType<PeriodicJobService<InboxCleanup<PipelineDbContext>>>());
+        Assert.Single(_host.Services.GetServices<IHostedService>().OfType<InboxCleanupService<PipelineDbContext>>());
         await using var scope = _host.Services.CreateAsyncScope();
         var cleanup = scope.ServiceProvider.GetRequiredService<InboxCleanup<PipelineDbContext>>();
         var removed = await cleanup.RemoveExpiredAsync(CancellationToken.None);

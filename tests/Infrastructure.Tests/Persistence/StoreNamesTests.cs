@@ -1,3 +1,4 @@
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Serving;

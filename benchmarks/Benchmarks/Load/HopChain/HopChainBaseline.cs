@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Infrastructure.Bus;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Persistence;
 using Pipeline.Testing;
 

@@ -232,7 +232,7 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.ToTable("conversation_messages", (string)null);
                 });
 
-            modelBuilder.Entity("Pipeline.Infrastructure.EntityFrameworkOutbox.InboxState", b =>
+            modelBuilder.Entity("Pipeline.EntityFrameworkOutbox.InboxState", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -289,7 +289,7 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.ToTable("inbox_state", (string)null);
                 });
 
-            modelBuilder.Entity("Pipeline.Infrastructure.EntityFrameworkOutbox.OutboxMessage", b =>
+            modelBuilder.Entity("Pipeline.EntityFrameworkOutbox.OutboxMessage", b =>
                 {
                     b.Property<long>("SequenceNumber")
                         .ValueGeneratedOnAdd()
@@ -406,7 +406,7 @@ namespace Pipeline.Infrastructure.Persistence.Migrations
                     b.ToTable("outbox_message", (string)null);
                 });
 
-            modelBuilder.Entity("Pipeline.Infrastructure.EntityFrameworkOutbox.OutboxState", b =>
+            modelBuilder.Entity("Pipeline.EntityFrameworkOutbox.OutboxState", b =>
                 {
                     b.Property<Guid>("OutboxId")
                         .ValueGeneratedOnAdd()
