@@ -22,10 +22,11 @@ using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.ErrorQueues;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Replays;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Api;
 

@@ -3,6 +3,7 @@ using Pipeline.Infrastructure.Alerts;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Persistence.Routing;
 using Pipeline.Workers.Comparator.Comparisons;
 using Pipeline.Workers.Comparator.Evals;
 using Pipeline.Infrastructure.Evals;
@@ -10,7 +11,7 @@ using Pipeline.Infrastructure.Experiments;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Rollouts;
 

@@ -4,9 +4,10 @@ using Pipeline.Infrastructure.Conversations;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Persistence.Routing;
 using Pipeline.Workers.Legacy.Chat;
 
 namespace Pipeline.Workers.Legacy;

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
 using Pipeline.Workers.Comparator;
 using Pipeline.Workers.Legacy;
@@ -74,7 +75,7 @@ public sealed class BenchmarkSystem : IAsyncDisposable
 
     public string DatabaseConnectionString => _infrastructure.DatabaseConnectionString;
 
-    public Pipeline.Infrastructure.Persistence.PipelineDbContext CreateDbContext() => _infrastructure.CreateDbContext();
+    public Pipeline.Persistence.PipelineDbContext CreateDbContext() => _infrastructure.CreateDbContext();
 
     public async Task SetFlagAsync(string name, string status)
     {

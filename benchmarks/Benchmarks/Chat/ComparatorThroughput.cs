@@ -10,6 +10,9 @@ using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Serialization;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Evals;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Benchmarks.Chat;
 

@@ -10,7 +10,8 @@ using Pipeline.Api;
 using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Pipeline.ServiceDefaults;
 

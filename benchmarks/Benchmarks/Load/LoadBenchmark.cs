@@ -6,6 +6,7 @@ using Pipeline.Benchmarks.Load.HopChain;
 using Pipeline.Benchmarks.Warmup;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks.Load;

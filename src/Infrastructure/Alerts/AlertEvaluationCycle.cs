@@ -6,7 +6,8 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Hosting;
 using Pipeline.Infrastructure.Metrics;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Alerts;
 
 namespace Pipeline.Infrastructure.Alerts;
 

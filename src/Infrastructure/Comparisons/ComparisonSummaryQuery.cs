@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Comparisons;
 
 namespace Pipeline.Infrastructure.Comparisons;
 

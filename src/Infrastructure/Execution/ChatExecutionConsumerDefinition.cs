@@ -1,7 +1,7 @@
 using MassTransit;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 
 namespace Pipeline.Infrastructure.Execution;
 

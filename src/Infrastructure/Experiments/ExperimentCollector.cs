@@ -4,10 +4,13 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Quality;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Serialization;
+using Pipeline.Persistence.Evals;
+using Pipeline.Persistence.Experiments;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Experiments;
 

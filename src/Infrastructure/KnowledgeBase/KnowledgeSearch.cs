@@ -8,7 +8,8 @@ using NpgsqlTypes;
 using Pgvector;
 using Pgvector.EntityFrameworkCore;
 using Pipeline.Infrastructure.Bus;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.KnowledgeBase;
 

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Serialization;
+using Pipeline.Persistence.Flags;
+using Pipeline.Persistence.Rollouts;
 
 namespace Pipeline.Infrastructure.Rollouts;
 

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

@@ -9,6 +9,7 @@ using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Serialization;
 using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

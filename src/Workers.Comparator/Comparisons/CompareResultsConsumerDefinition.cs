@@ -3,6 +3,7 @@ using Pipeline.Infrastructure.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Workers.Comparator.Comparisons;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 
 namespace Pipeline.Infrastructure.Tests.EntityFrameworkOutbox;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Persistence;
-using Pipeline.Infrastructure.Requests;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Requests;
 using Pipeline.Testing;
 using Xunit;
 

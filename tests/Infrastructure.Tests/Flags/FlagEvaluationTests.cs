@@ -1,5 +1,6 @@
 using System.Text;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Persistence.Flags;
 using Xunit;
 
 namespace Pipeline.Infrastructure.Tests.Flags;

@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.KnowledgeBase;
 using Pipeline.Testing;
 using Xunit;
 

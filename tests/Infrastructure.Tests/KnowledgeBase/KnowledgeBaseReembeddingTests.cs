@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.Persistence.KnowledgeBase;
+using Pipeline.Persistence.SemanticCache;
 using Pipeline.Testing;
 using Pgvector;
 using Xunit;

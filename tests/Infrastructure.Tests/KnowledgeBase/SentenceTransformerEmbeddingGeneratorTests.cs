@@ -1,5 +1,6 @@
 using Microsoft.Extensions.AI;
 using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Persistence.KnowledgeBase;
 using Xunit;
 
 namespace Pipeline.Infrastructure.Tests.KnowledgeBase;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Xunit;
 
 namespace Pipeline.Infrastructure.Tests.Persistence;

@@ -1,5 +1,5 @@
 using Npgsql;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Xunit;
 
 namespace Pipeline.Infrastructure.Tests.Persistence;

@@ -1,7 +1,9 @@
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Serving;
+using Pipeline.Persistence.Routing;
+using Pipeline.Persistence.Serving;
 using Xunit;
 
 namespace Pipeline.Infrastructure.Tests.Persistence;

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 
 namespace Pipeline.Infrastructure.Tests.Rollouts;
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Persistence.Evals;
+using Pipeline.Persistence.Rollouts;
 using Xunit;
 
 namespace Pipeline.Infrastructure.Tests.Rollouts;

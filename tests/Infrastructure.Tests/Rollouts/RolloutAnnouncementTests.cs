@@ -4,8 +4,10 @@ using Microsoft.Extensions.Hosting;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Xunit;
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Rollouts;
 
 namespace Pipeline.Infrastructure.Tests.Rollouts;

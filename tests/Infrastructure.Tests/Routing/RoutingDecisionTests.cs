@@ -2,6 +2,7 @@ using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Flags;
 using Xunit;
 
 namespace Pipeline.Infrastructure.Tests.Routing;

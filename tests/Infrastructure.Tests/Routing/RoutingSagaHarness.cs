@@ -9,6 +9,7 @@ using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Serving;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Tests.Routing;
 

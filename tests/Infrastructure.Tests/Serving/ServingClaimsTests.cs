@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Serving;
+using Pipeline.Persistence.Serving;
 using Pipeline.Testing;
 using Xunit;
 
