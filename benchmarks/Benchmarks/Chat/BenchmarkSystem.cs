@@ -8,7 +8,7 @@ using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
-using Pipeline.Workers.Comparator;
+using Pipeline.Coordinator;
 using Pipeline.Workers.Legacy;
 using Pipeline.Workers.Workflow;
 using Pipeline.ServiceDefaults;
@@ -62,7 +62,7 @@ public sealed class BenchmarkSystem : IAsyncDisposable
         }
         else
         {
-            system._coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(ComparatorWorkerServices.ServiceName).AddComparatorWorkerServices());
+            system._coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(CoordinatorServices.ServiceName).AddCoordinatorServices());
             system._hosts.Add(system._coordinator);
             system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(LegacyWorkerServices.ServiceName).AddLegacyWorkerServices()));
             system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(WorkflowWorkerServices.ServiceName).AddWorkflowWorkerServices()));

@@ -2,7 +2,7 @@ using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 
-namespace Pipeline.Workers.Comparator.Comparisons;
+namespace Pipeline.Coordinator.Comparisons;
 
 /// <summary>
 /// Scores and records the pairs the saga and the workflow steps hand over, a batch per transaction. The recorder runs

@@ -5,7 +5,7 @@ using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
 
-namespace Pipeline.Workers.Comparator.Comparisons;
+namespace Pipeline.Coordinator.Comparisons;
 
 /// <summary>
 /// The comparator queue: sent to only, consumed in batches (one transaction per batch instead of per pair) and

@@ -2,7 +2,7 @@ using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Evals;
 
-namespace Pipeline.Workers.Comparator.Evals;
+namespace Pipeline.Coordinator.Evals;
 
 /// <summary>
 /// Scores sampled answers (served samples and shadow mismatches), a batch per transaction. The evaluator runs in a

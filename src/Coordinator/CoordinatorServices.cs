@@ -4,8 +4,8 @@ using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Persistence.Routing;
-using Pipeline.Workers.Comparator.Comparisons;
-using Pipeline.Workers.Comparator.Evals;
+using Pipeline.Coordinator.Comparisons;
+using Pipeline.Coordinator.Evals;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Experiments;
 using Pipeline.EntityFrameworkOutbox;
@@ -15,17 +15,17 @@ using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Rollouts;
 
-namespace Pipeline.Workers.Comparator;
+namespace Pipeline.Coordinator;
 
 /// <summary>
 /// Composition of the coordination host: the routing saga (with its deadline sweeper), the comparator and the evaluator.
 /// It is the one process that must evaluate the routing flag and see both answers of a shadow pair.
 /// </summary>
-public static class ComparatorWorkerServices
+public static class CoordinatorServices
 {
-    public const string ServiceName = "pipeline-workers-comparator";
+    public const string ServiceName = "pipeline-coordinator";
 
-    public static IHostApplicationBuilder AddComparatorWorkerServices(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddCoordinatorServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddRoutingOptions(builder.Configuration);

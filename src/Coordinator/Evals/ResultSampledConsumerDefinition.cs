@@ -3,7 +3,7 @@ using Pipeline.Infrastructure.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Evals;
 
-namespace Pipeline.Workers.Comparator.Evals;
+namespace Pipeline.Coordinator.Evals;
 
 /// <summary>
 /// The eval queue, subscribed to <c>ResultSampled</c>: consumed in batches, retried (a judge or the database may
