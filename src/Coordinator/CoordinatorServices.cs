@@ -1,6 +1,6 @@
 using MassTransit;
 using Pipeline.Infrastructure.Alerts;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Persistence.Routing;
@@ -10,7 +10,7 @@ using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Experiments;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Rollouts;

@@ -1,5 +1,5 @@
 using Pipeline.Infrastructure.Answering;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;

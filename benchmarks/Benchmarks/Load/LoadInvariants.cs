@@ -5,7 +5,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Routing;
 

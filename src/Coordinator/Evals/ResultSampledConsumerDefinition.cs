@@ -1,5 +1,5 @@
 using MassTransit;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Evals;
 

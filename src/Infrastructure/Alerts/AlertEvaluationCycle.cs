@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 using Pipeline.Infrastructure.Metrics;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Alerts;

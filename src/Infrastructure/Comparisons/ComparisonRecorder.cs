@@ -6,7 +6,7 @@ using Pipeline.Infrastructure.Evals;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Routing;
 

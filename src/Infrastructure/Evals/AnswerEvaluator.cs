@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.KnowledgeBase;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Experiments;
 
 namespace Pipeline.Infrastructure.Experiments;

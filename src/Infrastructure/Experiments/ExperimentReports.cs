@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Quality;
 using Pipeline.Infrastructure.Rollouts;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Experiments;
 
 namespace Pipeline.Infrastructure.Experiments;

@@ -7,7 +7,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
 using Pgvector.EntityFrameworkCore;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.Persistence;
 using Pipeline.Persistence.KnowledgeBase;
 

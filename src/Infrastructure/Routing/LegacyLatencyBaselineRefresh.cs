@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Routing;
 

@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Serving;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Infrastructure.Routing;

@@ -9,7 +9,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.SemanticCache;
 
 namespace Pipeline.Infrastructure.SemanticCache;

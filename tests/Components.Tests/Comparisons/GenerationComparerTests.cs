@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Comparisons;

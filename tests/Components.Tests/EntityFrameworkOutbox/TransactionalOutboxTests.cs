@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
 using Pipeline.Testing;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MassTransit.Serialization;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Execution;

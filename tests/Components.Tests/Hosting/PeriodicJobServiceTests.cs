@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 using Pipeline.Testing;
 using Xunit;
 

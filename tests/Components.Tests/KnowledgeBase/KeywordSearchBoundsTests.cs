@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Persistence;
 using Pipeline.Persistence.KnowledgeBase;

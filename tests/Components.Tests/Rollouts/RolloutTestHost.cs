@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Rollouts;

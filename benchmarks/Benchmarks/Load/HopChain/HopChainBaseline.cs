@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
 using Pipeline.Testing;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Pipeline.Infrastructure.ErrorQueues;
+namespace Pipeline.Platform.ErrorQueues;
 
 /// <summary>
 /// Moves failed messages back to the queue they failed in, once their cause is fixed. Each message is republished with

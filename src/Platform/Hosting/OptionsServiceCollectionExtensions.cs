@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Pipeline.Infrastructure.Hosting;
+namespace Pipeline.Platform.Hosting;
 
 /// <summary>Binds an options class to its configuration section and validates it when the host starts, not on first use.</summary>
 public static class OptionsServiceCollectionExtensions

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Pipeline.Infrastructure.Hosting;
+namespace Pipeline.Platform.Hosting;
 
 /// <summary>Registers a job and the background loop that runs it at the interval its options name.</summary>
 public static class PeriodicJobServiceCollectionExtensions

@@ -1,4 +1,4 @@
-namespace Pipeline.Infrastructure.ErrorQueues;
+namespace Pipeline.Platform.ErrorQueues;
 
 /// <summary>MassTransit's naming: the faults of queue <c>q</c> go to <c>q_error</c>.</summary>
 public static class ErrorQueueNames

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Pipeline.Infrastructure.Hosting;
+namespace Pipeline.Platform.Hosting;
 
 /// <summary>
 /// Runs <typeparamref name="TJob"/> at start and then every interval, each run in a fresh scope (its own

@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 
-namespace Pipeline.Infrastructure.ErrorQueues;
+namespace Pipeline.Platform.ErrorQueues;
 
 /// <summary>Lists the error queues of the bus's virtual host with their message counts (RabbitMQ management API).</summary>
 public sealed class ErrorQueueBrowser(HttpClient http, IOptions<RabbitMqOptions> options)

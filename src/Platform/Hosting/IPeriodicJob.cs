@@ -1,4 +1,4 @@
-namespace Pipeline.Infrastructure.Hosting;
+namespace Pipeline.Platform.Hosting;
 
 /// <summary>Work a background loop repeats every interval, each run in a dependency scope of its own.</summary>
 public interface IPeriodicJob

@@ -2,9 +2,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 
-namespace Pipeline.Infrastructure.ErrorQueues;
+namespace Pipeline.Platform.ErrorQueues;
 
 /// <summary>Registration of error-queue operations (listing through the management API, redelivery over AMQP).</summary>
 public static class ErrorQueueServiceCollectionExtensions

@@ -1,6 +1,6 @@
 using MassTransit;
 
-namespace Pipeline.Infrastructure.Bus;
+namespace Pipeline.Platform.Bus;
 
 /// <summary>Batch consumption for consumers that record a whole batch in one transaction (the comparator, the evals).</summary>
 public static class BatchConsumptionExtensions

@@ -2,10 +2,10 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Hosting;
+using Pipeline.Platform.Serialization;
 
-namespace Pipeline.Infrastructure.Bus;
+namespace Pipeline.Platform.Bus;
 
 /// <summary>One bus configuration for every host: RabbitMQ, quorum queues, confirmed publishes, string enums.</summary>
 public static class BusServiceCollectionExtensions

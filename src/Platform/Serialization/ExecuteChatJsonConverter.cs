@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Pipeline.Contracts;
 
-namespace Pipeline.Infrastructure.Serialization;
+namespace Pipeline.Platform.Serialization;
 
 /// <summary>
 /// Reads <see cref="ExecuteChat"/> in its grouped shape and in the flat one it had before (seventeen fields side by

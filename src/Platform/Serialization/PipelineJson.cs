@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Pipeline.Infrastructure.Serialization;
+namespace Pipeline.Platform.Serialization;
 
 /// <summary>The JSON settings of the whole system: stored payloads (answers, step results, audit facts) and bus messages.</summary>
 public static class PipelineJson

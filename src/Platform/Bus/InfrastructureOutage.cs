@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace Pipeline.Infrastructure.Bus;
+namespace Pipeline.Platform.Bus;
 
 /// <summary>Tells a failure of the database or the network (worth waiting out) from a failure of the message itself.</summary>
 public static class InfrastructureOutage

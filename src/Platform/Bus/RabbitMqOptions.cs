@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Pipeline.Infrastructure.Bus;
+namespace Pipeline.Platform.Bus;
 
 /// <summary>How to reach the RabbitMQ broker (<c>RabbitMq:*</c>).</summary>
 public sealed class RabbitMqOptions

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Pipeline.Infrastructure.Bus;
+namespace Pipeline.Platform.Bus;
 
 /// <summary>
 /// How long every consumer waits out a database or network outage before a message goes to its error queue
