@@ -120,10 +120,10 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 SQL
-  if ! as_root su postgres -c "psql -p $pg_port -qAtc \"select 1 from pg_database where datname='pipeline'\"" | grep -q 1; then
-    as_root su postgres -c "createdb -p $pg_port -O pipeline pipeline"
+  if ! as_root su postgres -c "psql -p $pg_port -qAtc \"select 1 from pg_database where datname='$database'\"" | grep -q 1; then
+    as_root su postgres -c "createdb -p $pg_port -O pipeline $database"
   fi
-  PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p $pg_port -U pipeline -d pipeline -qAtc 'CREATE EXTENSION IF NOT EXISTS vector' >/dev/null \
+  PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p $pg_port -U pipeline -d $database -qAtc 'CREATE EXTENSION IF NOT EXISTS vector' >/dev/null \
     || die "the vector extension cannot be created"
 }
 

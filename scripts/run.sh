@@ -29,7 +29,7 @@ start() {
   nohup dotnet "$@" >"$logs/$name.log" 2>&1 &
   echo $! >"$pids/$name.pid"
 }
-start workers-comparator "$(bin Workers.Comparator)"
+start coordinator "$(bin Coordinator)"
 start workers-legacy "$(bin Workers.Legacy)"
 start workers-workflow "$(bin Workers.Workflow)"
 start api "$(bin Api)" --urls "$url"

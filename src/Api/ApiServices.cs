@@ -16,16 +16,17 @@ using Pipeline.Api.OpenApi;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Alerts;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.ErrorQueues;
+using Pipeline.EntityFrameworkOutbox;
+using Pipeline.Platform.ErrorQueues;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Replays;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Api;
 

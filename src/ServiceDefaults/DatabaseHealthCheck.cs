@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 
 namespace Pipeline.ServiceDefaults;
 

@@ -1,12 +1,13 @@
 using Pipeline.Infrastructure.Answering;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Persistence.Routing;
 using Pipeline.Workers.Legacy.Chat;
 
 namespace Pipeline.Workers.Legacy;

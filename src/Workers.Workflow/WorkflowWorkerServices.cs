@@ -1,13 +1,14 @@
 using Pipeline.Infrastructure.Answering;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Persistence.Routing;
 using Pipeline.Workers.Workflow.Chat;
 using Pipeline.Workers.Workflow.Steps;
 

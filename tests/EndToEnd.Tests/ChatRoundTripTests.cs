@@ -4,8 +4,9 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Requests;
+using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
 using Xunit;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Routing;
 using Xunit;
 
 namespace Pipeline.EndToEnd.Tests;

@@ -6,6 +6,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Xunit;
 

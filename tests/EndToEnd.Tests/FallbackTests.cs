@@ -9,6 +9,11 @@ using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.SemanticCache;
 using Pipeline.Infrastructure.Serving;
+using Pipeline.Persistence.Conversations;
+using Pipeline.Persistence.Flags;
+using Pipeline.Persistence.Routing;
+using Pipeline.Persistence.SemanticCache;
+using Pipeline.Persistence.Serving;
 using Pipeline.Testing;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Persistence.Flags;
 using Xunit;
 using Xunit.Abstractions;
 

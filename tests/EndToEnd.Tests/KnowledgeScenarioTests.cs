@@ -6,6 +6,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Flags;
+using Pipeline.Persistence.KnowledgeBase;
+using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
 using Xunit;
 
@@ -153,7 +156,7 @@ public sealed class KnowledgeScenarioTests(KnowledgeScenarioTests.CorpusSystem s
         Assert.Equal(conversationId, first.GetProperty("conversationId").GetGuid());
         Assert.Equal(conversationId, second.GetProperty("conversationId").GetGuid());
         await using var db = system.CreateDbContext();
-        var turns = await db.Set<Pipeline.Infrastructure.Conversations.ConversationMessage>().Where(m => m.ConversationId == conversationId).CountAsync();
+        var turns = await db.Set<Pipeline.Persistence.Conversations.ConversationMessage>().Where(m => m.ConversationId == conversationId).CountAsync();
         Assert.Equal(4, turns);
     }
 
@@ -161,9 +164,9 @@ public sealed class KnowledgeScenarioTests(KnowledgeScenarioTests.CorpusSystem s
     public async Task Vector_searches_run_with_the_hnsw_width_the_retrieval_benchmark_chose()
     {
         await using var scope = system.Api.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<Pipeline.Infrastructure.Persistence.PipelineDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<Pipeline.Persistence.PipelineDbContext>();
         var width = await db.Database.SqlQueryRaw<string>("SELECT current_setting('hnsw.ef_search') AS \"Value\"").SingleAsync();
-        Assert.Equal(Pipeline.Infrastructure.Persistence.DatabaseOptions.DefaultHnswEfSearch.ToString(System.Globalization.CultureInfo.InvariantCulture), width);
+        Assert.Equal(Pipeline.Persistence.DatabaseOptions.DefaultHnswEfSearch.ToString(System.Globalization.CultureInfo.InvariantCulture), width);
     }
 
     private async Task<JsonElement> AskAsync(string pipeline, string question, Guid? conversationId = null)

@@ -4,7 +4,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Comparisons;
 using Xunit;
 
 namespace Pipeline.EndToEnd.Tests;

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Xunit;
 

@@ -6,6 +6,8 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Flags;
+using Pipeline.Persistence.Routing;
 using Xunit;
 
 namespace Pipeline.EndToEnd.Tests;

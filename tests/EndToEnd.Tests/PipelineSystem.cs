@@ -6,14 +6,16 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Microsoft.EntityFrameworkCore;
+using Pipeline.Persistence.Flags;
+using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
 using Pipeline.Infrastructure.Flags;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Pipeline.Workers.Comparator;
+using Pipeline.Coordinator;
 using Pipeline.Workers.Legacy;
 using Pipeline.Workers.Workflow;
 using Pipeline.ServiceDefaults;
@@ -79,7 +81,7 @@ public class PipelineSystem : IsolatedInfrastructure
     }
 
     public Task<IHost> StartCoordinatorAsync(IDictionary<string, string?>? extra = null) =>
-        StartWorkerAsync(b => b.AddPipelineDefaults(ComparatorWorkerServices.ServiceName).AddComparatorWorkerServices(), extra);
+        StartWorkerAsync(b => b.AddPipelineDefaults(CoordinatorServices.ServiceName).AddCoordinatorServices(), extra);
 
     public Task<IHost> StartLegacyWorkerAsync(IDictionary<string, string?>? extra = null) =>
         StartWorkerAsync(b => b.AddPipelineDefaults(LegacyWorkerServices.ServiceName).AddLegacyWorkerServices(), extra);

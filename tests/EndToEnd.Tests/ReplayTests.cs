@@ -6,7 +6,10 @@ using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Requests;
+using Pipeline.Persistence.Requests;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Conversations;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Xunit;
 

@@ -1,3 +1,4 @@
+using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
 using System.Net;
 using Microsoft.EntityFrameworkCore;

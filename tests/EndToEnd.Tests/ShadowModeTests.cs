@@ -7,6 +7,10 @@ using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Conversations;
+using Pipeline.Persistence.Flags;
+using Pipeline.Persistence.SemanticCache;
 using Pipeline.Testing;
 using Xunit;
 

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Persistence.Flags;
+using Pipeline.Persistence.KnowledgeBase;
 using Pipeline.Testing;
 using Xunit;
 

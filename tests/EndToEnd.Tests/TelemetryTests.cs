@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Xunit;
 

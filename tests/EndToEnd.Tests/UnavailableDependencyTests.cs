@@ -1,8 +1,8 @@
+using Pipeline.Persistence.Requests;
 using Pipeline.Testing;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Pipeline.Infrastructure.Requests;
 using Xunit;
 
 namespace Pipeline.EndToEnd.Tests;

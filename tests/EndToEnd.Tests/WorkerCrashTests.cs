@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Persistence.Conversations;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Xunit;
 

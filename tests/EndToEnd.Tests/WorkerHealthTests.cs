@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.ServiceDefaults;
 using Pipeline.Testing;
-using Pipeline.Workers.Comparator;
+using Pipeline.Coordinator;
 using Pipeline.Workers.Legacy;
 using Pipeline.Workers.Workflow;
 using Xunit;
@@ -17,7 +17,7 @@ namespace Pipeline.EndToEnd.Tests;
 /// </summary>
 public sealed class WorkerHealthTests(IsolatedInfrastructure infrastructure) : IClassFixture<IsolatedInfrastructure>
 {
-    public static TheoryData<string> Workers => ["legacy", "workflow", "comparator"];
+    public static TheoryData<string> Workers => ["legacy", "workflow", "coordinator"];
 
     [Theory]
     [MemberData(nameof(Workers))]
@@ -48,7 +48,7 @@ public sealed class WorkerHealthTests(IsolatedInfrastructure infrastructure) : I
     {
         "legacy" => b => b.AddPipelineDefaults(LegacyWorkerServices.ServiceName).AddLegacyWorkerServices(),
         "workflow" => b => b.AddPipelineDefaults(WorkflowWorkerServices.ServiceName).AddWorkflowWorkerServices(),
-        "comparator" => b => b.AddPipelineDefaults(ComparatorWorkerServices.ServiceName).AddComparatorWorkerServices(),
+        "coordinator" => b => b.AddPipelineDefaults(CoordinatorServices.ServiceName).AddCoordinatorServices(),
         _ => throw new ArgumentOutOfRangeException(nameof(worker), worker, null),
     };
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Xunit;
 
 namespace Pipeline.Testing;

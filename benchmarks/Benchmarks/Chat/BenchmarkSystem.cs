@@ -6,8 +6,9 @@ using Microsoft.Extensions.Hosting;
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
-using Pipeline.Workers.Comparator;
+using Pipeline.Coordinator;
 using Pipeline.Workers.Legacy;
 using Pipeline.Workers.Workflow;
 using Pipeline.ServiceDefaults;
@@ -61,7 +62,7 @@ public sealed class BenchmarkSystem : IAsyncDisposable
         }
         else
         {
-            system._coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(ComparatorWorkerServices.ServiceName).AddComparatorWorkerServices());
+            system._coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(CoordinatorServices.ServiceName).AddCoordinatorServices());
             system._hosts.Add(system._coordinator);
             system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(LegacyWorkerServices.ServiceName).AddLegacyWorkerServices()));
             system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(WorkflowWorkerServices.ServiceName).AddWorkflowWorkerServices()));
@@ -74,7 +75,7 @@ public sealed class BenchmarkSystem : IAsyncDisposable
 
     public string DatabaseConnectionString => _infrastructure.DatabaseConnectionString;
 
-    public Pipeline.Infrastructure.Persistence.PipelineDbContext CreateDbContext() => _infrastructure.CreateDbContext();
+    public Pipeline.Persistence.PipelineDbContext CreateDbContext() => _infrastructure.CreateDbContext();
 
     public async Task SetFlagAsync(string name, string status)
     {

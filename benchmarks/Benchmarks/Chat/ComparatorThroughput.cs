@@ -9,7 +9,10 @@ using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Evals;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Benchmarks.Chat;
 

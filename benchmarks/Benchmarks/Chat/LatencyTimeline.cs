@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Pipeline.Benchmarks.Warmup;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Benchmarks.Chat;
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Benchmarks.Flags;
 

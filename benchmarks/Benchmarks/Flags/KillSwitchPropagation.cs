@@ -8,9 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Pipeline.ServiceDefaults;
 

@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Load.HopChain;
 using Pipeline.Benchmarks.Warmup;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks.Load;

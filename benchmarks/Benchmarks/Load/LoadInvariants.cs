@@ -3,9 +3,11 @@ using Microsoft.EntityFrameworkCore;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Requests;
+using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Benchmarks.Load;
 

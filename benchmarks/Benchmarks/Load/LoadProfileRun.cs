@@ -3,6 +3,7 @@ using Npgsql;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Warmup;
 using Pipeline.Infrastructure.Flags;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Benchmarks.Load;
 

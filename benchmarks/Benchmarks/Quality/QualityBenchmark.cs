@@ -7,6 +7,7 @@ using Pipeline.Api.Hosting;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Quality;
+using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks.Quality;

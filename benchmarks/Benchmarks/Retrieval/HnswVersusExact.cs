@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Load;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.KnowledgeBase;
 using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks.Retrieval;

@@ -1,6 +1,7 @@
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Benchmarks.Telemetry;
 

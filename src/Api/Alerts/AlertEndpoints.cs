@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Alerts;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Alerts;
 
 namespace Pipeline.Api.Alerts;
 

@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 
 namespace Pipeline.Api.Chat;
 

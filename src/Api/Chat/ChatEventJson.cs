@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 
 namespace Pipeline.Api.Chat;
 

@@ -1,7 +1,7 @@
 using MassTransit;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.Bus;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Bus;
+using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Api.Chat;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using Pipeline.Api.Problems;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.Persistence;
-using Pipeline.Infrastructure.Requests;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Api.Chat;

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Comparisons;
 
 namespace Pipeline.Api.Comparisons;
 

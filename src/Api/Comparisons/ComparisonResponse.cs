@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Persistence.Comparisons;
 
 namespace Pipeline.Api.Comparisons;
 

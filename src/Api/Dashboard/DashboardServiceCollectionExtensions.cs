@@ -1,5 +1,5 @@
 using Pipeline.Api.Comparisons;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Api.Dashboard;
 

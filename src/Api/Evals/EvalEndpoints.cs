@@ -5,7 +5,8 @@ using Pipeline.Api.Flags;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Evals;
 
 namespace Pipeline.Api.Evals;
 

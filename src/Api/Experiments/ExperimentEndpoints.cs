@@ -6,6 +6,8 @@ using Pipeline.Infrastructure.Experiments;
 using Pipeline.Infrastructure.Quality;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Experiments;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Api.Experiments;
 

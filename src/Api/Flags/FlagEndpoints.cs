@@ -6,7 +6,8 @@ using Pipeline.Api.OpenApi;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Api.Flags;
 

@@ -5,9 +5,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Rollouts;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Api.Flags;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using Pipeline.Api.Experiments;
 using Pipeline.Infrastructure.Experiments;
+using Pipeline.Persistence.Experiments;
 using Spectre.Console;
 
 namespace Pipeline.Api.Hosting;

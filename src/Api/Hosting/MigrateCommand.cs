@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 
 namespace Pipeline.Api.Hosting;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 
 namespace Pipeline.Api.Hosting;
 

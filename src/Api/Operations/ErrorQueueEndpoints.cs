@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.ErrorQueues;
+using Pipeline.Platform.ErrorQueues;
 
 namespace Pipeline.Api.Operations;
 

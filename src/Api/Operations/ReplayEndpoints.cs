@@ -6,6 +6,8 @@ using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Replays;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Replays;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Api.Operations;
 

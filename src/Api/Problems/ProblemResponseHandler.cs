@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pipeline.Api.Chat;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using RabbitMQ.Client.Exceptions;
 
 namespace Pipeline.Api.Problems;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Dashboard;
 
 namespace Pipeline.Api.Security;
 

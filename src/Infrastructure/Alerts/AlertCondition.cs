@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Alerts;
 
 /// <summary>One rule's verdict: whether it fires, and the value and threshold it was judged on.</summary>

@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Alerts;
 
 /// <summary>What the rules look at, each over its own window; counts tell whether a rate means anything yet.</summary>

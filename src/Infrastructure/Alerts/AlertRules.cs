@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Alerts;
 
 /// <summary>The rule names and severities alerts are published with.</summary>

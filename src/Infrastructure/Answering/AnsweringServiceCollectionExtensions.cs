@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using OpenAI;
 using Pipeline.Infrastructure.Telemetry;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Answering;
 

@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 
 namespace Pipeline.Infrastructure.Comparisons;
 

@@ -3,10 +3,12 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Persistence;
-using Pipeline.Infrastructure.Requests;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Comparisons;
 

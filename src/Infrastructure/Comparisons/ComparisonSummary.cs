@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Comparisons;
 
 /// <summary>How new compared with old over a window (contract §3 summary), judged against the old pipeline's own noise.</summary>

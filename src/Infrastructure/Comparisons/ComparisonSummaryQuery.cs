@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.EntityFrameworkOutbox;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Comparisons;
 
 namespace Pipeline.Infrastructure.Comparisons;
 

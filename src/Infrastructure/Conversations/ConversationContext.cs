@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Conversations;
 
 /// <summary>What a prompt carries of the conversation so far: a summary of older turns and the latest turns verbatim.</summary>

@@ -1,7 +1,8 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Conversations;
 
 namespace Pipeline.Infrastructure.Conversations;
 

@@ -5,8 +5,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Persistence;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Evals;
+using Pipeline.Persistence.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.Evals;
 

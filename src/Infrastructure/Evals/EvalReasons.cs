@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Evals;
 
 /// <summary>Why an answer was sampled for evaluation (<c>ResultSampled.Reason</c>).</summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Answering;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Evals;
 

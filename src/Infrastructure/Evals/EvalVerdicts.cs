@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Evals;
 
 /// <summary>What a human reviewer can decide about a flagged eval.</summary>

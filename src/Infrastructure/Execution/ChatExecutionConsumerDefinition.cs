@@ -1,7 +1,7 @@
 using MassTransit;
-using Pipeline.Infrastructure.Bus;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Platform.Bus;
+using Pipeline.EntityFrameworkOutbox;
+using Pipeline.Persistence;
 
 namespace Pipeline.Infrastructure.Execution;
 

@@ -1,6 +1,6 @@
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.SemanticCache;
 using Pipeline.Infrastructure.Serving;
 

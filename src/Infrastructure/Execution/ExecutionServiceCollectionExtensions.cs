@@ -5,7 +5,7 @@ using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.WebSearch;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Execution;
 

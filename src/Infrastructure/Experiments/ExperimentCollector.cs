@@ -3,11 +3,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Platform.Hosting;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Quality;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Evals;
+using Pipeline.Persistence.Experiments;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Experiments;
 

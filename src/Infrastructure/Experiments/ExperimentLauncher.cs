@@ -1,8 +1,9 @@
 using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Persistence;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Persistence;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Experiments;
 
 namespace Pipeline.Infrastructure.Experiments;
 

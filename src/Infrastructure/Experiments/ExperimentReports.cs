@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Quality;
 using Pipeline.Infrastructure.Rollouts;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Experiments;
 
 namespace Pipeline.Infrastructure.Experiments;
 

@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>Why a flag evaluated as it did; formatted into text only where a person reads it.</summary>

@@ -2,7 +2,8 @@ using System.Text.RegularExpressions;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Infrastructure.Flags;
 

@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>The fields a write sets; an unset field keeps its value (PATCH), so "set to null" and "leave alone" differ.</summary>

@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>Who a flag is evaluated for: the bucketing key (user id, else session id, else request id) plus targeting data.</summary>

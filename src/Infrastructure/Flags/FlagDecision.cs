@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>A flag's answer for one context. A struct with no text of its own, so evaluating allocates nothing.</summary>

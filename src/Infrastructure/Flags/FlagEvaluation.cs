@@ -1,3 +1,5 @@
+using Pipeline.Persistence.Flags;
+
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>

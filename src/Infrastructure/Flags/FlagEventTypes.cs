@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>Kinds of audit event.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Infrastructure.Flags;
 

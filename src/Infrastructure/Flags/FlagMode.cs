@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>What a flag means for one request.</summary>

@@ -1,7 +1,8 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Infrastructure.Flags;
 

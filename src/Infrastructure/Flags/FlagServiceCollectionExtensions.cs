@@ -3,8 +3,8 @@ using Microsoft.FeatureManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Pipeline.Infrastructure.Bus;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Bus;
+using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Flags;
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Infrastructure.Flags;
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Infrastructure.Flags;
 

@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>Evaluates flags against this process's current snapshot.</summary>

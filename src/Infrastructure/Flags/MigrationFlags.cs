@@ -1,3 +1,5 @@
+using Pipeline.Persistence.Flags;
+
 namespace Pipeline.Infrastructure.Flags;
 
 /// <summary>The flags that exist on first start (contract §2): the migration hierarchy and its initial states.</summary>

@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
 /// <summary>Told, inside the ingestion transaction, when a document's chunks were replaced (e.g. to invalidate cached answers built on them).</summary>

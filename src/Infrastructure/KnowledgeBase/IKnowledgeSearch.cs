@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
 /// <summary>Searches the knowledge base by words (PostgreSQL full text) or by embedding (pgvector).</summary>

@@ -6,8 +6,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pgvector;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.Persistence.KnowledgeBase;
+using Pipeline.Persistence.SemanticCache;
 
 namespace Pipeline.Infrastructure.KnowledgeBase;
 

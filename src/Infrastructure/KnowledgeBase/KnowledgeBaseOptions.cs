@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Persistence.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.KnowledgeBase;
 

@@ -7,8 +7,9 @@ using Npgsql;
 using NpgsqlTypes;
 using Pgvector;
 using Pgvector.EntityFrameworkCore;
-using Pipeline.Infrastructure.Bus;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Platform.Bus;
+using Pipeline.Persistence;
+using Pipeline.Persistence.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.KnowledgeBase;
 

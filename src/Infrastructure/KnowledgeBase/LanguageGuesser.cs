@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
 /// <summary>Tells Italian from English by their commonest words: enough for a two-language corpus, not a general detector.</summary>

@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
 /// <summary>A document as its parser understood it: title, language and sections in reading order.</summary>

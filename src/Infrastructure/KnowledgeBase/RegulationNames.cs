@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
 /// <summary>Short names of the regulations the corpus is about, recognised in document keys and in questions.</summary>

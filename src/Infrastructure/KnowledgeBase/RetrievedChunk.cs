@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.KnowledgeBase;
 
 /// <summary>A passage found by a search, with its document and a score in [0, 1].</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 using Microsoft.ML.OnnxRuntime;
+using Pipeline.Persistence.KnowledgeBase;
 using SentenceTransformers;
 
 namespace Pipeline.Infrastructure.KnowledgeBase;

@@ -1,7 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Metrics;
 

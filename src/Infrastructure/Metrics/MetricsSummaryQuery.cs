@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Infrastructure.Metrics;
 

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.EntityFrameworkOutbox;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Metrics;
 

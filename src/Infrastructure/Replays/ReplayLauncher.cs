@@ -1,8 +1,9 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Persistence;
-using Pipeline.Infrastructure.Requests;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Requests;
+using Pipeline.Persistence.Replays;
 
 namespace Pipeline.Infrastructure.Replays;
 

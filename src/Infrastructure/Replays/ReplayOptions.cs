@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Pipeline.Persistence.Replays;
 
 namespace Pipeline.Infrastructure.Replays;
 

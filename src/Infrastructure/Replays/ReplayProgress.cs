@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Replays;
 
 /// <summary>Where a replay stands: requests re-published, finished, and failed among them.</summary>

@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Replays;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Replays;
 

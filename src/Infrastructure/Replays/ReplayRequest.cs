@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Replays;
 
 /// <summary>What an operator asks to replay: archived requests accepted in [From, To), at most Limit of them, oldest first.</summary>

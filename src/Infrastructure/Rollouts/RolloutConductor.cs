@@ -4,9 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Persistence;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Hosting;
+using Pipeline.Persistence;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Flags;
+using Pipeline.Persistence.Rollouts;
 
 namespace Pipeline.Infrastructure.Rollouts;
 

@@ -1,5 +1,6 @@
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Rollouts;
 

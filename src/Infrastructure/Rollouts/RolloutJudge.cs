@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Pipeline.Persistence.Rollouts;
 
 namespace Pipeline.Infrastructure.Rollouts;
 

@@ -1,3 +1,5 @@
+using Pipeline.Persistence.Rollouts;
+
 namespace Pipeline.Infrastructure.Rollouts;
 
 /// <summary>A validated request to roll a flag out: its stages in order, minimum samples and dwell per stage, and its <see cref="RolloutKind"/>.</summary>

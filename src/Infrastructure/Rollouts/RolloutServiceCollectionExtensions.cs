@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Infrastructure.Experiments;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Rollouts;
 

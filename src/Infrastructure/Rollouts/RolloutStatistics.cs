@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Rollouts;
 
 /// <summary>

@@ -1,3 +1,4 @@
+
 namespace Pipeline.Infrastructure.Rollouts;
 
 /// <summary>What the judge decided for a stage.</summary>

@@ -4,8 +4,13 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Experiments;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Persistence.Comparisons;
+using Pipeline.Persistence.Evals;
+using Pipeline.Persistence.Experiments;
+using Pipeline.Persistence.Rollouts;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Rollouts;
 

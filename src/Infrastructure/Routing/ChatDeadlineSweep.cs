@@ -3,8 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.EntityFrameworkOutbox;
+using Pipeline.Platform.Hosting;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

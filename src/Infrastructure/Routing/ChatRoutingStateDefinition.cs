@@ -1,9 +1,10 @@
 using MassTransit;
-using Pipeline.Infrastructure.Bus;
+using Pipeline.Platform.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.EntityFrameworkOutbox;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Infrastructure.Rollouts;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Hosting;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Platform.Hosting;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

@@ -1,3 +1,5 @@
+using Pipeline.Persistence.Routing;
+
 namespace Pipeline.Infrastructure.Routing;
 
 /// <summary>Picks a stable share of requests (noise-floor samples, injected faults): derived from the request id, so a redelivery decides the same.</summary>

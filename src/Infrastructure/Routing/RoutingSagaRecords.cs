@@ -2,9 +2,10 @@ using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
 using Pipeline.Infrastructure.Serving;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Infrastructure.Routing;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Infrastructure.Hosting;
+using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Routing;
 

@@ -8,8 +8,9 @@ using Pgvector.EntityFrameworkCore;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Persistence;
+using Pipeline.Platform.Serialization;
+using Pipeline.Persistence.SemanticCache;
 
 namespace Pipeline.Infrastructure.SemanticCache;
 

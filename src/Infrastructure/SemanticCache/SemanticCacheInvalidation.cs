@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Persistence;
+using Pipeline.Persistence.SemanticCache;
 
 namespace Pipeline.Infrastructure.SemanticCache;
 

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.EntityFrameworkOutbox;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Serving;
 
 namespace Pipeline.Infrastructure.Serving;
 

@@ -12,7 +12,4 @@ public sealed class TelemetryOptions
 
     /// <summary>Off: no OpenTelemetry in the process (no spans, meters, exporters or <c>/metrics</c>), the baseline of the overhead benchmark.</summary>
     public bool Enabled { get; set; } = true;
-
-    /// <summary>Spans for the inbox and outbox bookkeeping statements too (off: only the pipelines' own queries and the saga's).</summary>
-    public bool TraceOutboxStatements { get; set; }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Serialization;
+using Pipeline.Platform.Serialization;
 using Pipeline.Infrastructure.Telemetry;
 
 namespace Pipeline.Workers.Workflow.Steps;

@@ -5,7 +5,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.Requests;
+using Pipeline.Persistence.Requests;
+using Pipeline.Persistence.Conversations;
 using Xunit;
 
 namespace Pipeline.Api.Tests.Security;

@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Pipeline.Api.Problems;
 using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Persistence;
-using Pipeline.Infrastructure.Requests;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Requests;
 using Xunit;
 
 namespace Pipeline.Api.Tests.Security;

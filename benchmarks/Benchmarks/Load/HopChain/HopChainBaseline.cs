@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Pipeline.Infrastructure.Bus;
-using Pipeline.Infrastructure.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Persistence;
+using Pipeline.Platform.Bus;
+using Pipeline.EntityFrameworkOutbox;
+using Pipeline.Persistence;
 using Pipeline.Testing;
 
 namespace Pipeline.Benchmarks.Load.HopChain;

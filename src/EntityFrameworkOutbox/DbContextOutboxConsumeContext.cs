@@ -1,0 +1,103 @@
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Middleware.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace Pipeline.EntityFrameworkOutbox;
+
+/// <summary>
+/// The consume context the core outbox pipe works with: reads and writes the message's inbox row, captures sends and
+/// publishes as outbox rows (stored with the step's save), and loads them back for delivery once the consumer's
+/// transaction has committed.
+/// </summary>
+public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxRowOutboxConsumeContext<TMessage>, IDbTransactionPayload
+    where TDbContext : DbContext
+    where TMessage : class
+{
+    private readonly TDbContext _db;
+    private readonly IDbContextTransaction _transaction;
+    private readonly List<OutboxMessage> _captured = [];
+    private int _stored;
+
+    public DbContextOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
+        TDbContext db, IDbContextTransaction transaction, InboxState inbox)
+        : base(context, options, provider, inbox)
+    {
+        _db = db;
+        _transaction = transaction;
+    }
+
+    public Guid TransactionId => _transaction.TransactionId;
+
+    public override async Task SetConsumed()
+    {
+        Inbox.Consumed = DateTime.UtcNow;
+        _db.Update(Inbox);
+        await SaveAsync();
+    }
+
+    /// <summary>Stores the messages captured since the last save, then the unit of work, in the step's transaction.</summary>
+    public async Task SaveAsync()
+    {
+        List<OutboxMessage> unstored;
+        lock (_captured)
+            unstored = _captured[_stored..];
+        await OutboxMessageInserter.InsertAsync(_db, unstored, CancellationToken);
+        _stored += unstored.Count;
+        await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
+    }
+
+    public override async Task SetDelivered()
+    {
+        // Saved with the step's final save, in the same transaction and as one statement with the lock and the last
+        // sequence number: nothing between here and that save reads the row.
+        await base.SetDelivered();
+        _db.Update(Inbox);
+    }
+
+    public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
+    {
+        var last = LastSequenceNumber ?? 0;
+        var messages = await _db.Set<OutboxMessage>()
+            .Where(m => m.InboxMessageId == MessageId && m.InboxConsumerId == ConsumerId && m.SequenceNumber > last)
+            .OrderBy(m => m.SequenceNumber)
+            .Take(Options.MessageDeliveryLimit + 1)
+            .AsNoTracking()
+            .ToListAsync(CancellationToken);
+        return ReadyToSend(messages);
+    }
+
+    public override async Task NotifyOutboxMessageDelivered(OutboxMessageContext message)
+    {
+        await base.NotifyOutboxMessageDelivered(message);
+        _db.Update(Inbox);
+    }
+
+    public override async Task RemoveOutboxMessages()
+    {
+        await _db.Set<OutboxMessage>()
+            .Where(m => m.InboxMessageId == MessageId && m.InboxConsumerId == ConsumerId)
+            .ExecuteDeleteAsync(CancellationToken);
+    }
+
+    /// <summary>The messages this step captured, for delivery from memory once it has committed.</summary>
+    public IReadOnlyList<OutboxMessage> Captured
+    {
+        get
+        {
+            lock (_captured)
+                return _captured.ToList();
+        }
+    }
+
+    public override Task AddSend<T>(SendContext<T> context)
+    {
+        // Stored by the step's save, not through the change tracker (see OutboxMessageInserter).
+        var message = OutboxMessageWriter.Capture(context, SerializerContext, MessageId, ConsumerId);
+        // Concurrent publishes from one consumer share the list.
+        lock (_captured)
+            _captured.Add(message);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,180 @@
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Middleware.Outbox;
+using MassTransit.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Pipeline.EntityFrameworkOutbox;
+
+/// <summary>
+/// Delivers one committed bus outbox in a transaction of its own: claims its row with <c>FOR UPDATE SKIP LOCKED</c>
+/// (so no two deliverers ever send the same outbox), sends its messages (issued in order, confirmed together),
+/// and removes them. The committing process sends them from memory; any other deliverer reads them back.
+/// </summary>
+public sealed partial class OutboxDelivery<TDbContext>(
+    IBus bus,
+    IServiceScopeFactory scopes,
+    IOptions<OutboxDeliveryServiceOptions> options,
+    IOptions<EntityFrameworkOutboxOptions<TDbContext>> outboxOptions,
+    ILogger<OutboxDelivery<TDbContext>> logger)
+    where TDbContext : DbContext
+{
+    /// <summary>Delivers the oldest outbox nobody else holds; returns the messages sent, or -1 when none was left.</summary>
+    public Task<int> DeliverOldestAsync(CancellationToken cancellationToken) =>
+        DeliverAsync(OutboxLockStatements.NextOutbox, [], cancellationToken);
+
+    /// <summary>
+    /// Delivers the whole outbox <paramref name="outboxId"/>, a transaction per <c>MessageDeliveryLimit</c> messages;
+    /// returns the messages sent, 0 when it was already delivered or another deliverer holds it.
+    /// </summary>
+    public async Task<int> DeliverAsync(Guid outboxId, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        int sent;
+        do
+        {
+            sent = await DeliverAsync(OutboxLockStatements.OutboxById, [outboxId], cancellationToken);
+            total += Math.Max(0, sent);
+        }
+        // A full batch may have left more behind (the outbox row then stays, with its last sequence number).
+        while (sent >= options.Value.MessageDeliveryLimit);
+
+        return total;
+    }
+
+    /// <summary>
+    /// Delivers a just-committed outbox from <paramref name="messages"/>, the rows as its committing context holds them:
+    /// claims the row as every delivery does, sends without reading the rows back, and removes the outbox in one
+    /// statement. Returns the messages sent, 0 when another deliverer holds the outbox or has delivered it already.
+    /// </summary>
+    public async Task<int> DeliverCommittedAsync(Guid outboxId, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        // More than one delivery transaction takes (or nothing known) goes the way of rows read back, batch by batch.
+        if (messages.Count == 0 || messages.Count > options.Value.MessageDeliveryLimit)
+            return await DeliverAsync(outboxId, cancellationToken);
+
+        var sent = await DeliverAsync(OutboxLockStatements.OutboxById, [outboxId], async (db, _, token) =>
+        {
+            await SendAllAsync(messages.OrderBy(m => m.SequenceNumber).ToList(), token);
+            await db.Database.ExecuteSqlRawAsync(OutboxLockStatements.RemoveOutbox(db), [outboxId], token);
+            return messages.Count;
+        }, cancellationToken);
+        return Math.Max(0, sent);
+    }
+
+    private Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters, CancellationToken cancellationToken) =>
+        DeliverAsync(claimStatement, parameters, async (db, state, token) =>
+        {
+            state.LockId = NewId.NextGuid();
+            var sent = await SendMessagesAsync(db, state, token);
+            await db.SaveChangesWithoutSavepointAsync(token);
+            return sent;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Claims an outbox row in a transaction of its own, lets <paramref name="deliverClaimed"/> send and remove what it
+    /// holds, and commits; returns what that returned, or -1 when the claim found no row.
+    /// </summary>
+    private async Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters,
+        Func<TDbContext, OutboxState, CancellationToken, Task<int>> deliverClaimed, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var claim = claimStatement(db);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(() => DeliverClaimedAsync(db, claim, parameters, deliverClaimed, cancellationToken));
+    }
+
+    private async Task<int> DeliverClaimedAsync(TDbContext db, string claim, object[] parameters,
+        Func<TDbContext, OutboxState, CancellationToken, Task<int>> deliverClaimed, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.QueryTimeout);
+        await using var transaction = await db.Database.BeginTransactionAsync(outboxOptions.Value.IsolationLevel, timeout.Token);
+        try
+        {
+            var state = (await db.Set<OutboxState>().FromSqlRaw(claim, parameters).AsTracking().ToListAsync(timeout.Token)).SingleOrDefault();
+            if (state is null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return -1;
+            }
+
+            var sent = await deliverClaimed(db, state, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return sent;
+        }
+        catch
+        {
+            await transaction.RollBackQuietlyAsync();
+            throw;
+        }
+    }
+
+    private async Task<int> SendMessagesAsync(TDbContext db, OutboxState state, CancellationToken cancellationToken)
+    {
+        var last = state.LastSequenceNumber ?? 0;
+        var limit = options.Value.MessageDeliveryLimit;
+        // Untracked, and removed below with one statement: tracking and deleting each row cost a DELETE per message.
+        var messages = await db.Set<OutboxMessage>()
+            .Where(m => m.OutboxId == state.OutboxId && m.SequenceNumber > last)
+            .OrderBy(m => m.SequenceNumber)
+            .Take(limit)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+
+        await SendAllAsync(messages, cancellationToken);
+        if (messages.Count > 0)
+        {
+            var sentUpTo = messages[^1].SequenceNumber;
+            state.LastSequenceNumber = sentUpTo;
+            await db.Set<OutboxMessage>()
+                .Where(m => m.OutboxId == state.OutboxId && m.SequenceNumber <= sentUpTo)
+                .ExecuteDeleteAsync(cancellationToken);
+        }
+
+        if (messages.Count < limit)
+        {
+            // Everything of this outbox is out: it is finished.
+            db.Remove(state);
+        }
+
+        return messages.Count;
+    }
+
+    /// <summary>
+    /// Issued in sequence order and confirmed together: awaiting each broker confirm in turn cost a round trip per
+    /// message, with the outbox's row locked all the while. One failed send fails them all (the transaction rolls back
+    /// and the batch is sent again: at-least-once, as before; consumers' inboxes de-duplicate).
+    /// </summary>
+    private async Task SendAllAsync(IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        var sends = new List<Task>(messages.Count);
+        foreach (var message in messages)
+        {
+            message.Deserialize(SystemTextJsonMessageSerializer.Instance);
+            if (message.DestinationAddress is null)
+                LogNoDestination(message.SequenceNumber, message.MessageId);
+            else
+                sends.Add(SendAsync(message, message.DestinationAddress, cancellationToken));
+        }
+
+        await Task.WhenAll(sends);
+    }
+
+    private async Task SendAsync(OutboxMessage message, Uri destination, CancellationToken cancellationToken)
+    {
+        using var sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        sendTimeout.CancelAfter(options.Value.MessageDeliveryTimeout);
+        var endpoint = await bus.GetSendEndpoint(destination);
+        // Sent before it is removed: a crash in between redelivers it (at-least-once); consumers' inboxes de-duplicate.
+        await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, destination), sendTimeout.Token);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {SequenceNumber} ({MessageId}) has no destination and is dropped")]
+    private partial void LogNoDestination(long sequenceNumber, Guid messageId);
+}

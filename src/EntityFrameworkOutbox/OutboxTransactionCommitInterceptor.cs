@@ -1,0 +1,61 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Pipeline.EntityFrameworkOutbox;
+
+/// <summary>
+/// Reports the bus outboxes an explicit transaction holds when it commits. Without it those rows wait for the
+/// backstop poll, because when <c>SaveChanges</c> returns inside a transaction they are not yet visible.
+/// </summary>
+public sealed class OutboxTransactionCommitInterceptor(ICommittedOutboxes committed) : DbTransactionInterceptor
+{
+    // Weak: pooled contexts outlive scopes, and a forgotten mark must not keep a disposed context alive.
+    private readonly ConditionalWeakTable<DbContext, List<(Guid OutboxId, IReadOnlyList<OutboxMessage> Messages)>> _pending = new();
+
+    /// <summary>Report <paramref name="outboxId"/> and its saved <paramref name="messages"/> when the current transaction of <paramref name="db"/> commits.</summary>
+    public void ReportOnCommit(DbContext db, Guid outboxId, IReadOnlyList<OutboxMessage> messages)
+    {
+        var outboxes = _pending.GetOrCreateValue(db);
+        lock (outboxes)
+            outboxes.Add((outboxId, messages));
+    }
+
+    /// <summary>The transaction will not commit what was marked (rolled back, or the scope ended first).</summary>
+    public void Forget(DbContext db) => _pending.Remove(db);
+
+    public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
+
+    public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Committed(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public override void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => RolledBack(eventData.Context);
+
+    public override Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        RolledBack(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    private void Committed(DbContext? db)
+    {
+        if (db is null || !_pending.TryGetValue(db, out var outboxes))
+            return;
+        _pending.Remove(db);
+        lock (outboxes)
+        {
+            foreach (var (outboxId, messages) in outboxes)
+                committed.Committed(outboxId, messages);
+        }
+    }
+
+    private void RolledBack(DbContext? db)
+    {
+        if (db is not null)
+            _pending.Remove(db);
+    }
+}

@@ -1,7 +1,0 @@
-namespace Pipeline.Infrastructure.Persistence;
-
-/// <summary>Puts a feature's first-start data into a migrated database; must be idempotent and never reset operator changes.</summary>
-public interface IDatabaseSeeder
-{
-    Task SeedAsync(CancellationToken cancellationToken);
-}

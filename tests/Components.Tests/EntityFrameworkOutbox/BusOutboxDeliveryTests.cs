@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.EntityFrameworkOutbox;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Requests;
+using Pipeline.Testing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Pipeline.Components.Tests.EntityFrameworkOutbox;
+
+/// <summary>
+/// How fast and how safely the bus outbox delivers on the real broker and database. The host's backstop poll is 30 s,
+/// so anything delivered sooner was delivered because its commit was signalled.
+/// </summary>
+public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure, ITestOutputHelper output) : IClassFixture<IsolatedInfrastructure>, IAsyncLifetime
+{
+    private static readonly TimeSpan WellBeforeThePoll = TimeSpan.FromSeconds(3);
+    private IHost _host = null!;
+
+    public async Task InitializeAsync() => _host = await OutboxTestHost.StartAsync(infrastructure.Configuration());
+
+    public async Task DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private OutboxTestHost.Received Received => _host.Services.GetRequiredService<OutboxTestHost.Received>();
+
+    [Fact]
+    public async Task Publish_committed_with_SaveChanges_reaches_the_broker_within_milliseconds()
+    {
+        const int samples = 50;
+        var latencies = new List<TimeSpan>(samples);
+        for (var i = 0; i < samples; i++)
+        {
+            var orderId = Guid.NewGuid();
+            await using (var scope = _host.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+                db.Add(Archived(orderId));
+                await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+                await db.SaveChangesAsync();
+            }
+
+            var committedAt = Stopwatch.GetTimestamp();
+            await Eventually.TrueAsync(() => Task.FromResult(Received.ArrivedAt<OrderPlaced>(o => o.OrderId == orderId) is not null), WellBeforeThePoll,
+                "a committed publish should be delivered on the commit signal, not the 30 s poll");
+            latencies.Add(Stopwatch.GetElapsedTime(committedAt, Received.ArrivedAt<OrderPlaced>(o => o.OrderId == orderId)!.Value));
+        }
+
+        var sorted = latencies.Order().ToList();
+        var p50 = sorted[samples / 2];
+        var p95 = sorted[(int)(samples * 0.95)];
+        output.WriteLine($"commit -> consumed: p50 {p50.TotalMilliseconds:F1} ms, p95 {p95.TotalMilliseconds:F1} ms, max {sorted[^1].TotalMilliseconds:F1} ms " +
+                         $"(first after start {latencies[0].TotalMilliseconds:F1} ms)");
+        Assert.True(p95 < TimeSpan.FromMilliseconds(500), $"p95 {p95.TotalMilliseconds:F0} ms");
+    }
+
+    [Fact]
+    public async Task Publish_committed_in_an_explicit_transaction_is_delivered_on_commit_not_on_the_poll()
+    {
+        var orderId = Guid.NewGuid();
+
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.Add(Archived(orderId));
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+            await db.SaveChangesAsync();
+            // The delivery service must not be woken (and go back to sleep) before the rows are visible.
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            await transaction.CommitAsync();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<OrderPlaced>().Any(o => o.OrderId == orderId)), WellBeforeThePoll,
+            "the commit of the explicit transaction should wake the delivery service");
+    }
+
+    [Fact]
+    public async Task A_committed_outbox_is_delivered_whole_on_commit_even_with_the_delivery_loop_stopped()
+    {
+        // The loop is only the backstop now: with it stopped and its poll 30 s away, only on-commit delivery can deliver.
+        await StopDeliveryLoopAsync(_host);
+        // More messages than one delivery transaction takes (MessageDeliveryLimit, 100 by default).
+        var orderIds = Enumerable.Range(0, 150).Select(_ => Guid.NewGuid()).ToList();
+
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            db.Add(Archived(orderIds[0]));
+            foreach (var orderId in orderIds)
+                await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+            await db.SaveChangesAsync();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(orderIds.All(id => Received.Of<OrderPlaced>().Any(o => o.OrderId == id))), WellBeforeThePoll,
+            "the committing process delivers its own outbox, all of it");
+        await using var check = infrastructure.CreateDbContext();
+        await Eventually.TrueAsync(async () => !await check.Set<OutboxState>().AnyAsync(), WellBeforeThePoll, "the delivered outbox is removed");
+    }
+
+    [Fact]
+    public async Task On_commit_deliveries_beyond_their_limit_wait_in_memory_while_the_broker_holds_sends_and_all_go_out_after()
+    {
+        const int limit = 2;
+        const int commits = 20;
+        var held = new HeldSends();
+        using var host = await StartHeldHostAsync(limit, held);
+        var orderIds = Enumerable.Range(0, commits).Select(_ => Guid.NewGuid()).ToList();
+
+        try
+        {
+            // Every commit returns to its caller although no send gets through: waiting deliveries hold no caller.
+            await Task.WhenAll(orderIds.Select(orderId => Task.Run(() => PublishCommittedAsync(host, orderId))));
+            await Eventually.TrueAsync(() => Task.FromResult(held.Held == limit), WellBeforeThePoll, "deliveries up to the limit should be sending");
+            // Long enough for any delivery past the limit to have reached the broker too, were it not waiting its turn.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.Equal(limit, held.MostHeld);
+            Assert.Empty(held.Sent);
+        }
+        finally
+        {
+            held.Open();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(orderIds.All(Arrived(host).Contains)), WellBeforeThePoll,
+            "the waiting deliveries should all go out once sends pass");
+        Assert.Equal(commits, held.Sent.Distinct().Count());
+        Assert.Equal(commits, held.Sent.Count);
+        Assert.Equal(limit, held.MostHeld);
+        await host.StopAsync();
+        await using var db = infrastructure.CreateDbContext();
+        Assert.False(await db.Set<OutboxState>().AnyAsync(), "delivered outboxes are removed");
+    }
+
+    [Fact]
+    public async Task A_waiting_delivery_sends_nothing_of_an_outbox_another_deliverer_has_claimed()
+    {
+        var held = new HeldSends();
+        using var host = await StartHeldHostAsync(1, held);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var other = infrastructure.CreateDbContext();
+        try
+        {
+            await PublishCommittedAsync(host, first);
+            await Eventually.TrueAsync(() => Task.FromResult(held.Held == 1), WellBeforeThePoll, "the first outbox's delivery should be sending");
+            // The second waits its turn in memory, with its messages, while another deliverer claims its row: the only
+            // row not locked by the first's delivery.
+            await PublishCommittedAsync(host, second);
+            await using var claim = await other.Database.BeginTransactionAsync();
+            var claimed = await other.Set<OutboxState>().FromSqlRaw(OutboxLockStatements.NextOutbox(other)).ToListAsync();
+            Assert.Single(claimed);
+            held.Open();
+            await Eventually.TrueAsync(() => Task.FromResult(Arrived(host).Contains(first)), WellBeforeThePoll, "the first outbox should go out");
+            // Long enough for the waiting delivery to have found the row claimed and given up.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            // The other deliverer sent it (not observed here) and removes it.
+            await other.Set<OutboxMessage>().Where(m => m.OutboxId == claimed[0].OutboxId).ExecuteDeleteAsync();
+            await other.Set<OutboxState>().Where(s => s.OutboxId == claimed[0].OutboxId).ExecuteDeleteAsync();
+            await claim.CommitAsync();
+        }
+        finally
+        {
+            held.Open();
+        }
+
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.Single(held.Sent);
+        Assert.DoesNotContain(second, Arrived(host));
+        Assert.False(await other.Set<OutboxState>().AnyAsync(), "both outboxes are gone");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Two_delivery_services_drain_a_backlog_exactly_once()
+    {
+        const int writers = 8;
+        const int outboxesPerWriter = 50;
+        var counter = new SendCounter();
+        using var competitor = await DeliveryOnlyHost.StartAsync(infrastructure.Configuration(), counter);
+        var orderIds = Enumerable.Range(0, writers * outboxesPerWriter).Select(_ => Guid.NewGuid()).ToList();
+
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(orderIds.Chunk(outboxesPerWriter).Select(chunk => Task.Run(async () =>
+        {
+            foreach (var orderId in chunk)
+            {
+                await using var scope = _host.Services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+                await scope.ServiceProvider.GetRequiredService<PipelineDbContext>().SaveChangesAsync();
+            }
+        })));
+        var written = Stopwatch.GetElapsedTime(started);
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<OrderPlaced>().Count >= orderIds.Count), TimeSpan.FromSeconds(60),
+            "every committed outbox should be delivered");
+        var drained = Stopwatch.GetElapsedTime(started);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        await competitor.StopAsync();
+        output.WriteLine($"{orderIds.Count} outboxes: written in {written.TotalMilliseconds:F0} ms, all consumed after {drained.TotalMilliseconds:F0} ms " +
+                         $"({orderIds.Count / drained.TotalSeconds:F0}/s); the second delivery service sent {counter.Sent}");
+        var received = Received.Of<OrderPlaced>().Select(o => o.OrderId).ToList();
+        Assert.Equal(orderIds.Count, received.Count);
+        Assert.Equal(orderIds.Order(), received.Order());
+        await using var db = infrastructure.CreateDbContext();
+        Assert.False(await db.Set<OutboxState>().AnyAsync(), "delivered outboxes are removed");
+        Assert.False(await db.Set<OutboxMessage>().AnyAsync(), "delivered messages are removed");
+    }
+
+    /// <summary>
+    /// A second host whose sends are held by <paramref name="held"/> and that delivers at most <paramref name="limit"/>
+    /// outboxes at once; only on-commit delivery sends, as both hosts' backstop loops are stopped.
+    /// </summary>
+    private async Task<IHost> StartHeldHostAsync(int limit, HeldSends held)
+    {
+        await StopDeliveryLoopAsync(_host);
+        var host = await OutboxTestHost.StartAsync(infrastructure.Configuration(), outbox: o => o.OnCommitDeliveryLimit = limit);
+        await StopDeliveryLoopAsync(host);
+        host.Services.GetRequiredService<IBusControl>().ConnectSendObserver(held);
+        return host;
+    }
+
+    private static async Task PublishCommittedAsync(IHost host, Guid orderId)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new OrderPlaced(orderId));
+        await scope.ServiceProvider.GetRequiredService<PipelineDbContext>().SaveChangesAsync();
+    }
+
+    /// <summary>Both hosts consume the observed queue, so what arrived is what either of them saw.</summary>
+    private IEnumerable<Guid> Arrived(IHost host) =>
+        Received.Of<OrderPlaced>().Concat(host.Services.GetRequiredService<OutboxTestHost.Received>().Of<OrderPlaced>()).Select(o => o.OrderId);
+
+    private static Task StopDeliveryLoopAsync(IHost host) =>
+        host.Services.GetServices<IHostedService>().OfType<BusOutboxDeliveryService<PipelineDbContext>>().Single().StopAsync(CancellationToken.None);
+
+    private static ArchivedChatRequest Archived(Guid id) => new()
+    {
+        RequestId = id, ConversationId = id, Message = "outbox test", BucketingKey = "test", RequestedAt = DateTime.UtcNow,
+    };
+}

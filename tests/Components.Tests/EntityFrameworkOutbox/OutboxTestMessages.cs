@@ -1,0 +1,13 @@
+namespace Pipeline.Components.Tests.EntityFrameworkOutbox;
+
+/// <summary>A message published through the bus outbox by the tests.</summary>
+public sealed record OrderPlaced(Guid OrderId);
+
+/// <summary>A command consumed behind the consumer outbox by the tests; <paramref name="Echoes"/> is how many events it publishes.</summary>
+public sealed record RecordVisit(Guid VisitId, bool Fail, int Echoes = 1);
+
+/// <summary>A command whose consumer publishes one event with the event's delivery failing on the first attempt.</summary>
+public sealed record RelayVisit(Guid VisitId);
+
+/// <summary>What the test consumer publishes from behind the consumer outbox, numbered from 0.</summary>
+public sealed record VisitRecorded(Guid VisitId, int Echo = 0);

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Pipeline.Platform.Bus;
+using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Persistence;
+using Pipeline.Persistence.KnowledgeBase;
+using Pipeline.Testing;
+using Xunit;
+
+namespace Pipeline.Components.Tests.KnowledgeBase;
+
+/// <summary>
+/// Hostile: one anonymous question made of hundreds of distinct corpus words. Invariant: its keyword search is bounded
+/// (a few terms, a short statement timeout), never holds the database for long, never fails the request, and a
+/// statement that runs out of time is not an outage to retry and leaves the caller's transaction usable.
+/// </summary>
+public sealed class KeywordSearchBoundsTests(KnowledgeBaseIngestionTests.CorpusDatabase corpus) : IClassFixture<KnowledgeBaseIngestionTests.CorpusDatabase>
+{
+    [Fact]
+    public async Task A_question_of_hundreds_of_distinct_corpus_words_is_answered_within_seconds()
+    {
+        await using var scope = corpus.Services.CreateAsyncScope();
+        var question = await HostileQuestionAsync(scope.ServiceProvider.GetRequiredService<PipelineDbContext>());
+        var search = scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>();
+
+        var clock = Stopwatch.StartNew();
+        var found = await search.SearchKeywordsAsync(question, 20, null, CancellationToken.None);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"the search took {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.NotNull(found);
+    }
+
+    [Fact]
+    public void The_keyword_query_keeps_only_the_most_informative_terms()
+    {
+        var words = Enumerable.Range(0, 500).Select(i => "parola" + new string((char)('a' + i % 26), 1 + i / 26)).ToList();
+        var question = "articolo 28 " + string.Join(' ', words);
+
+        var query = KeywordQuery.Build(question, termLimit: 32)!;
+
+        var terms = query.Split(" | ");
+        Assert.Equal(32, terms.Length);
+        Assert.Contains("28", terms);
+        Assert.True(KeywordQuery.Build(question)!.Split(" | ").Length <= KnowledgeBaseOptions.DefaultKeywordTermLimit);
+    }
+
+    [Fact]
+    public async Task A_search_past_its_statement_timeout_finds_nothing_and_leaves_the_callers_transaction_usable()
+    {
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddPipelineDatabase(corpus.Configuration())
+            .AddKnowledgeBase(corpus.Configuration(new Dictionary<string, string?>
+            {
+                ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider,
+                ["KnowledgeBase:SearchStatementTimeout"] = "00:00:00.001",
+                ["KnowledgeBase:KeywordTermLimit"] = "1000",
+            }))
+            .BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        var question = await HostileQuestionAsync(db);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+
+        var found = await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().SearchKeywordsAsync(question, 20, null, CancellationToken.None);
+
+        Assert.Empty(found);
+        Assert.Equal(1, await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\"").SingleAsync());
+        Assert.Equal("0", await db.Database.SqlQuery<string>($"SELECT current_setting('statement_timeout') AS \"Value\"").SingleAsync());
+    }
+
+    [Fact]
+    public void A_statement_cancelled_by_its_timeout_is_not_an_outage()
+    {
+        var cancelled = new PostgresException("canceling statement due to statement timeout", "ERROR", "ERROR", InfrastructureOutage.QueryCanceled);
+
+        Assert.False(InfrastructureOutage.IsOutage(cancelled));
+        Assert.False(InfrastructureOutage.IsOutage(new InvalidOperationException("wrapped", cancelled)));
+    }
+
+    /// <summary>About 940 distinct words of 6 to 9 letters, all from the corpus, as one 8,000-character message.</summary>
+    private static async Task<string> HostileQuestionAsync(PipelineDbContext db)
+    {
+        var texts = await db.Set<KnowledgeChunk>().AsNoTracking().OrderBy(c => c.Id).Select(c => c.Text).Take(2_000).ToListAsync();
+        var words = texts.SelectMany(KeywordQuery.Terms).Where(w => w.Length is >= 6 and <= 9 && w.All(char.IsLetter)).Distinct().ToList();
+        var message = new List<string>();
+        var length = 0;
+        foreach (var word in words)
+        {
+            if (length + word.Length + 1 > 8_000)
+                break;
+            message.Add(word);
+            length += word.Length + 1;
+        }
+
+        Assert.True(message.Count >= 800, $"the corpus gave only {message.Count} distinct words");
+        return string.Join(' ', message);
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Persistence;
+using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.Persistence.KnowledgeBase;
+using Pipeline.Persistence.SemanticCache;
+using Pipeline.Testing;
+using Xunit;
+
+namespace Pipeline.Components.Tests.KnowledgeBase;
+
+/// <summary>Ingestion and search of the full shared corpus on the real PostgreSQL with pgvector.</summary>
+public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.CorpusDatabase corpus) : IClassFixture<KnowledgeBaseIngestionTests.CorpusDatabase>
+{
+    /// <summary>
+    /// A database with the shared corpus ingested once, embedded by the hashing generator: these tests are about
+    /// parsing, chunking and storing, and the local semantic model would take minutes over the whole corpus.
+    /// </summary>
+    public sealed class CorpusDatabase : IsolatedInfrastructure
+    {
+        public ServiceProvider Services { get; private set; } = null!;
+        public IReadOnlyList<IngestionSummary> FirstRun { get; private set; } = [];
+
+        public override async Task InitializeAsync()
+        {
+            await base.InitializeAsync();
+            Services = new ServiceCollection()
+                .AddLogging()
+                .AddSingleton(TimeProvider.System)
+                .AddPipelineDatabase(Configuration())
+                .AddKnowledgeBase(Configuration(new Dictionary<string, string?> { ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider }))
+                .BuildServiceProvider();
+            await using var scope = Services.CreateAsyncScope();
+            FirstRun = await scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>().IngestDirectoryAsync(RepositoryPaths.SharedCorpus, null, CancellationToken.None);
+        }
+
+        public override async Task DisposeAsync()
+        {
+            await Services.DisposeAsync();
+            await base.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_full_corpus_ingests_and_a_second_run_changes_nothing()
+    {
+        Assert.Equal(5, corpus.FirstRun.Count);
+        Assert.All(corpus.FirstRun, s => Assert.Equal(IngestionOutcome.Created, s.Outcome));
+        await using var scope = corpus.Services.CreateAsyncScope();
+        var before = await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().GetStatsAsync(CancellationToken.None);
+
+        var second = await scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>().IngestDirectoryAsync(RepositoryPaths.SharedCorpus, null, CancellationToken.None);
+
+        Assert.All(second, s => Assert.Equal(IngestionOutcome.Unchanged, s.Outcome));
+        Assert.Equal(before, await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().GetStatsAsync(CancellationToken.None));
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        var keys = corpus.FirstRun.Select(s => s.SourceKey).ToList();
+        Assert.Equal(corpus.FirstRun.Sum(s => s.Chunks), await db.Set<KnowledgeChunk>().CountAsync(c => keys.Contains(c.Document!.SourceKey)));
+    }
+
+    [Fact]
+    public async Task Keyword_search_with_an_article_filter_finds_gdpr_article_28()
+    {
+        await using var scope = corpus.Services.CreateAsyncScope();
+        var search = scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>();
+
+        var found = await search.SearchKeywordsAsync("Articolo 28 responsabile del trattamento", 10, new SearchFilter(28, "GDPR"), CancellationToken.None);
+
+        Assert.NotEmpty(found);
+        Assert.All(found, c => Assert.Equal(28, c.ArticleNumber));
+        Assert.Contains(found, c => c.Text.Contains("Qualora un trattamento debba essere effettuato per conto del titolare"));
+        Assert.All(found, c => Assert.InRange(c.Score, 0, 1));
+    }
+
+    [Fact]
+    public async Task Vector_search_ranks_passages_that_share_the_question_words_first()
+    {
+        await using var scope = corpus.Services.CreateAsyncScope();
+        var search = scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>();
+
+        var found = await search.SearchVectorAsync("notification of a personal data breach to the supervisory authority", 5, null, CancellationToken.None);
+
+        Assert.Equal(5, found.Count);
+        Assert.Contains(found, c => c.Regulation == "GDPR" && c.Text.Contains("supervisory authority", StringComparison.OrdinalIgnoreCase));
+        Assert.True(found.Zip(found.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+    }
+
+    [Fact]
+    public async Task Reingesting_a_changed_document_replaces_its_chunks_and_drops_cached_answers_built_on_it()
+    {
+        await using var scope = corpus.Services.CreateAsyncScope();
+        var ingestor = scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>();
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        var first = await ingestor.IngestAsync(new DocumentInput("note.md", "# Note\n\n## Article 1 First\nAlpha text.", DocumentFormat.Markdown), CancellationToken.None);
+        db.Add(new SemanticCacheEntry
+        {
+            Id = Guid.NewGuid(), Question = "alpha?", Embedding = new Pgvector.Vector(new float[KnowledgeChunkConfiguration.EmbeddingDimensions]),
+            Answer = "{}", DocumentIds = [first.DocumentId], Pipeline = "legacy", CreatedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+
+        var second = await ingestor.IngestAsync(new DocumentInput("note.md", "# Note\n\n## Article 1 First\nBeta text.\n\n## Article 2 Second\nGamma.", DocumentFormat.Markdown), CancellationToken.None);
+
+        Assert.Equal(IngestionOutcome.Replaced, second.Outcome);
+        var chunks = await db.Set<KnowledgeChunk>().Where(c => c.Document!.SourceKey == "note.md").ToListAsync();
+        Assert.Equal(2, chunks.Count);
+        Assert.DoesNotContain(chunks, c => c.Text.Contains("Alpha"));
+        Assert.Equal(1, await db.Set<KnowledgeDocument>().CountAsync(d => d.SourceKey == "note.md"));
+        Assert.False(await db.Set<SemanticCacheEntry>().AnyAsync(e => e.DocumentIds.Contains(first.DocumentId)));
+    }
+}
