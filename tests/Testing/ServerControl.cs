@@ -8,18 +8,27 @@ namespace Pipeline.Testing;
 /// </summary>
 public static class ServerControl
 {
+    /// <summary>
+    /// Names the RabbitMQ node to stop and start (<c>rabbitmqctl -n</c>) when the tests' broker is not the machine's
+    /// default node, e.g. a second node started beside a shared one so that restarting it disturbs nobody else.
+    /// </summary>
+    public const string RabbitMqNodeVariable = "PIPELINE_TEST_RABBITMQ_NODE";
+
     public static Task StopPostgresAsync() => RunAsync("pg_ctlcluster", $"{PostgresMajor()} main stop -m fast");
 
     public static Task StartPostgresAsync() => RunAsync("pg_ctlcluster", $"{PostgresMajor()} main start");
 
     /// <summary>Stops the broker application: every connection drops, durable queues and their messages stay.</summary>
-    public static Task StopRabbitMqAsync() => RunAsync("rabbitmqctl", "-q stop_app");
+    public static Task StopRabbitMqAsync() => RunAsync("rabbitmqctl", $"{RabbitMqNode()}-q stop_app");
 
     public static async Task StartRabbitMqAsync()
     {
-        await RunAsync("rabbitmqctl", "-q start_app");
-        await RunAsync("rabbitmqctl", "-q await_startup");
+        await RunAsync("rabbitmqctl", $"{RabbitMqNode()}-q start_app");
+        await RunAsync("rabbitmqctl", $"{RabbitMqNode()}-q await_startup");
     }
+
+    private static string RabbitMqNode() =>
+        Environment.GetEnvironmentVariable(RabbitMqNodeVariable) is { Length: > 0 } node ? $"-n {node} " : "";
 
     private static string PostgresMajor() =>
         Directory.GetDirectories("/usr/lib/postgresql").Select(Path.GetFileName).OrderBy(v => int.Parse(v!, System.Globalization.CultureInfo.InvariantCulture)).Last()!;

@@ -3,17 +3,17 @@ using Pipeline.Platform.Bus;
 namespace Pipeline.Api.Chat;
 
 /// <summary>
-/// This API process's own, temporary endpoint: workers and the saga send a request's events here, so they reach
-/// the instance that holds the caller and no other.
+/// This API process's own endpoint: workers and the saga send a request's events here, so they reach the instance
+/// that holds the caller and no other. Its queue is durable with an expiry, so a broker restart loses none of them.
 /// </summary>
 public sealed class CallerInstance
 {
     public CallerInstance()
     {
         EndpointName = BusServiceCollectionExtensions.InstanceEndpointName("api");
-        // An exchange address never declares a queue, so events for a departed instance are dropped by the broker
-        // instead of piling up in an orphaned queue; the flags match how the temporary endpoint declares it.
-        Address = new Uri($"exchange:{EndpointName}?durable=false&autodelete=true");
+        // An exchange address never declares a queue: once a departed instance's queue has expired, its events are
+        // dropped by the broker instead of piling up in an orphaned queue.
+        Address = BusServiceCollectionExtensions.DurableInstanceExchange(EndpointName);
     }
 
     public string EndpointName { get; }

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Platform.Bus;
 using Pipeline.Platform.Hosting;
@@ -22,11 +23,12 @@ public static class ChatServiceCollectionExtensions
     public static void AddCallerEvents(this IBusRegistrationConfigurator bus) =>
         bus.AddConsumer<CallerEventsConsumer>().ExcludeFromConfigureEndpoints();
 
-    /// <summary>The temporary queue that receives this instance's callers' events; bound to nothing, only sent to.</summary>
+    /// <summary>The queue that receives this instance's callers' events; bound to nothing, only sent to.</summary>
     public static void AddCallerInstanceEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
     {
         var instance = context.GetRequiredService<CallerInstance>();
-        cfg.ReceiveInstanceEndpoint(instance.EndpointName, endpoint =>
+        var expiry = context.GetRequiredService<IOptions<ChatOptions>>().Value.InstanceQueueExpiry;
+        cfg.ReceiveDurableInstanceEndpoint(instance.EndpointName, expiry, endpoint =>
         {
             endpoint.ConfigureConsumeTopology = false;
             endpoint.ConfigureConsumer<CallerEventsConsumer>(context);

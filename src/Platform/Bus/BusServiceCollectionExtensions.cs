@@ -1,3 +1,4 @@
+using System.Reflection;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,7 @@ public static class BusServiceCollectionExtensions
                     h.Password(rabbit.Password);
                     h.PublisherConfirmation = true;
                 });
+                ReconnectReceiveEndpointsEvery(cfg, rabbit.ReconnectInterval);
                 cfg.PrefetchCount = rabbit.PrefetchCount;
                 cfg.ConfigureJsonSerializerOptions(PipelineJson.ConfigureBus);
                 foreach (var configure in configureBus)
@@ -70,6 +72,59 @@ public static class BusServiceCollectionExtensions
             endpoint.AutoDelete = true;
             configure(endpoint);
         });
+    }
+
+    /// <summary>
+    /// A per-process queue that outlives a broker restart: durable (its messages too), deleted by the broker once no
+    /// consumer has used it for <paramref name="expiry"/>, so a departed process's queue still goes away. For events
+    /// that only this process may see and must not lose (its callers' answers): a non-durable queue vanishes with the
+    /// broker's restart, and whatever is sent to it before the process re-declares it is dropped.
+    /// The queue's own exchange is durable and auto-deleted: it goes when the expired queue's binding goes. Senders
+    /// address it with <see cref="DurableInstanceExchange"/>, whose flags must equal these.
+    /// </summary>
+    public static void ReceiveDurableInstanceEndpoint(
+        this IRabbitMqBusFactoryConfigurator cfg, string name, TimeSpan expiry, Action<IRabbitMqReceiveEndpointConfigurator> configure)
+    {
+        if (!name.StartsWith(InstanceEndpointPrefix, StringComparison.Ordinal))
+            throw new ArgumentException($"Instance endpoint names start with '{InstanceEndpointPrefix}'.", nameof(name));
+
+        cfg.ReceiveEndpoint(name, endpoint =>
+        {
+            endpoint.Durable = true;
+            // With an expiry MassTransit declares the queue itself without auto-delete (which would delete it, and what
+            // waits in it, whenever the connection drops) and keeps auto-delete for the exchange.
+            endpoint.AutoDelete = true;
+            endpoint.QueueExpiration = expiry;
+            configure(endpoint);
+        });
+    }
+
+    /// <summary>The send address of a <see cref="ReceiveDurableInstanceEndpoint"/>: its exchange, declared with the same flags.</summary>
+    public static Uri DurableInstanceExchange(string name) => new($"exchange:{name}?durable=true&autodelete=true");
+
+    /// <summary>
+    /// MassTransit restarts a receive endpoint whose connection failed on an exponential schedule fixed in its RabbitMQ
+    /// host configuration (3 s growing to 30 s, never reset after a reconnect, no public setting): after a broker
+    /// restart of 10 s consumers stayed idle for 12 s more, and the bus stays unhealthy (new requests refused, outbox
+    /// delivery paused) until the last endpoint is back. This keeps MassTransit's own judgement of which failures are
+    /// worth retrying and only replaces the schedule with a fixed interval, retried for as long as the broker is away.
+    /// It reaches a private field: if a MassTransit upgrade moves it, every host fails at start instead of quietly
+    /// reconnecting slowly again.
+    /// </summary>
+    private static void ReconnectReceiveEndpointsEvery(IRabbitMqBusFactoryConfigurator cfg, TimeSpan interval)
+    {
+        const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic;
+        var host = cfg.GetType().GetField("_hostConfiguration", Instance)?.GetValue(cfg);
+        var policy = host?.GetType().GetField("<ReceiveTransportRetryPolicy>k__BackingField", Instance);
+        if (policy?.GetValue(host) is not IRetryPolicy original)
+            throw new InvalidOperationException("MassTransit's receive-endpoint reconnect policy is no longer where this version expects it; see ReconnectReceiveEndpointsEvery.");
+
+        policy.SetValue(host, Retry.CreatePolicy(x =>
+        {
+            x.Handle<Exception>(original.IsHandled);
+            // Incremental with no increment computes each delay as it goes (an interval list of this length would not).
+            x.Incremental(int.MaxValue, interval, TimeSpan.Zero);
+        }));
     }
 
     /// <summary>A unique instance endpoint name for <paramref name="purpose"/> in this process.</summary>
