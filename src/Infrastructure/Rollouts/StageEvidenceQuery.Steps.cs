@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Pipeline.Contracts;
+using Pipeline.Infrastructure.Evals;
+using Pipeline.Infrastructure.Flags;
+using Pipeline.Infrastructure.Routing;
+
+namespace Pipeline.Infrastructure.Rollouts;
+
+/// <summary>
+/// A step flag's evidence at a percentage: the requests the workflow served since the stage began, split by whether the
+/// step flag was on in the workflow's run (as its worker reported it, <see cref="ChatRoutingState.WorkflowSteps"/>).
+/// Both sides are the workflow, so a failure is a fallback (or a failed request) on either side; a workflow run that
+/// reported nothing (it missed its deadline before its worker answered) cannot be told to a side and is left out.
+/// </summary>
+public sealed partial class StageEvidenceQuery
+{
+    private async Task<StageEvidence> FromStepRequestsAsync(string flag, DateTime since, CancellationToken cancellationToken)
+    {
+        var requests = await db.Set<ChatRoutingState>().AsNoTracking()
+            .Where(s => s.RequestedAt >= since && s.ReplayId == null && s.FinishedAt != null && s.Mode == RoutingMode.Enabled && s.WorkflowSteps != null)
+            .OrderByDescending(s => s.RequestedAt)
+            .Take(options.Value.MaxSamples * 2)
+            .Select(s => new { On = s.WorkflowSteps!.Contains(flag), s.Fallback, s.CurrentState, s.LatencyMs })
+            .ToListAsync(cancellationToken);
+        const string failed = nameof(ChatRoutingStateMachine.Failed);
+        var treatment = requests.Where(r => r.On).ToList();
+        var control = requests.Where(r => !r.On).ToList();
+        return new StageEvidence(
+            0, 0,
+            treatment.Count, treatment.Count(r => r.Fallback || r.CurrentState == failed),
+            control.Count, control.Count(r => r.Fallback || r.CurrentState == failed),
+            treatment.Where(r => !r.Fallback && r.LatencyMs is not null).Select(r => (double)r.LatencyMs!.Value).ToList(),
+            control.Where(r => !r.Fallback && r.LatencyMs is not null).Select(r => (double)r.LatencyMs!.Value).ToList());
+    }
+
+    /// <summary>The overall eval scores of the workflow's served answers since the stage began, with the step on and off.</summary>
+    private async Task<(IReadOnlyList<double> Treatment, IReadOnlyList<double> Control)> StepEvalScoresAsync(string flag, DateTime since, CancellationToken cancellationToken)
+    {
+        var workflow = AnswerEvaluator.PipelineName(ChatPipeline.Workflow);
+        var scored = await (
+                from s in db.Set<ChatRoutingState>().AsNoTracking()
+                join e in db.Set<EvalResult>().AsNoTracking() on s.CorrelationId equals e.RequestId
+                where s.RequestedAt >= since && s.ReplayId == null && e.Reason == EvalReasons.Sampled && e.Pipeline == workflow
+                      && s.Mode == RoutingMode.Enabled && !s.Fallback && s.WorkflowSteps != null
+                orderby s.RequestedAt descending
+                select new { On = s.WorkflowSteps!.Contains(flag), e.CitationQuality, e.Groundedness, e.AnswerRelevance })
+            .Take(options.Value.MaxSamples * 2)
+            .ToListAsync(cancellationToken);
+        List<double> Scores(bool on) => scored.Where(x => x.On == on)
+            .Select(x => EvalResult.Overall(x.CitationQuality, x.Groundedness, x.AnswerRelevance)).ToList();
+        return (Scores(true), Scores(false));
+    }
+
+    /// <summary>
+    /// Why a step flag's stage cannot gather evidence, or null when it can: the shadow stage needs the workflow to run
+    /// (its routing flag in shadow or on), a percentage stage needs it to serve (on), since the step's two sides are
+    /// told apart among the requests the workflow served. Read from the stored flags: the step flag's ancestors.
+    /// </summary>
+    private async Task<string?> WhyNoWorkflowTrafficAsync(string flag, RolloutStage stage, CancellationToken cancellationToken)
+    {
+        var flags = await db.Set<FeatureFlag>().AsNoTracking()
+            .Select(f => new { f.Name, f.Parent, f.Status, f.RolloutPercentage })
+            .ToDictionaryAsync(f => f.Name, cancellationToken);
+        if (!flags.TryGetValue(flag, out var step) || step.Parent is not { } routing || !flags.TryGetValue(routing, out var parent))
+            return $"'{flag}' has no routing flag above it, so nothing sends requests to the workflow";
+        if (parent.Status == FlagStatus.Disabled)
+            return $"the routing flag '{routing}' is disabled, so the workflow runs no requests to judge '{flag}' on";
+        var above = parent.Parent;
+        while (above is not null && flags.TryGetValue(above, out var ancestor))
+        {
+            if (ancestor.Status == FlagStatus.Disabled)
+                return $"'{above}' above the routing flag '{routing}' is disabled, so the workflow runs no requests to judge '{flag}' on";
+            above = ancestor.Parent;
+        }
+
+        if (parent.RolloutPercentage is 0)
+            return $"the routing flag '{routing}' is at 0 %, so the workflow runs no requests to judge '{flag}' on";
+        if (!stage.IsShadow && parent.Status == FlagStatus.Shadow)
+            return $"the routing flag '{routing}' is in shadow, so the workflow serves no requests; a step's percentage stage compares the requests the workflow served with the step on and off";
+        return null;
+    }
+}
