@@ -103,7 +103,10 @@ public sealed partial class RolloutConductor(
         var observed = await evidence.LoadAsync(rollout.FlagName, rollout.Kind, stage, rollout.StageStartedAt, cancellationToken);
         var verdict = judge.Judge(rollout.Kind, stage, observed, rollout.MinSamples, now - rollout.StageStartedAt >= rollout.MinDwell, rollout.Halved,
             Completes(rollout), rollout.FlagName);
-        var evidenceFacts = new Dictionary<string, object?>(verdict.Evidence) { ["action"] = verdict.Action.ToString().ToLowerInvariant() };
+        var evidenceFacts = new Dictionary<string, object?>(verdict.Evidence)
+        {
+            ["action"] = verdict.Action.ToString().ToLowerInvariant(), ["sides"] = RolloutTargets.Sides(rollout.FlagName, stage),
+        };
         rollout.LastEvaluatedAt = now;
         switch (verdict.Action)
         {

@@ -11,6 +11,15 @@ public static class RolloutTargets
 {
     public static bool IsStep(string flag) => MigrationFlags.WorkflowSteps.Contains(flag);
 
+    /// <summary>What a stage of the flag's rollout compares, named in each decision's evidence.</summary>
+    public static string Sides(string flag, RolloutStage stage) => (IsStep(flag), stage.IsShadow) switch
+    {
+        (true, true) => $"the {flag} step's pairs in the workflow's runs: its new implementation against its legacy one",
+        (true, false) => $"requests the workflow served with {flag} on against those with it off",
+        (false, true) => "each request's shadow pair: the workflow's answer against legacy's",
+        (false, false) => "requests the workflow served against those legacy served",
+    };
+
     /// <param name="isParent">Other flags hang below this one: a kill switch over them.</param>
     /// <returns>Why <paramref name="flag"/> cannot be rolled out automatically; null when it can.</returns>
     public static string? Refusal(string flag, string routingFlag, bool isParent)

@@ -74,8 +74,10 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
     }
 
     /// <summary>
-    /// The step flags on for the command, as RunAsync decides each step: every step flag, whether or not its step is reached (a cache hit ends the graph early), so a
-    /// step flag's rollout splits requests by assignment, not by which steps happened to run.
+    /// The step flags on for the command, as RunAsync decides each step: every step flag, whether or not its step is
+    /// reached (a cache hit ends the graph early), so a step flag's rollout splits requests by assignment, not by which
+    /// steps happened to run. Decided from the same flag snapshot and buckets as the steps, so the two agree unless a
+    /// flag changes during the run.
     /// </summary>
     public IReadOnlyList<string> StepsOn(ExecuteChat command) =>
         MigrationFlags.WorkflowSteps.Where(flag => Decide(flag, command).Mode == FlagMode.On).ToList();

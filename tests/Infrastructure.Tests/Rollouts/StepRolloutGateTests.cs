@@ -72,6 +72,7 @@ public sealed class StepRolloutGateTests(IsolatedInfrastructure infrastructure) 
         Assert.True(RolloutStatus.Completed == status, string.Join(Environment.NewLine, decisions.Select(d => d.Reason)));
         var advance = decisions.Single(d => d.Reason.Contains("advanced:", StringComparison.Ordinal));
         Assert.Contains("better beyond noise", advance.Reason);
+        Assert.Equal("requests the workflow served with workflow-generation on against those with it off", advance.After.GetProperty("sides").GetString());
         var scores = advance.After.GetProperty("evalScores");
         Assert.Equal(MinSamples, scores.GetProperty("treatmentCount").GetInt32());
         Assert.Equal(MinSamples, scores.GetProperty("controlCount").GetInt32());
