@@ -19,10 +19,11 @@ public sealed partial class StageEvidenceQuery(PipelineDbContext db, ExperimentR
     {
         // A step flag's two sides are both the workflow: it needs the workflow to get traffic, and its own split of it.
         var step = MigrationFlags.WorkflowSteps.Contains(flag);
-        if (step && await WhyNoWorkflowTrafficAsync(flag, stage, cancellationToken) is { } blocked)
+        var traffic = step ? await WorkflowTrafficAsync(flag, kind, stage, cancellationToken) : null;
+        if (traffic?.Blocked is { } blocked)
             return new StageEvidence(0, 0, 0, 0, 0, 0, [], [], Blocked: blocked);
         var evidence = stage.IsShadow ? await FromComparisonsAsync(flag, since, cancellationToken)
-            : step ? await FromStepRequestsAsync(flag, since, cancellationToken)
+            : traffic is not null ? await FromStepRunsAsync(flag, traffic, since, cancellationToken)
             : await FromRequestsAsync(since, cancellationToken);
         if (kind != RolloutKind.Improvement)
             return evidence;

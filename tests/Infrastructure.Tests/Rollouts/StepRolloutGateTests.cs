@@ -163,6 +163,47 @@ public sealed class StepRolloutGateTests(IsolatedInfrastructure infrastructure) 
         await db.Set<StagedRollout>().Where(r => r.Id == rollout).ExecuteUpdateAsync(r => r.SetProperty(x => x.Status, RolloutStatus.Superseded));
     }
 
+    [Fact]
+    public async Task With_the_routing_flag_in_shadow_a_step_whose_shadow_runs_fail_is_rolled_back_on_the_workflows_shadow_runs()
+    {
+        await SetRoutingAsync(FlagStatus.Shadow);
+        var step = MigrationFlags.WorkflowGeneration;
+        var rollout = await StartAsync(step, new RolloutPlan([new RolloutStage(50), new RolloutStage(100)], MinSamples, TimeSpan.Zero));
+        // The workflow's shadow runs as the routing flag's comparisons record them: with the step on, every other one fails.
+        await using (var db = infrastructure.CreateDbContext())
+        {
+            var now = DateTime.UtcNow;
+            for (var i = 0; i < MinSamples * 2; i++)
+            {
+                var id = Guid.NewGuid();
+                var on = i % 2 == 0;
+                var failed = on && i % 4 == 0;
+                db.Add(new ChatRoutingState
+                {
+                    CorrelationId = id, CurrentState = nameof(ChatRoutingStateMachine.Completed), Message = "What is DORA?", BucketingKey = id.ToString("N"),
+                    Mode = RoutingMode.Shadow, ServedPipeline = ChatPipeline.Legacy, ShadowPipeline = ChatPipeline.Workflow,
+                    WorkflowSteps = on ? [step] : [], RequestedAt = now, ServedAt = now, FinishedAt = now, LatencyMs = 300,
+                });
+                db.Add(new Comparison
+                {
+                    Id = Guid.NewGuid(), RequestId = id, FlagName = MigrationFlags.WorkflowComplete, Kind = "chat", Match = false,
+                    NewOutcome = failed ? "failed" : "completed", OldDurationMs = 300, NewDurationMs = failed ? null : 300 + i % 7, CreatedAt = now,
+                });
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        await EvaluateAsync();
+
+        var (status, decisions) = await OutcomeAsync(rollout);
+        Assert.True(RolloutStatus.RolledBack == status, string.Join(Environment.NewLine, decisions.Select(d => d.Reason)));
+        Assert.StartsWith("rolled back to 0 %: error rate 50.0 % is significantly above 5 %", decisions[^1].Reason);
+        var errors = decisions[^1].After.GetProperty("errorRate");
+        Assert.Equal(MinSamples, errors.GetProperty("treatmentRequests").GetInt32());
+        Assert.Equal(0, errors.GetProperty("control").GetDouble());
+    }
+
     private async Task<Guid> StartAsync(string flag, RolloutPlan plan)
     {
         await using var scope = _host.Services.CreateAsyncScope();
