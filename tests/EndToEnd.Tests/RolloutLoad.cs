@@ -17,12 +17,17 @@ public sealed class RolloutLoad : IAsyncDisposable
 
     public ConcurrentDictionary<int, int> Statuses { get; } = new();
 
-    public RolloutLoad(Func<HttpClient> clients, int concurrency)
+    /// <param name="fresh">
+    /// Ask with web search requested, which skips the semantic cache (web results are fresh by request), so every answer
+    /// is written by the pipeline that serves it; the test systems configure no search engine, so sources stay the
+    /// knowledge base's.
+    /// </param>
+    public RolloutLoad(Func<HttpClient> clients, int concurrency, bool fresh = false)
     {
-        _loops = Enumerable.Range(0, concurrency).Select(i => Task.Run(() => LoopAsync(clients(), i))).ToArray();
+        _loops = Enumerable.Range(0, concurrency).Select(i => Task.Run(() => LoopAsync(clients(), i, fresh))).ToArray();
     }
 
-    private async Task LoopAsync(HttpClient http, int seed)
+    private async Task LoopAsync(HttpClient http, int seed, bool fresh)
     {
         using var _ = http;
         var turn = seed;
@@ -31,7 +36,7 @@ public sealed class RolloutLoad : IAsyncDisposable
             try
             {
                 var question = $"{Questions[turn++ % Questions.Length]} ({turn})";
-                using var response = await http.PostAsJsonAsync("/api/chat", new { message = question }, _stop.Token);
+                using var response = await http.PostAsJsonAsync("/api/chat", new { message = question, webSearchEnabled = fresh }, _stop.Token);
                 Statuses.AddOrUpdate((int)response.StatusCode, 1, (_, n) => n + 1);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)

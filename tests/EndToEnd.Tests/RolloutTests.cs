@@ -18,15 +18,15 @@ public class RolloutSystem : PipelineSystem
         ["Experiments:CollectInterval"] = "00:00:00.200",
     };
 
-    public async Task<JsonElement> StartRolloutAsync(object body)
+    public async Task<JsonElement> StartRolloutAsync(object body, string flag = MigrationFlags.WorkflowComplete)
     {
         using var admin = CreateAdminClient();
-        var response = await admin.PostAsJsonAsync($"/api/flags/{MigrationFlags.WorkflowComplete}/rollout", body);
+        var response = await admin.PostAsJsonAsync($"/api/flags/{flag}/rollout", body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    public async Task<JsonElement> AwaitRolloutEndAsync(TimeSpan within)
+    public async Task<JsonElement> AwaitRolloutEndAsync(TimeSpan within, string flag = MigrationFlags.WorkflowComplete)
     {
         using var admin = CreateAdminClient();
         JsonElement rollout = default;
@@ -34,7 +34,7 @@ public class RolloutSystem : PipelineSystem
         {
             await Eventually.TrueAsync(async () =>
             {
-                rollout = await admin.GetFromJsonAsync<JsonElement>($"/api/flags/{MigrationFlags.WorkflowComplete}/rollout");
+                rollout = await admin.GetFromJsonAsync<JsonElement>($"/api/flags/{flag}/rollout");
                 return rollout.Text("status") != "running";
             }, within, "the rollout should end by itself");
         }
@@ -53,7 +53,7 @@ public class RolloutSystem : PipelineSystem
     {
         using var admin = CreateAdminClient();
         var id = rollout.Text("id");
-        var events = await admin.GetFromJsonAsync<JsonElement[]>($"/api/flags/{MigrationFlags.WorkflowComplete}/events");
+        var events = await admin.GetFromJsonAsync<JsonElement[]>($"/api/flags/{rollout.Text("flag")}/events");
         return events!.Where(e => e.Text("type") == "rollout" && e.GetProperty("after").Text("rolloutId") == id).Reverse().ToList();
     }
 

@@ -5,10 +5,12 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
+using Pipeline.Infrastructure.Flags;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Rollouts;
+using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Api.Flags;
@@ -37,7 +39,7 @@ public static class RolloutEndpoints
     {
         var group = routes.MapGroup("/api/flags/{name}/rollout").RequireAdmin().WithTags("Flags");
         group.MapPost("/", StartAsync)
-            .WithSummary("Start an automated staged rollout of the routing flag")
+            .WithSummary("Start an automated staged rollout of the routing flag or a workflow step flag")
             .AcceptsJson<RolloutRequestBody>()
             .Produces<RolloutView>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
@@ -48,18 +50,16 @@ public static class RolloutEndpoints
     }
 
     private static async Task<IResult> StartAsync(
-        string name, HttpContext http, RolloutConductor conductor, IOptions<RolloutOptions> options, IOptions<RoutingOptions> routing,
+        string name, HttpContext http, RolloutConductor conductor, PipelineDbContext db, IOptions<RolloutOptions> options, IOptions<RoutingOptions> routing,
         CancellationToken cancellationToken)
     {
         if (FlagEndpoints.InvalidName(name) is { } invalid)
             return invalid;
-        if (name != routing.Value.FlagName)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["name"] = [$"Automated rollout judges whole requests, so it applies to the routing flag '{routing.Value.FlagName}'."],
-            });
-        }
+        if (!await db.Set<FeatureFlag>().AnyAsync(f => f.Name == name, cancellationToken))
+            return FlagEndpoints.NotFound(name);
+        var isParent = await db.Set<FeatureFlag>().AnyAsync(f => f.Parent == name, cancellationToken);
+        if (RolloutTargets.Refusal(name, routing.Value.FlagName, isParent) is { } refusal)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = [refusal] }, title: "This flag cannot be rolled out automatically");
 
         var (read, error) = await StrictJsonBody.ReadOptionalAsync<RolloutRequestBody>(http.Request, cancellationToken);
         if (error is not null)

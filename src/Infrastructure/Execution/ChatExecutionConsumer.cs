@@ -37,11 +37,12 @@ public abstract partial class ChatExecutionConsumer(
             return;
         }
 
+        var steps = pipeline.StepsOn(command);
         try
         {
             var injected = await faults.ApplyAsync(command, context.CancellationToken);
             var tokens = await CallerTokenStream.OpenAsync(bus, command, options.Value.TokenPiecesPerMessageLimit);
-            var answer = faults.Degrade(command, await pipeline.AnswerAsync(command, tokens, context, context.CancellationToken));
+            var answer = faults.Degrade(command, await pipeline.AnswerAsync(command, tokens, context, context.CancellationToken), steps);
             if (injected > TimeSpan.Zero)
                 answer = answer with { DurationMs = answer.DurationMs + (long)injected.TotalMilliseconds };
             await tokens.FlushAsync(context.CancellationToken);
@@ -55,13 +56,13 @@ public abstract partial class ChatExecutionConsumer(
             }
 
             await context.Publish(new ChatCompleted(command.RequestId, command.ConversationId, command.Pipeline, command.Execution.Shadow,
-                command.Attempt, answer, tokens.Count, command.Execution.ReplayId, command.Execution.Sample));
+                command.Attempt, answer, tokens.Count, command.Execution.ReplayId, command.Execution.Sample, steps));
         }
         // An outage is not the pipeline's failure: it propagates to the endpoint's outage retry instead of failing the request.
         catch (Exception ex) when (ex is not OperationCanceledException && !InfrastructureOutage.IsOutage(ex) && context.GetRetryAttempt() >= options.Value.Retries)
         {
             LogExecutionFailed(ex, command.Pipeline, command.RequestId);
-            await ChatExecutionFailure.PublishAsync(context, ChatExecutionFailure.InternalError, $"The {command.Pipeline.ToString().ToLowerInvariant()} pipeline failed.", ex.Message);
+            await ChatExecutionFailure.PublishAsync(context, ChatExecutionFailure.InternalError, $"The {command.Pipeline.ToString().ToLowerInvariant()} pipeline failed.", ex.Message, steps);
         }
     }
 

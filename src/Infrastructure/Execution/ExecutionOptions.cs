@@ -33,4 +33,13 @@ public sealed class ExecutionOptions
     /// dropped from the recorded answer, so evals score them worse; zero in production.
     /// </summary>
     [Range(0.0, 1.0)] public double InjectedCitationLoss { get; set; }
+
+    /// <summary>
+    /// Limits <see cref="InjectedCitationLoss"/> to workflow runs with this step flag on: a step made worse on purpose
+    /// (step-flag rollout testing); null degrades every run.
+    /// </summary>
+    public string? CitationLossWithStep { get; set; }
+
+    /// <summary>Limits <see cref="InjectedCitationLoss"/> to workflow runs with this step flag off: the step is then the better side.</summary>
+    public string? CitationLossWithoutStep { get; set; }
 }

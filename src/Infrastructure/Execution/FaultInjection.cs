@@ -20,11 +20,18 @@ public sealed class FaultInjection(IOptions<ExecutionOptions> options)
         return settings.InjectedLatency;
     }
 
-    /// <summary>The answer with its citations dropped when this request is among the degraded share; else unchanged.</summary>
-    public ChatAnswer Degrade(ExecuteChat command, ChatAnswer answer) =>
-        options.Value.InjectedCitationLoss > 0 && Routing.NoiseSampling.Includes(command.RequestId, options.Value.InjectedCitationLoss)
-            ? answer with { Text = Evals.CitationMarkers.Strip(answer.Text), Citations = [] }
-            : answer;
+    /// <summary>
+    /// The answer with its citations dropped when this request is among the degraded share (and its run's step flags,
+    /// <paramref name="stepsOn"/>, are the ones degraded); else unchanged.
+    /// </summary>
+    public ChatAnswer Degrade(ExecuteChat command, ChatAnswer answer, IReadOnlyList<string>? stepsOn = null)
+    {
+        var settings = options.Value;
+        var degraded = settings.InjectedCitationLoss > 0 && Routing.NoiseSampling.Includes(command.RequestId, settings.InjectedCitationLoss)
+            && (settings.CitationLossWithStep is not { } with || stepsOn?.Contains(with) == true)
+            && (settings.CitationLossWithoutStep is not { } without || stepsOn?.Contains(without) == false);
+        return degraded ? answer with { Text = Evals.CitationMarkers.Strip(answer.Text), Citations = [] } : answer;
+    }
 }
 
 /// <summary>A failure injected on purpose by configuration.</summary>

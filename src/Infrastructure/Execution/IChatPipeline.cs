@@ -7,4 +7,10 @@ namespace Pipeline.Infrastructure.Execution;
 public interface IChatPipeline
 {
     Task<ChatAnswer> AnswerAsync(ExecuteChat command, CallerTokenStream tokens, ConsumeContext context, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The step flags this pipeline runs new (on) for the command, reported with its outcome so a step flag's rollout
+    /// can tell the requests each side served; null for a pipeline without step flags.
+    /// </summary>
+    IReadOnlyList<string>? StepsOn(ExecuteChat command) => null;
 }

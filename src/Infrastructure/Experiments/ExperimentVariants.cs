@@ -11,11 +11,7 @@ public static class ExperimentVariants
     public const string Legacy = "legacy";
     public const string Workflow = "workflow";
 
-    public static IReadOnlyList<string> Steps { get; } =
-    [
-        MigrationFlags.WorkflowAnalysis, MigrationFlags.WorkflowEnhancement, MigrationFlags.WorkflowCache,
-        MigrationFlags.WorkflowRetrieval, MigrationFlags.WorkflowGeneration,
-    ];
+    public static IReadOnlyList<string> Steps => MigrationFlags.WorkflowSteps;
 
     public static IReadOnlyList<string> All { get; } = [Legacy, Workflow, .. Steps];
 

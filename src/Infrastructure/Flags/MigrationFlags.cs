@@ -17,6 +17,10 @@ public static class MigrationFlags
     public const string MemoryLoading = "memory-loading";
     public const string MemorySummarization = "memory-summarization";
 
+    /// <summary>The workflow's step flags, in the order its steps run: each switches one step from legacy to new.</summary>
+    public static IReadOnlyList<string> WorkflowSteps { get; } =
+        [WorkflowAnalysis, WorkflowEnhancement, WorkflowCache, WorkflowRetrieval, WorkflowGeneration];
+
     /// <summary>Default share of served answers sent to evaluation.</summary>
     public const double DefaultEvalSamplePercentage = 10;
 

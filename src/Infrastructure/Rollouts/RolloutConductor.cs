@@ -67,9 +67,12 @@ public sealed partial class RolloutConductor(
     public async Task<bool> EvaluateAsync(CancellationToken cancellationToken)
     {
         var running = await db.Set<StagedRollout>().AsNoTracking().Where(r => r.Status == RolloutStatus.Running)
-            .Select(r => new { r.Id, r.Kind, r.CurrentPercentage }).ToListAsync(cancellationToken);
-        // Every coordination host samples for the rollout, whichever of them judges it.
-        sampling.Update(running.Where(r => r.Kind == RolloutKind.Improvement).Max(r => r.CurrentPercentage), options.Value.ControlEvalRatio);
+            .Select(r => new { r.Id, r.FlagName, r.Kind, r.CurrentPercentage }).ToListAsync(cancellationToken);
+        // Every coordination host samples for the rollout, whichever of them judges it. A step flag's two sides are
+        // both the workflow: every workflow answer is scored, and no extra legacy ones.
+        var improving = running.Where(r => r.Kind == RolloutKind.Improvement && r.CurrentPercentage > 0).ToList();
+        var routingPercentage = improving.Where(r => !MigrationFlags.WorkflowSteps.Contains(r.FlagName)).Max(r => r.CurrentPercentage);
+        sampling.Update(routingPercentage ?? (improving.Count > 0 ? RolloutStage.Everyone : null), options.Value.ControlEvalRatio);
         foreach (var id in running.Select(r => r.Id))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -101,8 +104,11 @@ public sealed partial class RolloutConductor(
         RolloutStage.TryParse(rollout.Stages[rollout.StageIndex], out var stage);
         var observed = await evidence.LoadAsync(rollout.FlagName, rollout.Kind, stage, rollout.StageStartedAt, cancellationToken);
         var verdict = judge.Judge(rollout.Kind, stage, observed, rollout.MinSamples, now - rollout.StageStartedAt >= rollout.MinDwell, rollout.Halved,
-            Completes(rollout));
-        var evidenceFacts = new Dictionary<string, object?>(verdict.Evidence) { ["action"] = verdict.Action.ToString().ToLowerInvariant() };
+            Completes(rollout), rollout.FlagName);
+        var evidenceFacts = new Dictionary<string, object?>(verdict.Evidence)
+        {
+            ["action"] = verdict.Action.ToString().ToLowerInvariant(), ["sides"] = RolloutTargets.Sides(rollout.FlagName, stage),
+        };
         rollout.LastEvaluatedAt = now;
         switch (verdict.Action)
         {

@@ -17,9 +17,12 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
         Judge(RolloutKind.Equivalence, stage, evidence, minSamples, dwellElapsed, alreadyHalved, completes: false);
 
     /// <param name="completes">Advancing from this stage completes the rollout: an improvement must then be better beyond noise.</param>
-    public RolloutVerdict Judge(string kind, RolloutStage stage, StageEvidence evidence, int minSamples, bool dwellElapsed, bool alreadyHalved, bool completes)
+    /// <param name="flag">The flag rolled out: a step flag's shadow stage has its own match-rate gate and trigger.</param>
+    public RolloutVerdict Judge(string kind, RolloutStage stage, StageEvidence evidence, int minSamples, bool dwellElapsed, bool alreadyHalved, bool completes,
+        string? flag = null)
     {
         var o = options.Value;
+        var (matchRateGate, matchRateTrigger) = o.MatchRatesFor(flag);
         var z = RolloutStatistics.OneSidedQuantile(o.Significance);
         var facts = new Dictionary<string, object?>
         {
@@ -31,6 +34,11 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
             ["kind"] = kind,
         };
         var improvement = kind == RolloutKind.Improvement;
+        if (evidence.Blocked is { } blocked)
+        {
+            facts["blocked"] = blocked;
+            return new(RolloutAction.Hold, $"blocked: {blocked}", facts);
+        }
 
         // Match rate: only the shadow stage has both answers to compare.
         double matchRate = 0, matchLower = 0, matchUpper = 1;
@@ -41,6 +49,7 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
             facts["comparisons"] = evidence.Comparisons;
             facts["matchRate"] = matchRate;
             facts["matchRateBounds"] = new[] { matchLower, matchUpper };
+            facts["matchRateGate"] = new { gate = matchRateGate, trigger = matchRateTrigger };
         }
 
         var treatmentErrorRate = Rate(evidence.TreatmentErrors, evidence.TreatmentRequests);
@@ -58,8 +67,8 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
 
         // Contingencies (the original design's §8.2): quality or a critical error rate → 0 % at once; latency → halve, then 0 %.
         var enough = Math.Min(minSamples, o.TriggerMinSamples);
-        if (!improvement && stage.IsShadow && evidence.Comparisons >= enough && matchUpper < o.MatchRateTrigger)
-            return new(RolloutAction.RollBack, $"match rate {matchRate:P1} is significantly below {o.MatchRateTrigger:P0}", facts);
+        if (!improvement && stage.IsShadow && evidence.Comparisons >= enough && matchUpper < matchRateTrigger)
+            return new(RolloutAction.RollBack, $"match rate {matchRate:P1} is significantly below {matchRateTrigger:P0}", facts);
         if (evidence.TreatmentRequests >= enough && errorLower > o.ErrorRateTrigger)
             return new(RolloutAction.RollBack, $"error rate {treatmentErrorRate:P1} is significantly above {o.ErrorRateTrigger:P0}", facts);
         if (evidence.TreatmentLatencies.Count >= enough && evidence.ControlLatencies.Count >= enough
@@ -93,8 +102,8 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
         if (evidence.Samples(stage) < minSamples || !dwellElapsed || !scored)
             return new(RolloutAction.Hold, "collecting: minimum samples or dwell not reached", facts);
 
-        if (!improvement && stage.IsShadow && !(matchRate >= o.MatchRateGate && matchLower >= o.MatchRateTrigger))
-            return new(RolloutAction.Hold, $"inconclusive: match rate {matchRate:P1} (lower bound {matchLower:P1}) does not establish the {o.MatchRateGate:P0} gate", facts);
+        if (!improvement && stage.IsShadow && !(matchRate >= matchRateGate && matchLower >= matchRateTrigger))
+            return new(RolloutAction.Hold, $"inconclusive: match rate {matchRate:P1} (lower bound {matchLower:P1}) does not establish the {matchRateGate:P0} gate", facts);
         if (!(treatmentErrorRate <= controlErrorRate + o.ErrorRateTolerance && errorWorseP >= o.Significance))
             return new(RolloutAction.Hold, $"inconclusive: error rate {treatmentErrorRate:P2} against baseline {controlErrorRate:P2}", facts);
         if (treatmentP95 is null || controlP95 is null)

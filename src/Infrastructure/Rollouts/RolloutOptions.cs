@@ -24,6 +24,25 @@ public sealed class RolloutOptions
     public double MatchRateTrigger { get; set; } = 0.95;
 
     /// <summary>How far the new error rate may sit above the baseline's and still pass ("≤ baseline" up to noise).</summary>
+    /// <summary>
+    /// A step flag's own match-rate gate and trigger for its shadow stage (keyed by step flag), the original design's
+    /// per-step success criteria: analysis, enhancement and cache must match as the whole request does (&gt; 99 %),
+    /// retrieval its chunk ids (&gt; 95 %, "some variation OK"), generation its citations (&gt; 98 %). A step flag not
+    /// listed uses <see cref="MatchRateGate"/> and <see cref="MatchRateTrigger"/>.
+    /// </summary>
+    public Dictionary<string, StepMatchRate> StepMatchRates { get; set; } = new()
+    {
+        [Flags.MigrationFlags.WorkflowAnalysis] = new() { Gate = 0.99, Trigger = 0.95 },
+        [Flags.MigrationFlags.WorkflowEnhancement] = new() { Gate = 0.99, Trigger = 0.95 },
+        [Flags.MigrationFlags.WorkflowCache] = new() { Gate = 0.99, Trigger = 0.95 },
+        [Flags.MigrationFlags.WorkflowRetrieval] = new() { Gate = 0.95, Trigger = 0.90 },
+        [Flags.MigrationFlags.WorkflowGeneration] = new() { Gate = 0.98, Trigger = 0.93 },
+    };
+
+    /// <summary>The match-rate gate and trigger of a flag's shadow stage: its step's own, else the request's.</summary>
+    public (double Gate, double Trigger) MatchRatesFor(string? flag) =>
+        flag is not null && StepMatchRates.TryGetValue(flag, out var step) ? (step.Gate, step.Trigger) : (MatchRateGate, MatchRateTrigger);
+
     [Range(0.0, 1.0)]
     public double ErrorRateTolerance { get; set; } = 0.005;
 
@@ -69,4 +88,14 @@ public sealed class RolloutOptions
     /// <summary>The most observations per arm a decision loads: the newest ones, enough for every test here.</summary>
     [Range(10, 1_000_000)]
     public int MaxSamples { get; set; } = 20_000;
+}
+
+/// <summary>One step flag's shadow-stage match-rate gate (advance at or above) and trigger (roll back significantly below).</summary>
+public sealed class StepMatchRate
+{
+    [Range(0.0, 1.0)]
+    public double Gate { get; set; }
+
+    [Range(0.0, 1.0)]
+    public double Trigger { get; set; }
 }

@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Experiments;
+using Pipeline.Infrastructure.Flags;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Comparisons;
@@ -15,18 +16,25 @@ using Pipeline.Persistence.Routing;
 namespace Pipeline.Infrastructure.Rollouts;
 
 /// <summary>Loads a stage's <see cref="StageEvidence"/> since it began (replays and noise-floor samples excluded).</summary>
-public sealed class StageEvidenceQuery(PipelineDbContext db, ExperimentReports experiments, IOptions<RolloutOptions> options)
+public sealed partial class StageEvidenceQuery(PipelineDbContext db, ExperimentReports experiments, IOptions<RolloutOptions> options)
 {
     private static readonly string Completed = ComparisonNames.Of(ComparedOutcome.Completed);
 
     public async Task<StageEvidence> LoadAsync(string flag, string kind, RolloutStage stage, DateTime since, CancellationToken cancellationToken)
     {
-        var evidence = stage.IsShadow ? await FromComparisonsAsync(flag, since, cancellationToken) : await FromRequestsAsync(since, cancellationToken);
+        // A step flag's two sides are both the workflow: it needs the workflow to get traffic, and its own split of it.
+        var step = MigrationFlags.WorkflowSteps.Contains(flag);
+        var traffic = step ? await WorkflowTrafficAsync(flag, kind, stage, cancellationToken) : null;
+        if (traffic?.Blocked is { } blocked)
+            return new StageEvidence(0, 0, 0, 0, 0, 0, [], [], Blocked: blocked);
+        var evidence = stage.IsShadow ? await FromComparisonsAsync(flag, since, cancellationToken)
+            : traffic is not null ? await FromStepRunsAsync(flag, traffic, since, cancellationToken)
+            : await FromRequestsAsync(since, cancellationToken);
         if (kind != RolloutKind.Improvement)
             return evidence;
         if (stage.IsShadow)
             return evidence with { Experiment = await experiments.LatestEvidenceAsync(flag, options.Value.ExperimentMetric, options.Value.Significance, cancellationToken) };
-        var (treatment, control) = await EvalScoresAsync(since, cancellationToken);
+        var (treatment, control) = step ? await StepEvalScoresAsync(flag, since, cancellationToken) : await EvalScoresAsync(since, cancellationToken);
         return evidence with { TreatmentScores = treatment, ControlScores = control };
     }
 

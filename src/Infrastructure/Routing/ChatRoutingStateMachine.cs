@@ -83,6 +83,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             // Giving up on the served attempt races with its worker serving the caller; the serving claim decides.
             // Lost, the answer is already on its way and its ChatCompleted will settle the request.
             When(ExecutionFailed, c => !c.Message.Shadow && c.Message.Attempt == c.Saga.Attempt)
+                .Then(c => RecordWorkflowSteps(c.Saga, c.Message.Pipeline, c.Message.WorkflowSteps))
                 .IfAsync(AbandonServedAttemptAsync, abandoned => abandoned
                     .IfElse(CanFallBack,
                         fallback => fallback.ThenAsync(c => FallBackAsync(c, $"workflow failed: {c.Message.Title}")),
@@ -170,6 +171,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
     private async Task ServeAsync(BehaviorContext<ChatRoutingState, ChatCompleted> context)
     {
         var saga = context.Saga;
+        RecordWorkflowSteps(saga, context.Message.Pipeline, context.Message.WorkflowSteps);
         saga.ServedAt = Now;
         saga.ServedAnswer = JsonSerializer.Serialize(context.Message.Answer, PipelineJson.Options);
         var answer = context.Message.Answer;
@@ -200,6 +202,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             (context.Saga.NoiseOutcome, context.Saga.NoiseAnswer) = (ShadowOutcome.Completed, answer);
         else
             (context.Saga.ShadowOutcome, context.Saga.ShadowAnswer) = (ShadowOutcome.Completed, answer);
+        RecordWorkflowSteps(context.Saga, context.Message.Pipeline, context.Message.WorkflowSteps);
     }
 
     private static void RecordShadowFailure(BehaviorContext<ChatRoutingState, ChatFailed> context)
@@ -208,6 +211,14 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             context.Saga.NoiseOutcome = ShadowOutcome.Failed;
         else
             context.Saga.ShadowOutcome = ShadowOutcome.Failed;
+        RecordWorkflowSteps(context.Saga, context.Message.Pipeline, context.Message.WorkflowSteps);
+    }
+
+    /// <summary>Keeps the step flags the workflow's run reported (a legacy run, or the noise sample's, reports none).</summary>
+    private static void RecordWorkflowSteps(ChatRoutingState saga, ChatPipeline? pipeline, IReadOnlyList<string>? steps)
+    {
+        if (pipeline == ChatPipeline.Workflow && steps is not null)
+            saga.WorkflowSteps = steps.ToList();
     }
 
     private static void RecordMissingShadows(BehaviorContext<ChatRoutingState> context)

@@ -1348,6 +1348,10 @@ namespace Pipeline.Persistence.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("web_search_enabled");
 
+                    b.PrimitiveCollection<List<string>>("WorkflowSteps")
+                        .HasColumnType("text[]")
+                        .HasColumnName("workflow_steps");
+
                     b.HasKey("CorrelationId")
                         .HasName("pk_chat_routing_state");
 

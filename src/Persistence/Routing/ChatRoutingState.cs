@@ -30,6 +30,12 @@ public sealed class ChatRoutingState : SagaStateMachineInstance
     public int Attempt { get; set; }
     public bool Fallback { get; set; }
     public ChatPipeline? ShadowPipeline { get; set; }
+
+    /// <summary>
+    /// The workflow step flags on in the workflow's run of this request (served, failed or in shadow), as its worker
+    /// reported them; null when the workflow did not run or did not report. A step flag's rollout splits requests by it.
+    /// </summary>
+    public List<string>? WorkflowSteps { get; set; }
     public ShadowOutcome ShadowOutcome { get; set; }
 
     /// <summary>The old pipeline's second run on noise-floor samples (legacy vs legacy).</summary>

@@ -27,6 +27,7 @@ internal sealed class ChatRoutingStateConfiguration : IEntityTypeConfiguration<C
         builder.Property(s => s.ShadowAnswer).HasColumnType("jsonb");
         builder.Property(s => s.NoiseAnswer).HasColumnType("jsonb");
         builder.Property(s => s.FailureReason).HasMaxLength(1024);
+        builder.Property(s => s.WorkflowSteps).HasColumnType("text[]");
         builder.Property(s => s.CostUsd).HasPrecision(18, 8);
         // The sweeper's query: overdue, not yet signalled.
         builder.HasIndex(s => s.DeadlineAt).HasFilter("deadline_signalled_at IS NULL");

@@ -90,6 +90,8 @@ public sealed class WorkflowChatPipeline(
         return answer with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
     }
 
+    public IReadOnlyList<string> StepsOn(ExecuteChat command) => steps.StepsOn(command);
+
     /// <summary>
     /// History in the prompt is the new generation's memory (memory-loading), optionally summarised
     /// (memory-summarization); the legacy generation never had any.

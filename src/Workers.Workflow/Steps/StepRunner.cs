@@ -38,10 +38,7 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
         Func<CompareResults, Task> compare,
         CancellationToken cancellationToken)
     {
-        // An experiment names the steps it runs new; live traffic follows the flags.
-        var decision = command.Execution.WorkflowSteps is { } steps
-            ? new FlagDecision(steps.Contains(flagName) ? FlagMode.On : FlagMode.Off, 0, DecisionReason.Experiment)
-            : flags.Evaluate(flagName, new FlagContext(command.Question.BucketingKey, command.Question.UserId, command.Question.UserGroup));
+        var decision = Decide(flagName, command);
         var stepName = ComparisonNames.Of(step);
         using var activity = PipelineTelemetry.Source.StartActivity($"workflow.{stepName}");
         activity?.SetTag("pipeline.step", stepName);
@@ -75,6 +72,21 @@ public sealed class StepRunner(IFlagEvaluator flags, TimeProvider time)
                 return await legacy(StepRole.Served, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The step flags on for the command, as RunAsync decides each step: every step flag, whether or not its step is
+    /// reached (a cache hit ends the graph early), so a step flag's rollout splits requests by assignment, not by which
+    /// steps happened to run. Decided from the same flag snapshot and buckets as the steps, so the two agree unless a
+    /// flag changes during the run.
+    /// </summary>
+    public IReadOnlyList<string> StepsOn(ExecuteChat command) =>
+        MigrationFlags.WorkflowSteps.Where(flag => Decide(flag, command).Mode == FlagMode.On).ToList();
+
+    private FlagDecision Decide(string flagName, ExecuteChat command) =>
+        // An experiment names the steps it runs new; live traffic follows the flags.
+        command.Execution.WorkflowSteps is { } steps
+            ? new FlagDecision(steps.Contains(flagName) ? FlagMode.On : FlagMode.Off, 0, DecisionReason.Experiment)
+            : flags.Evaluate(flagName, new FlagContext(command.Question.BucketingKey, command.Question.UserId, command.Question.UserGroup));
 
     private async Task<(T Value, long Milliseconds)> Timed<T>(Func<CancellationToken, Task<T>> step, CancellationToken cancellationToken)
     {

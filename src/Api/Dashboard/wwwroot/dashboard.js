@@ -176,6 +176,8 @@ function evidenceList(facts) {
   const items = [];
   const item = (label, value) => { if (value !== null && value !== undefined) items.push(el('li', { dataset: { evidence: label } }, el('b', {}, `${label}: `), value)); };
   item('action', facts.action);
+  item('blocked', facts.blocked);
+  item('compares', facts.sides);
   item('samples', facts.samples === undefined ? null : `${facts.samples} of ${facts.minSamples}, dwell ${facts.dwellElapsed ? 'elapsed' : 'not elapsed'}`);
   if (facts.experiment) {
     const x = facts.experiment;
@@ -183,7 +185,8 @@ function evidenceList(facts) {
     item('experiment scores', describeScores(x.comparison));
   }
   item('eval scores', describeScores(facts.evalScores));
-  item('match rate', facts.matchRate === undefined || facts.matchRate === null ? null : `${pct(facts.matchRate)} over ${facts.comparisons} comparisons`);
+  item('match rate', facts.matchRate === undefined || facts.matchRate === null ? null : `${pct(facts.matchRate)} over ${facts.comparisons} comparisons`
+    + (facts.matchRateGate ? ` (gate ${pct(facts.matchRateGate.gate)}, trigger ${pct(facts.matchRateGate.trigger)})` : ''));
   if (facts.errorRate) item('error rate', `${pct(facts.errorRate.treatment)} against ${pct(facts.errorRate.control)}`);
   if (facts.latencyP95) item('p95 latency', `${num(facts.latencyP95.treatment, 0)} ms against ${num(facts.latencyP95.control, 0)} ms`);
   return el('ul', { class: 'evidence' }, items);
