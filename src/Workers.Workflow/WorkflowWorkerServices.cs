@@ -24,6 +24,7 @@ public static class WorkflowWorkerServices
         var services = builder.Services;
         services.AddChatWorker(builder.Configuration);
         services.AddFlagEvaluation(builder.Configuration);
+        services.AddParallelTermLearning(builder.Configuration);
         services.AddSingleton<StepRunner>();
         services.AddScoped<WorkflowChatPipeline>();
         services.AddPipelineBus(builder.Configuration, bus =>

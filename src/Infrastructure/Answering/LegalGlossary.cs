@@ -24,7 +24,13 @@ internal static class LegalGlossary
     private static readonly Lazy<IReadOnlyList<Entry>> Entries = new(Load);
 
     /// <summary>The English terms of the glossary entries found in <paramref name="italian"/>, in the order found, each once.</summary>
-    public static IReadOnlyList<string> Translate(string italian)
+    public static IReadOnlyList<string> Translate(string italian) => Translate(italian, ParallelTerms.None);
+
+    /// <summary>
+    /// As <see cref="Translate(string)"/>, then each word no entry took that <paramref name="learnt"/> translates: the
+    /// hand-written phrases win ("titolare del trattamento" is "controller", not "holder" + "processing").
+    /// </summary>
+    public static IReadOnlyList<string> Translate(string italian, ParallelTerms learnt)
     {
         var words = Words(italian);
         var used = new bool[words.Count];
@@ -39,6 +45,12 @@ internal static class LegalGlossary
                     used[start + i] = true;
                 found.Add((start, entry.English));
             }
+        }
+
+        for (var position = 0; position < words.Count; position++)
+        {
+            if (!used[position] && learnt.Translate(words[position]) is { } english)
+                found.Add((position, english));
         }
 
         return found.OrderBy(f => f.Position).Select(f => f.English).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -82,7 +94,7 @@ internal static class LegalGlossary
     }
 
     /// <summary>Lower-case words without accents; an apostrophe separates words (dall'IA → dall, ia); * is kept.</summary>
-    private static List<string> Words(string text)
+    internal static List<string> Words(string text)
     {
         var words = new List<string>();
         var word = new StringBuilder();

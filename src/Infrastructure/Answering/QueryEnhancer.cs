@@ -25,11 +25,14 @@ public static partial class QueryEnhancer
     ];
 
     /// <summary>The question with expansions appended; unchanged when nothing applies.</summary>
-    public static string Enhance(string question)
+    public static string Enhance(string question) => Enhance(question, ParallelTerms.None);
+
+    /// <summary>As <see cref="Enhance(string)"/>, an Italian question's words also rendered by <paramref name="learnt"/>.</summary>
+    public static string Enhance(string question, ParallelTerms learnt)
     {
         var additions = Expansions.Where(e => e.Pattern.IsMatch(question)).Select(e => e.Expansion).ToList();
         if (LanguageGuesser.Guess(question) == LanguageGuesser.Italian)
-            additions.AddRange(LegalGlossary.Translate(question));
+            additions.AddRange(LegalGlossary.Translate(question, learnt));
         return additions.Count == 0 ? question : $"{question} {string.Join(' ', additions)}";
     }
 

@@ -27,6 +27,7 @@ public sealed class WorkflowChatPipeline(
     GroundedAnswerWriter writer,
     AnalysisAwareAnswerWriter analysisAwareWriter,
     WebAugmentation web,
+    ParallelTermStore parallelTerms,
     ConversationMemory memory,
     IFlagEvaluator flags,
     IOptions<ExecutionOptions> options,
@@ -71,7 +72,7 @@ public sealed class WorkflowChatPipeline(
         // The legacy system searched with the question as typed; the new step expands regulation names first.
         var query = await steps.RunAsync(ComparisonKind.Enhancement, MigrationFlags.WorkflowEnhancement, command,
             _ => Task.FromResult(command.Question.Message),
-            _ => Task.FromResult(QueryEnhancer.Enhance(command.Question.Message)),
+            _ => Task.FromResult(QueryEnhancer.Enhance(command.Question.Message, parallelTerms.Current)),
             Compare, cancellationToken);
 
         var passages = await steps.RunAsync(ComparisonKind.Retrieval, MigrationFlags.WorkflowRetrieval, command,

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.SemanticCache;
@@ -57,6 +59,27 @@ public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.Corp
         var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
         var keys = corpus.FirstRun.Select(s => s.SourceKey).ToList();
         Assert.Equal(corpus.FirstRun.Sum(s => s.Chunks), await db.Set<KnowledgeChunk>().CountAsync(c => keys.Contains(c.Document!.SourceKey)));
+    }
+
+    [Fact]
+    public async Task The_gdpr_in_both_languages_teaches_italian_legal_words_their_english_wording_once()
+    {
+        var store = new ParallelTermStore();
+        await using var scope = corpus.Services.CreateAsyncScope();
+        var refresh = new ParallelTermRefresh(scope.ServiceProvider.GetRequiredService<PipelineDbContext>(), store,
+            Microsoft.Extensions.Options.Options.Create(new EnhancementOptions()), NullLogger<ParallelTermRefresh>.Instance);
+
+        await refresh.RunAsync(CancellationToken.None);
+        var learnt = store.Current;
+        await refresh.RunAsync(CancellationToken.None);
+
+        Assert.Equal("obligations", learnt.Translate("obblighi"));
+        Assert.Equal("erasure", learnt.Translate("cancellazione"));
+        Assert.Equal("portability", learnt.Translate("portabilita"));
+        Assert.Equal("security", learnt.Translate("sicurezza"));
+        Assert.Null(learnt.Translate("della"));
+        // Only the GDPR is in both languages; an unchanged knowledge base is not learnt again.
+        Assert.Same(learnt, store.Current);
     }
 
     [Fact]
