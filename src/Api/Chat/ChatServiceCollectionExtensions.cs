@@ -2,6 +2,7 @@ using MassTransit;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Bus;
 using Pipeline.Infrastructure.Hosting;
+using Pipeline.Infrastructure.Requests;
 
 namespace Pipeline.Api.Chat;
 
@@ -15,6 +16,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<CallerSessionRegistry>();
         services.AddScoped<ChatSubmitter>();
         services.AddScoped<ConversationOwnership>();
+        services.AddScoped<ChatRequestLookup>();
         services.AddSignalR();
         return services;
     }
