@@ -165,11 +165,13 @@ public class PipelineSystem : IsolatedInfrastructure
         return settings;
     }
 
+    private Task SeedAsync() => SeedAsync(HostSettings(null));
+
     /// <summary>What the <c>migrate</c> verb does: schema, flag hierarchy, sample knowledge base.</summary>
-    private async Task SeedAsync()
+    public static async Task SeedAsync(IDictionary<string, string?> settings)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = TestHosts.Environment, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(HostSettings(null));
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddPipelineDefaults(ApiServices.ServiceName).AddApiServices();
         await using var app = builder.Build();

@@ -21,6 +21,24 @@ public sealed class WorkerProcess : IAsyncDisposable
     public static async Task<WorkerProcess> StartAsync(
         string project, string assemblyName, IReadOnlyDictionary<string, string?> settings, InfrastructureEndpoints endpoints, string virtualHost, string queue)
     {
+        using var management = endpoints.ManagementClient();
+        return await StartAsync(project, assemblyName, settings, async () =>
+        {
+            var response = await management.GetAsync($"api/queues/{Uri.EscapeDataString(virtualHost)}/{queue}");
+            if (!response.IsSuccessStatusCode)
+                return false;
+            var info = await response.Content.ReadFromJsonAsync<JsonElement>();
+            return info.TryGetProperty("consumers", out var consumers) && consumers.GetInt32() > 0;
+        }, $"{project} should consume from {queue}");
+    }
+
+    /// <summary>
+    /// Starts <c>src/{project}</c>'s built assembly and waits until <paramref name="ready"/> (e.g. an API's readiness
+    /// probe); a <c>Urls</c> setting replaces the default any-free-port one.
+    /// </summary>
+    public static async Task<WorkerProcess> StartAsync(
+        string project, string assemblyName, IReadOnlyDictionary<string, string?> settings, Func<Task<bool>> ready, string readyMeans)
+    {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // …/bin/<Configuration>/net10.0
         var assembly = Path.Combine(RepositoryPaths.Root, "src", project, "bin", configuration, "net10.0", assemblyName + ".dll");
         if (!File.Exists(assembly))
@@ -29,6 +47,7 @@ public sealed class WorkerProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(assembly);
         // Any free port for the probes: a fixed one would collide with a second worker or one a developer runs.
+        // The command line's last value of a key wins, so a Urls setting below replaces this.
         start.ArgumentList.Add("--Urls=http://127.0.0.1:0");
         foreach (var (key, value) in settings)
             start.ArgumentList.Add($"--{key}={value}");
@@ -41,17 +60,19 @@ public sealed class WorkerProcess : IAsyncDisposable
         process.BeginErrorReadLine();
 
         var worker = new WorkerProcess(process);
-        using var management = endpoints.ManagementClient();
         await Eventually.TrueAsync(async () =>
         {
             if (process.HasExited)
                 throw new InvalidOperationException($"{project} exited at start with code {process.ExitCode}.");
-            var response = await management.GetAsync($"api/queues/{Uri.EscapeDataString(virtualHost)}/{queue}");
-            if (!response.IsSuccessStatusCode)
+            try
+            {
+                return await ready();
+            }
+            catch (HttpRequestException)
+            {
                 return false;
-            var info = await response.Content.ReadFromJsonAsync<JsonElement>();
-            return info.TryGetProperty("consumers", out var consumers) && consumers.GetInt32() > 0;
-        }, TimeSpan.FromSeconds(60), $"{project} should consume from {queue}");
+            }
+        }, TimeSpan.FromSeconds(60), readyMeans);
         return worker;
     }
 

@@ -27,11 +27,13 @@ public static class ChatEndpoints
             .Produces<ChatResult>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .ProducesProblem(StatusCodes.Status504GatewayTimeout);
         routes.MapHub<ChatHub>("/hubs/chat");
+        routes.MapChatAnswerEndpoint();
         return routes;
     }
 
@@ -59,8 +61,11 @@ public static class ChatEndpoints
             return TypedResults.ValidationProblem(rejected.Errors, title: "Invalid chat request");
         if (submission is ChatConversationNotFound notFound)
             return TypedResults.Problem(title: ChatConversationNotFound.Title, detail: notFound.Detail, statusCode: StatusCodes.Status404NotFound);
+        if (submission is ChatRequestIdTaken taken)
+            return TypedResults.Problem(title: ChatRequestIdTaken.Title, detail: taken.Detail, statusCode: StatusCodes.Status409Conflict);
 
         var session = ((ChatAccepted)submission).Session;
+        ChatAnswerEndpoints.NameRequest(http.Response, session.RequestId);
         if (wantsStream)
             return await StreamAsync(http, session, sessions, options.Value, cancellationToken);
 

@@ -62,6 +62,12 @@ public sealed class ChatHub(ChatSubmitter submitter, CallerSessionRegistry sessi
             yield break;
         }
 
+        if (submission is ChatRequestIdTaken taken)
+        {
+            yield return new ErrorEvent(taken.RequestId, StatusCodes.Status409Conflict, $"{ChatRequestIdTaken.Title}. {taken.Detail}");
+            yield break;
+        }
+
         var session = ((ChatAccepted)submission!).Session;
         try
         {

@@ -18,6 +18,8 @@ public static class ChatRequestValidator
 
         if (body.ConversationId == Guid.Empty)
             errors["conversationId"] = ["The conversation id must not be the empty uuid."];
+        if (body.RequestId == Guid.Empty)
+            errors["requestId"] = ["The request id must not be the empty uuid."];
 
         return errors;
     }

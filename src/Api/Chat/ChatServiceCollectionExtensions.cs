@@ -16,6 +16,7 @@ public static class ChatServiceCollectionExtensions
         services.AddSingleton<CallerSessionRegistry>();
         services.AddScoped<ChatSubmitter>();
         services.AddScoped<ConversationOwnership>();
+        services.AddScoped<ChatRequestLookup>();
         services.AddSignalR();
         return services;
     }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Problems;
 using Pipeline.Contracts;
@@ -34,7 +36,9 @@ public sealed class ChatSubmitter(
         if (bus.CheckHealth().Status != BusHealthStatus.Healthy)
             throw new ServiceUnavailableException("The message broker is not reachable.");
 
-        var requestId = NewId.NextGuid();
+        var requestId = body.RequestId ?? NewId.NextGuid();
+        if (body.RequestId is not null && await db.Set<ArchivedChatRequest>().AnyAsync(r => r.RequestId == requestId, cancellationToken))
+            return new ChatRequestIdTaken(requestId);
         // Random, not time-ordered like NewId: a conversation id is all that guards an anonymous caller's history.
         var conversationId = body.ConversationId ?? Guid.NewGuid();
         if (await conversations.ClaimAsync(conversationId, caller.Owner, cancellationToken) == ConversationClaim.NotFound)
@@ -64,6 +68,12 @@ public sealed class ChatSubmitter(
                     bucketingKey, instance.Address, requestedAt, StreamTokens: streamTokens),
                 cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Two submissions of one caller-chosen id raced past the check above; the archive's key let one in.
+            sessions.Remove(session);
+            return new ChatRequestIdTaken(requestId);
         }
         catch
         {

@@ -1,13 +1,15 @@
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Persistence;
+using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.SemanticCache;
 using Pipeline.Infrastructure.Serving;
 
 namespace Pipeline.Infrastructure.Execution;
 
 /// <summary>
-/// What a served answer leaves behind — the attempt's serving claim, conversation history and a semantic-cache entry —
+/// What a served answer leaves behind — the attempt's serving claim, the caller's answer (fetchable by request id),
+/// conversation history and a semantic-cache entry —
 /// written in the execution's own transaction with its <c>ChatCompleted</c>. Shadow and replayed executions leave
 /// nothing, and neither does an attempt the saga already gave up on (a workflow answer after its deadline).
 /// </summary>
@@ -18,8 +20,11 @@ public sealed class ExecutionEffects(ConversationHistory history, SemanticAnswer
     {
         if (!ConversationHistory.MayRemember(command))
             return false;
-        if (!await ServingClaims.TryServeAsync(db, command.RequestId, command.Attempt, time.GetUtcNow().UtcDateTime, cancellationToken))
+        var now = time.GetUtcNow().UtcDateTime;
+        if (!await ServingClaims.TryServeAsync(db, command.RequestId, command.Attempt, now, cancellationToken))
             return false;
+
+        db.Add(ChatRequestOutcome.Served(command, answer, now));
 
         history.Remember(command, answer);
         await cache.StoreAsync(command, answer, cancellationToken);

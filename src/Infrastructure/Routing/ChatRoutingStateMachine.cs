@@ -274,6 +274,8 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
         saga.FailureReason = title;
         saga.FinishedAt = Now;
         saga.DeadlineAt = null;
+        if (saga.ReplayId is null)
+            Records(context).RecordFailure(saga.CorrelationId, saga.Attempt, status, title, Now);
         await TellCallerAsync(context, new ChatFailed(saga.CorrelationId, null, false, saga.Attempt, status, title, null, saga.ReplayId));
     }
 

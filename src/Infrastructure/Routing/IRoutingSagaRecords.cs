@@ -13,4 +13,7 @@ internal interface IRoutingSagaRecords
 
     /// <summary>Adds a fallback to the routing flag's audit trail; it is saved with the saga row.</summary>
     void RecordFallback(string flagName, Guid requestId, int fallbackAttempt, ChatPipeline abandoned, string reason, DateTime at);
+
+    /// <summary>Keeps the failure the caller is sent, so it can be fetched by request id; it is saved with the saga row.</summary>
+    void RecordFailure(Guid requestId, int attempt, int status, string title, DateTime at);
 }

@@ -3,6 +3,7 @@ using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Flags;
 using Pipeline.Persistence;
+using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.Serving;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Flags;
@@ -27,4 +28,7 @@ internal sealed class RoutingSagaRecords(PipelineDbContext db) : IRoutingSagaRec
             Reason = reason,
             After = JsonSerializer.Serialize(new { requestId, fallbackAttempt, pipeline = abandoned.ToString().ToLowerInvariant() }, PipelineJson.Options),
         });
+
+    public void RecordFailure(Guid requestId, int attempt, int status, string title, DateTime at) =>
+        db.Add(ChatRequestOutcome.Failed(requestId, attempt, status, title, at));
 }

@@ -172,4 +172,9 @@ internal sealed class FakeRoutingSagaRecords : IRoutingSagaRecords
 
     public void RecordFallback(string flagName, Guid requestId, int fallbackAttempt, ChatPipeline abandoned, string reason, DateTime at) =>
         Fallbacks.Enqueue((requestId, fallbackAttempt, abandoned, reason));
+
+    public ConcurrentQueue<(Guid RequestId, int Attempt, int Status, string Title)> Failures { get; } = new();
+
+    public void RecordFailure(Guid requestId, int attempt, int status, string title, DateTime at) =>
+        Failures.Enqueue((requestId, attempt, status, title));
 }
