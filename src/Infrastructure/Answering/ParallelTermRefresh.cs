@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,7 @@ public sealed partial class ParallelTermRefresh(
         if (fingerprint == store.Fingerprint)
             return;
 
+        var started = Stopwatch.GetTimestamp();
         var ids = parallel.Select(v => v.Id).ToList();
         var chunks = await db.Set<KnowledgeChunk>().AsNoTracking()
             .Where(c => ids.Contains(c.DocumentId))
@@ -61,9 +63,9 @@ public sealed partial class ParallelTermRefresh(
 
         var terms = ParallelTermLearner.Learn(provisions, options.Value);
         store.Replace(fingerprint, terms);
-        LogLearnt(terms.Count, provisions.Count);
+        LogLearnt(terms.Count, provisions.Count, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Learnt {Terms} Italian→English word translations from {Provisions} parallel provisions")]
-    private partial void LogLearnt(int terms, int provisions);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Learnt {Terms} Italian→English word translations from {Provisions} parallel provisions in {ElapsedMs} ms")]
+    private partial void LogLearnt(int terms, int provisions, long elapsedMs);
 }
