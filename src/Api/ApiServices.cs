@@ -20,7 +20,7 @@ using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Platform.ErrorQueues;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Replays;

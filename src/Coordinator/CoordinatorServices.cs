@@ -9,7 +9,7 @@ using Pipeline.Coordinator.Evals;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Experiments;
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;

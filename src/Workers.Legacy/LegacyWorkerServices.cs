@@ -6,7 +6,7 @@ using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Persistence.Routing;
 using Pipeline.Workers.Legacy.Chat;
 

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.SemanticCache;
 using Pipeline.Infrastructure.Serving;

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence.Requests;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Conversations;

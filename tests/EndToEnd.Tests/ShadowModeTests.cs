@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.SemanticCache;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Conversations;

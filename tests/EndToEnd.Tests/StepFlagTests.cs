@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.KnowledgeBase;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.KnowledgeBase;

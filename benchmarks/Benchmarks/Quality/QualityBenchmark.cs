@@ -5,7 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Pipeline.Api.Hosting;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Quality;
 using Pipeline.Persistence.Flags;
 using Pipeline.Testing;

@@ -6,7 +6,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 
 namespace Pipeline.Api.Chat;
 

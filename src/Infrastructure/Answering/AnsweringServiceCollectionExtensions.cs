@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using OpenAI;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Answering;

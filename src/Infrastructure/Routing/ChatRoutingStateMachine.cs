@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Platform.Serialization;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Routing;

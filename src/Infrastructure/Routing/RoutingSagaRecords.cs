@@ -1,7 +1,7 @@
 using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Serving;
 using Pipeline.Platform.Serialization;

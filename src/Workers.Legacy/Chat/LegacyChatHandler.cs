@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.SemanticCache;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Infrastructure.WebSearch;
 
 namespace Pipeline.Workers.Legacy.Chat;

@@ -5,10 +5,10 @@ using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Execution;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.SemanticCache;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Infrastructure.WebSearch;
 using Pipeline.Workers.Workflow.Steps;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Serving;

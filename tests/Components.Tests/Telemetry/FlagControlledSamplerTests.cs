@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OpenTelemetry.Trace;
-using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Flags;
+using Pipeline.ServiceDefaults.Telemetry;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Telemetry;

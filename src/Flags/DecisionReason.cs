@@ -1,5 +1,5 @@
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>Why a flag evaluated as it did; formatted into text only where a person reads it.</summary>
 public enum DecisionReason

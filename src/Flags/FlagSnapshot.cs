@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Pipeline.Persistence.Flags;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>All flags at one moment, with each flag's ancestors resolved once so evaluation walks an array.</summary>
 public sealed class FlagSnapshot

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OpenTelemetry;
 
-namespace Pipeline.Infrastructure.Telemetry;
+namespace Pipeline.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Runs an operation outside the current trace and with OpenTelemetry's instrumentation suppressed, so it records no

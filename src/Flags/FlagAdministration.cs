@@ -5,7 +5,7 @@ using Pipeline.Contracts;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Flags;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>
 /// Every change to a flag: validated against the hierarchy, guarded by the version the writer read, recorded in the

@@ -1,5 +1,5 @@
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>Evaluates flags against this process's current snapshot.</summary>
 public interface IFlagEvaluator

@@ -1,5 +1,5 @@
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>A flag's answer for one context. A struct with no text of its own, so evaluating allocates nothing.</summary>
 /// <param name="Bucket">The context's sticky bucket in [0, 100) for this flag, two decimals.</param>

@@ -1,7 +1,7 @@
 using Microsoft.FeatureManagement;
 using Microsoft.FeatureManagement.FeatureFilters;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>
 /// The feature filter behind every flag: "enabled" means the flag evaluates <see cref="FlagMode.On"/> for the

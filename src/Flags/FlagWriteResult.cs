@@ -1,6 +1,6 @@
 using Pipeline.Persistence.Flags;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>The outcome of a flag write.</summary>
 public enum FlagWriteOutcome

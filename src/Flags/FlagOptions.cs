@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>How a process keeps its flag snapshot fresh (<c>Flags:*</c>).</summary>
 public sealed class FlagOptions

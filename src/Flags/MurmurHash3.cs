@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>MurmurHash3 x86 32-bit (Austin Appleby's public-domain algorithm), the hash Unleash buckets with.</summary>
 public static class MurmurHash3

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Flags;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>This process's current flag snapshot, swapped atomically on refresh; evaluation never waits for the database.</summary>
 public sealed class FlagSnapshotStore(IServiceScopeFactory scopes) : IFlagEvaluator

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Pipeline.Infrastructure.Telemetry;
+namespace Pipeline.ServiceDefaults.Telemetry;
 
 /// <summary>The pipeline's own OpenTelemetry sources: one span per pipeline step, tagged with the flag decisions.</summary>
 public static class PipelineTelemetry

@@ -4,10 +4,10 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Platform.Hosting;
 
-namespace Pipeline.Infrastructure.Telemetry;
+namespace Pipeline.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// OpenTelemetry for every host: traces and metrics of MassTransit, Npgsql, outgoing HTTP, the runtime, the

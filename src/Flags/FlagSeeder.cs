@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Flags;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>
 /// Creates the migration hierarchy's missing flags, each with a "created" audit event. Existing flags are never

@@ -1,6 +1,6 @@
 using Pipeline.Persistence.Flags;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>
 /// The evaluation rule (contract §2), pure and allocation-free: a disabled ancestor or status turns the flag off;

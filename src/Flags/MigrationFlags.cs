@@ -1,6 +1,6 @@
 using Pipeline.Persistence.Flags;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>The flags that exist on first start (contract §2): the migration hierarchy and its initial states.</summary>
 public static class MigrationFlags

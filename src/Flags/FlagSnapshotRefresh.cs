@@ -1,6 +1,6 @@
 using Pipeline.Platform.Hosting;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>Reloads the flag snapshot at start and every poll interval: the backstop should a <c>FlagChanged</c> event be missed.</summary>
 public sealed class FlagSnapshotRefresh(FlagSnapshotStore store) : IPeriodicJob

@@ -1,5 +1,5 @@
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>The fields a write sets; an unset field keeps its value (PATCH), so "set to null" and "leave alone" differ.</summary>
 public sealed record FlagChange

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Microsoft.FeatureManagement;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>
 /// Exposes the flag store to Microsoft.FeatureManagement: every stored flag is a feature decided by

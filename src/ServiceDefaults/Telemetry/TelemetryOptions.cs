@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Pipeline.Infrastructure.Telemetry;
+namespace Pipeline.ServiceDefaults.Telemetry;
 
 /// <summary>Whether a host collects telemetry at all (<c>Telemetry:*</c>); which traces are kept is the <c>telemetry</c> flag's call.</summary>
 public sealed class TelemetryOptions

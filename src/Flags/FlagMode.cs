@@ -1,5 +1,5 @@
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>What a flag means for one request.</summary>
 public enum FlagMode

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Flags;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>The JSON a flag has in the API and in its audit trail (contract §2 Flag shape).</summary>
 public static class FlagJson

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>
 /// A context's sticky bucket for a flag: murmur3 of <c>flag:key</c> mapped to [0, 100) with two decimals. The same

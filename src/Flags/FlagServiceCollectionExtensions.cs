@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Platform.Bus;
 using Pipeline.Platform.Hosting;
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>Registers flag evaluation for a process: the snapshot, its poller, and the per-process FlagChanged endpoint.</summary>
 public static class FlagServiceCollectionExtensions

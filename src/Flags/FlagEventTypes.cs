@@ -1,5 +1,5 @@
 
-namespace Pipeline.Infrastructure.Flags;
+namespace Pipeline.Flags;
 
 /// <summary>Kinds of audit event.</summary>
 public static class FlagEventTypes

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using OpenTelemetry.Trace;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 
-namespace Pipeline.Infrastructure.Telemetry;
+namespace Pipeline.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Decides whether a new trace starts: when the <c>telemetry</c> flag is on for it, bucketed by trace id (disabled
