@@ -21,7 +21,8 @@ using Pipeline.Infrastructure.Comparisons;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Platform.ErrorQueues;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
+using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Replays;
 using Pipeline.Infrastructure.Rollouts;
@@ -49,7 +50,7 @@ public static class ApiServices
         services.AddDashboard(configuration);
         services.AddRequestLimits(configuration);
         services.AddApiTelemetry(configuration);
-        services.AddKnowledgeBase(configuration);
+        services.AddSemanticCache(configuration);
         services.AddComparisons(configuration);
         services.AddOperationsQueries(configuration);
         services.AddRoutingOptions(configuration);

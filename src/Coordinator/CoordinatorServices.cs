@@ -2,7 +2,7 @@ using MassTransit;
 using Pipeline.Infrastructure.Alerts;
 using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence.Routing;
 using Pipeline.Coordinator.Comparisons;
 using Pipeline.Coordinator.Evals;

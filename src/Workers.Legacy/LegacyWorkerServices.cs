@@ -3,7 +3,7 @@ using Pipeline.Platform.Bus;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.ServiceDefaults.Telemetry;

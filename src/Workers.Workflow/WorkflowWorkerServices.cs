@@ -4,7 +4,7 @@ using Pipeline.Infrastructure.Conversations;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.ServiceDefaults.Telemetry;

@@ -7,7 +7,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Flags;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Infrastructure.Serving;
 using Pipeline.Persistence.Conversations;
 using Pipeline.Persistence.Flags;

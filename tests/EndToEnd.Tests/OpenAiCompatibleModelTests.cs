@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;

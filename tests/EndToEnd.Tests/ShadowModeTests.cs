@@ -6,7 +6,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Conversations;
 using Pipeline.Persistence.Flags;

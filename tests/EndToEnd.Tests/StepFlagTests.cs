@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.KnowledgeBase;
 using Pipeline.Testing;

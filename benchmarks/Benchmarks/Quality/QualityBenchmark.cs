@@ -6,7 +6,7 @@ using System.Text.Json;
 using Pipeline.Api.Hosting;
 using Pipeline.Contracts;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.Quality;
+using Pipeline.KnowledgeBase.Quality;
 using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 

@@ -1,3 +1,4 @@
+using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Conversations;
 

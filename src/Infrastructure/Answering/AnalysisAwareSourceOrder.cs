@@ -1,4 +1,5 @@
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase.Questions;
+using Pipeline.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.Answering;
 

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Quality;
+using Pipeline.KnowledgeBase.Quality;
 
 namespace Pipeline.Infrastructure.Answering;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
+using Pipeline.KnowledgeBase.Questions;
 
 namespace Pipeline.Infrastructure.Answering;
 

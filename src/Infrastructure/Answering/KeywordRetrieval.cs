@@ -1,5 +1,6 @@
+using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.Answering;
 

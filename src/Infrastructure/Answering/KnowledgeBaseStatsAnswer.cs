@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.Answering;
 

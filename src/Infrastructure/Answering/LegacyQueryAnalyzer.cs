@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
+using Pipeline.KnowledgeBase.Questions;
 
 namespace Pipeline.Infrastructure.Answering;
 

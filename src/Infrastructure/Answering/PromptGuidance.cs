@@ -1,3 +1,4 @@
+using Pipeline.KnowledgeBase.Questions;
 using System.Globalization;
 
 namespace Pipeline.Infrastructure.Answering;

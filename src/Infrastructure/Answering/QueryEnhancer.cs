@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.Answering;
 

@@ -1,3 +1,4 @@
+using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Platform.Serialization;
 using Pipeline.Contracts;
 using System.Text.Json;

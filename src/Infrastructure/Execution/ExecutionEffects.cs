@@ -1,7 +1,7 @@
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Infrastructure.Serving;
 
 namespace Pipeline.Infrastructure.Execution;

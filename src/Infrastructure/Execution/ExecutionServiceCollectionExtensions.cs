@@ -2,7 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
+using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.WebSearch;
 using Pipeline.Platform.Hosting;
@@ -27,7 +28,7 @@ public static class ExecutionServiceCollectionExtensions
     {
         services.AddRoutingOptions(configuration);
         services.AddExecutionOptions(configuration);
-        services.AddKnowledgeBase(configuration);
+        services.AddSemanticCache(configuration);
         services.AddAnswerGeneration(configuration);
         services.AddRetrieval(configuration);
         services.AddChatExecution(configuration);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Execution;
-using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Infrastructure.WebSearch;
 

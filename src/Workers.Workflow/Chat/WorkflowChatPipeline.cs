@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Answering;
 using Pipeline.Infrastructure.Comparisons;
@@ -7,7 +8,7 @@ using Pipeline.Infrastructure.Conversations;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Flags;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Infrastructure.WebSearch;
 using Pipeline.Workers.Workflow.Steps;

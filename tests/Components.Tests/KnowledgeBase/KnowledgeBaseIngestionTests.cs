@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Persistence.KnowledgeBase;
 using Pipeline.Persistence.SemanticCache;
 using Pipeline.Testing;
@@ -29,7 +29,7 @@ public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.Corp
                 .AddLogging()
                 .AddSingleton(TimeProvider.System)
                 .AddPipelineDatabase(Configuration())
-                .AddKnowledgeBase(Configuration(new Dictionary<string, string?> { ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider }))
+                .AddSemanticCache(Configuration(new Dictionary<string, string?> { ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider }))
                 .BuildServiceProvider();
             await using var scope = Services.CreateAsyncScope();
             FirstRun = await scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>().IngestDirectoryAsync(RepositoryPaths.SharedCorpus, null, CancellationToken.None);
