@@ -1,6 +1,6 @@
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.Platform.Bus;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.KnowledgeBase;

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Flags;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Persistence.Comparisons;

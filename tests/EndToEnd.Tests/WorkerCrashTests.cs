@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Flags;
 using Pipeline.Persistence.Conversations;
 using Pipeline.Persistence.Flags;

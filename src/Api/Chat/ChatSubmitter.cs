@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Problems;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
 using Pipeline.ServiceDefaults.Telemetry;

@@ -3,7 +3,7 @@ using Pipeline.Platform.Serialization;
 using Pipeline.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 
 namespace Pipeline.Infrastructure.Comparisons;
 

@@ -1,8 +1,8 @@
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Persistence;
 using Pipeline.KnowledgeBase.SemanticCache;
-using Pipeline.Infrastructure.Serving;
+using Pipeline.Answering.Serving;
 
 namespace Pipeline.Infrastructure.Execution;
 

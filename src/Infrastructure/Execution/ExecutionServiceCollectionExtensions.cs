@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.KnowledgeBase;
 using Pipeline.KnowledgeBase.SemanticCache;
-using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.WebSearch;
+using Pipeline.Answering.Conversations;
+using Pipeline.Answering.WebSearch;
 using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Execution;

@@ -3,7 +3,7 @@ using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Flags;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Serving;
+using Pipeline.Answering.Serving;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Flags;
 

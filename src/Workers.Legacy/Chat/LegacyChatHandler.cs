@@ -1,11 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.ServiceDefaults.Telemetry;
-using Pipeline.Infrastructure.WebSearch;
+using Pipeline.Answering.WebSearch;
 
 namespace Pipeline.Workers.Legacy.Chat;
 

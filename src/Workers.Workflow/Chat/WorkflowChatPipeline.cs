@@ -2,15 +2,15 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Flags;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.ServiceDefaults.Telemetry;
-using Pipeline.Infrastructure.WebSearch;
+using Pipeline.Answering.WebSearch;
 using Pipeline.Workers.Workflow.Steps;
 
 namespace Pipeline.Workers.Workflow.Chat;

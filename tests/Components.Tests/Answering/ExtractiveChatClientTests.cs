@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.KnowledgeBase.Quality;
 using Xunit;
 

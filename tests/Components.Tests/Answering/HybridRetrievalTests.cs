@@ -1,6 +1,6 @@
 using Pipeline.KnowledgeBase.Questions;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.KnowledgeBase;
 using Xunit;
 

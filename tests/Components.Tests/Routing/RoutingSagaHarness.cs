@@ -8,7 +8,7 @@ using Pipeline.Contracts;
 using Pipeline.Flags;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Serving;
+using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Components.Tests.Routing;

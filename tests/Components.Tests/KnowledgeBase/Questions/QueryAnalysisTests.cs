@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.KnowledgeBase.Questions;
 using Xunit;
 
