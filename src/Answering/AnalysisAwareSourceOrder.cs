@@ -10,7 +10,7 @@ namespace Pipeline.Answering;
 /// question keeps retrieval's order. In every case a passage whose parallel text in the question's language is also
 /// among the sources (the same article of the same act) gives way to it, so the answer reads in one language.
 /// </summary>
-public static class AnalysisAwareSourceOrder
+internal static class AnalysisAwareSourceOrder
 {
     /// <summary>Passages whose regulation is unknown (web pages) form a group of their own.</summary>
     private const string Unknown = "";

@@ -5,7 +5,7 @@ namespace Pipeline.Answering;
 
 /// <summary>Finds the <c>[n]</c> markers of an answer and keeps, as citations, those that point at a real source.</summary>
 /// <remarks>The text itself is left alone: callers already saw it streamed, and its pieces must add up to it.</remarks>
-public static partial class CitationParser
+internal static partial class CitationParser
 {
     /// <summary>The valid citations of <paramref name="text"/>, in order of first use.</summary>
     public static IReadOnlyList<ChatCitation> Parse(string text, IReadOnlyList<ChatSource> sources)

@@ -12,7 +12,7 @@ namespace Pipeline.Answering;
 /// sentences sharing the most words with the question and citing each as <c>[n]</c>. It writes nothing the sources
 /// do not say; it does not paraphrase, reason or translate.
 /// </summary>
-public sealed class ExtractiveChatClient(IOptions<GenerationOptions> options) : IChatClient
+internal sealed class ExtractiveChatClient(IOptions<GenerationOptions> options) : IChatClient
 {
     public const string ModelId = "extractive-v1";
 

@@ -10,7 +10,7 @@ namespace Pipeline.Answering;
 /// and reads the sources back out of it, so any <see cref="IChatClient"/> (a model or the built-in extractive one)
 /// receives the same input.
 /// </summary>
-public static partial class GroundedPrompt
+internal static partial class GroundedPrompt
 {
     private const string Instructions =
         "Answer the question using only the numbered sources below. After every statement cite its source as [n]. " +

@@ -24,7 +24,7 @@ public sealed class KeywordRetrieval(IKnowledgeSearch search)
 }
 
 /// <summary>The contract's source types.</summary>
-public static class SourceTypes
+internal static class SourceTypes
 {
     public const string Document = "document";
     public const string Web = "web";

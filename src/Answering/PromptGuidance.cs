@@ -7,7 +7,7 @@ namespace Pipeline.Answering;
 /// The new generation's extra instruction, from the query analysis: it tells a model why the sources come in the
 /// order <see cref="AnalysisAwareSourceOrder"/> gave them and what the answer must cover.
 /// </summary>
-public static class PromptGuidance
+internal static class PromptGuidance
 {
     private const string ArticleLookup = "The question asks about article {0}{1}: the sources quoting it come first; answer from them before any other.";
     private const string Comparison = "The question compares {0}: the sources alternate between them; cite each of them and say how they differ.";

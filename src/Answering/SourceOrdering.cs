@@ -1,7 +1,7 @@
 namespace Pipeline.Answering;
 
 /// <summary>How the new generation orders a question's sources (<see cref="AnalysisAwareSourceOrder"/>); also what <see cref="PromptGuidance"/> explains.</summary>
-public enum SourceOrdering
+internal enum SourceOrdering
 {
     /// <summary>Retrieval's own order.</summary>
     Retrieval,

@@ -4,7 +4,7 @@ namespace Pipeline.Answering;
 /// Prices a generation's token usage: by the model the response says answered, else the configured model, from
 /// <see cref="GenerationOptions.Pricing"/>; a model missing from the table costs the flat per-1,000-token rates.
 /// </summary>
-public static class TokenPricing
+internal static class TokenPricing
 {
     private const decimal TokensPerPriceUnit = 1000m;
 

@@ -7,7 +7,7 @@ namespace Pipeline.Flags;
 /// Exposes the flag store to Microsoft.FeatureManagement: every stored flag is a feature decided by
 /// <see cref="PipelineFlagFilter"/>, so application code can ask <c>IFeatureManager.IsEnabledAsync</c>.
 /// </summary>
-public sealed class FlagFeatureDefinitionProvider(FlagSnapshotStore store) : IFeatureDefinitionProvider
+internal sealed class FlagFeatureDefinitionProvider(FlagSnapshotStore store) : IFeatureDefinitionProvider
 {
     public Task<FeatureDefinition> GetFeatureDefinitionAsync(string featureName) => Task.FromResult(Define(featureName));
 

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Pipeline.Flags;
 
 /// <summary>How a process keeps its flag snapshot fresh (<c>Flags:*</c>).</summary>
-public sealed class FlagOptions
+internal sealed class FlagOptions
 {
     public const string SectionName = "Flags";
 

@@ -10,7 +10,7 @@ namespace Pipeline.Flags;
 /// Creates the migration hierarchy's missing flags, each with a "created" audit event. Existing flags are never
 /// touched, so a restart keeps every operator change.
 /// </summary>
-public sealed class FlagSeeder(PipelineDbContext db, IPublishEndpoint publish, TimeProvider time) : IDatabaseSeeder
+internal sealed class FlagSeeder(PipelineDbContext db, IPublishEndpoint publish, TimeProvider time) : IDatabaseSeeder
 {
     public const string SystemActor = "system";
 

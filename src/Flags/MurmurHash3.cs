@@ -4,7 +4,7 @@ using System.Numerics;
 namespace Pipeline.Flags;
 
 /// <summary>MurmurHash3 x86 32-bit (Austin Appleby's public-domain algorithm), the hash Unleash buckets with.</summary>
-public static class MurmurHash3
+internal static class MurmurHash3
 {
     private const uint C1 = 0xcc9e2d51;
     private const uint C2 = 0x1b873593;

@@ -9,7 +9,7 @@ namespace Pipeline.Flags;
 /// pass a targeting context.
 /// </summary>
 [FilterAlias(Alias)]
-public sealed class PipelineFlagFilter(IFlagEvaluator flags) : IContextualFeatureFilter<ITargetingContext>
+internal sealed class PipelineFlagFilter(IFlagEvaluator flags) : IContextualFeatureFilter<ITargetingContext>
 {
     public const string Alias = "PipelineFlag";
     private const string AnonymousKey = "";

@@ -6,7 +6,7 @@ namespace Pipeline.KnowledgeBase;
 /// Cuts sections into retrievable passages. A passage never spans two sections, so an article never merges with
 /// another; a long article is split at paragraph (then sentence) boundaries and every piece keeps its article number.
 /// </summary>
-public static class ArticleChunker
+internal static class ArticleChunker
 {
     public static IEnumerable<DocumentSection> Chunk(IEnumerable<DocumentSection> sections, int maxCharacters)
     {

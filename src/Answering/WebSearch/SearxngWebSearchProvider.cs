@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.Answering.WebSearch;
 
 /// <summary>Calls a SearxNG instance's JSON API (<c>GET /search?q=…&amp;format=json</c>).</summary>
-public sealed class SearxngWebSearchProvider(HttpClient http, IOptions<WebSearchOptions> options) : IWebSearchProvider
+internal sealed class SearxngWebSearchProvider(HttpClient http, IOptions<WebSearchOptions> options) : IWebSearchProvider
 {
     public async Task<IReadOnlyList<WebResult>> SearchAsync(string query, int count, CancellationToken cancellationToken)
     {

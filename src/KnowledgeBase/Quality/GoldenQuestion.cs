@@ -32,7 +32,7 @@ public sealed record ExpectedSource(string Regulation, int? Article = null, stri
 }
 
 /// <summary>The kinds of golden question.</summary>
-public static class GoldenKinds
+internal static class GoldenKinds
 {
     public const string Question = "question";
     public const string Article = "article";

@@ -6,7 +6,7 @@ using Pipeline.Persistence.SemanticCache;
 namespace Pipeline.KnowledgeBase.SemanticCache;
 
 /// <summary>Drops cached answers built on a document when it is re-ingested (inside the ingestion transaction).</summary>
-public sealed class SemanticCacheInvalidation(PipelineDbContext db) : IKnowledgeBaseChangeObserver
+internal sealed class SemanticCacheInvalidation(PipelineDbContext db) : IKnowledgeBaseChangeObserver
 {
     public async Task DocumentReplacedAsync(Guid newDocumentId, Guid? previousDocumentId, CancellationToken cancellationToken)
     {

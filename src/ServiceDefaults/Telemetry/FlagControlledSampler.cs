@@ -12,7 +12,7 @@ namespace Pipeline.ServiceDefaults.Telemetry;
 /// (the pollers' and sweepers' database queries) nor at a message that arrives with no trace context (the caller's
 /// token pieces, which are sent untraced): either would flood the exporter with one-span traces.
 /// </summary>
-public sealed class FlagControlledSampler(IFlagEvaluator? flags) : Sampler
+internal sealed class FlagControlledSampler(IFlagEvaluator? flags) : Sampler
 {
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
     {
