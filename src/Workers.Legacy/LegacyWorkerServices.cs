@@ -1,12 +1,12 @@
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.Platform.Bus;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Infrastructure.Execution;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Persistence.Routing;
 using Pipeline.Workers.Legacy.Chat;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Flags;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Api.Hosting;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Infrastructure.Experiments;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Conversations;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 using Xunit;
 using Xunit.Abstractions;

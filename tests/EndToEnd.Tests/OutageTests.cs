@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Comparisons;

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Pipeline.Coordinator;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Flags;
+using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Xunit;

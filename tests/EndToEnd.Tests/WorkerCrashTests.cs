@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Answering.Conversations;
+using Pipeline.Flags;
 using Pipeline.Persistence.Conversations;
 using Pipeline.Persistence.Flags;
 using Pipeline.Testing;

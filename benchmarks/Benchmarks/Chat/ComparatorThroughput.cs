@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Comparisons;

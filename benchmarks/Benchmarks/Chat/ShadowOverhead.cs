@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Benchmarks.Warmup;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Benchmarks.Chat;

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Benchmarks.Flags;

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
 using Pipeline.Platform.Bus;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Flags;
 using Pipeline.Testing;

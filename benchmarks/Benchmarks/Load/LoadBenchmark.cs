@@ -5,7 +5,7 @@ using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Load.HopChain;
 using Pipeline.Benchmarks.Warmup;
 using Pipeline.Platform.Bus;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 

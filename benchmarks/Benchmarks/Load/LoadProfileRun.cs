@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Warmup;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Benchmarks.Load;

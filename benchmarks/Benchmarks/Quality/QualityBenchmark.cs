@@ -5,8 +5,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Pipeline.Api.Hosting;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Quality;
+using Pipeline.Flags;
+using Pipeline.KnowledgeBase.Quality;
 using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 

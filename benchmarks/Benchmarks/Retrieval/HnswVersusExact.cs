@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Benchmarks.Load;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence;
 using Pipeline.Persistence.KnowledgeBase;
 using Pipeline.Testing;

@@ -1,6 +1,6 @@
 using Pipeline.Benchmarks.Chat;
-using Pipeline.Infrastructure.Flags;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.Flags;
+using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Persistence.Flags;
 
 namespace Pipeline.Benchmarks.Telemetry;

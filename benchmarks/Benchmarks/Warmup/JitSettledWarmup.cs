@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Pipeline.Benchmarks.Chat;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 
 namespace Pipeline.Benchmarks.Warmup;
 

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Conversations;
 using Pipeline.Persistence.Requests;

@@ -5,10 +5,10 @@ using Npgsql;
 using Microsoft.Extensions.Options;
 using Pipeline.Api.Problems;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 
 namespace Pipeline.Api.Chat;
 

@@ -3,7 +3,7 @@ using System.Xml;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 
 namespace Pipeline.Api.Documents;
 

@@ -3,7 +3,7 @@ using Pipeline.Api.Flags;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Infrastructure.Experiments;
-using Pipeline.Infrastructure.Quality;
+using Pipeline.KnowledgeBase.Quality;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Experiments;

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Pipeline.Api.OpenApi;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Flags;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Pipeline.Api.Problems;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 
 namespace Pipeline.Api.Flags;
 

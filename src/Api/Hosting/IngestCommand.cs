@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Spectre.Console;
 
 namespace Pipeline.Api.Hosting;

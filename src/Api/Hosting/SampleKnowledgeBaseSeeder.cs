@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence;
 
 namespace Pipeline.Api.Hosting;

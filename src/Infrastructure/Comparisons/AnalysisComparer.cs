@@ -1,8 +1,9 @@
+using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Platform.Serialization;
 using Pipeline.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 
 namespace Pipeline.Infrastructure.Comparisons;
 

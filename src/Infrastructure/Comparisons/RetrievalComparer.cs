@@ -3,7 +3,7 @@ using Pipeline.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 
 namespace Pipeline.Infrastructure.Comparisons;
 

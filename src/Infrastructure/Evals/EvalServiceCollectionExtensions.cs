@@ -2,7 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Evals;

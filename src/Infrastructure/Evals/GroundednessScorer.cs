@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Answering.Text;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 
 namespace Pipeline.Infrastructure.Evals;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using MassTransit;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 
 namespace Pipeline.Infrastructure.Execution;
 

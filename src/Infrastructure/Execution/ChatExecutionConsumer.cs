@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 
 using Pipeline.Platform.Bus;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 
 namespace Pipeline.Infrastructure.Execution;
 

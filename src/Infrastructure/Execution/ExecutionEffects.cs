@@ -1,9 +1,9 @@
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
-using Pipeline.Infrastructure.SemanticCache;
-using Pipeline.Infrastructure.Serving;
+using Pipeline.KnowledgeBase.SemanticCache;
+using Pipeline.Answering.Serving;
 
 namespace Pipeline.Infrastructure.Execution;
 

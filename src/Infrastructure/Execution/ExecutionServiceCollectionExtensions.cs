@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.KnowledgeBase;
-using Pipeline.Infrastructure.Conversations;
-using Pipeline.Infrastructure.WebSearch;
+using Pipeline.KnowledgeBase;
+using Pipeline.KnowledgeBase.SemanticCache;
+using Pipeline.Answering.Conversations;
+using Pipeline.Answering.WebSearch;
 using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Execution;
@@ -27,7 +28,7 @@ public static class ExecutionServiceCollectionExtensions
     {
         services.AddRoutingOptions(configuration);
         services.AddExecutionOptions(configuration);
-        services.AddKnowledgeBase(configuration);
+        services.AddSemanticCache(configuration);
         services.AddAnswerGeneration(configuration);
         services.AddRetrieval(configuration);
         services.AddChatExecution(configuration);

@@ -5,7 +5,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Quality;
+using Pipeline.KnowledgeBase.Quality;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Evals;

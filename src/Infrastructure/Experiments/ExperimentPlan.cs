@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Quality;
+using Pipeline.KnowledgeBase.Quality;
 
 namespace Pipeline.Infrastructure.Experiments;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Quality;
+using Pipeline.KnowledgeBase.Quality;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Experiments;

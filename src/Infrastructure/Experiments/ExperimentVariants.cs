@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 
 namespace Pipeline.Infrastructure.Experiments;
 

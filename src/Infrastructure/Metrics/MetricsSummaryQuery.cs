@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Flags;
 

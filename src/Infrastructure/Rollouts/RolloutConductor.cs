@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
 using Pipeline.Platform.Serialization;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.Infrastructure.Experiments;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Infrastructure.Rollouts;

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Evals;

@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Experiments;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Comparisons;

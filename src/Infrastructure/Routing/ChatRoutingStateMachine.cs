@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Platform.Serialization;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
@@ -167,7 +167,7 @@ public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutin
             await ExecuteAsync(context, saga.ServedPipeline, shadow: true, NoiseSample);
     }
 
-    /// <summary>Records the served answer; its worker already sent it to the caller (see <see cref="Serving.ServingClaims"/>).</summary>
+    /// <summary>Records the served answer; its worker already sent it to the caller (see <see cref="Answering.Serving.ServingClaims"/>).</summary>
     private async Task ServeAsync(BehaviorContext<ChatRoutingState, ChatCompleted> context)
     {
         var saga = context.Saga;

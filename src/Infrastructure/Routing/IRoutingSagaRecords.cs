@@ -8,7 +8,7 @@ namespace Pipeline.Infrastructure.Routing;
 /// </summary>
 internal interface IRoutingSagaRecords
 {
-    /// <summary>Claims the served attempt as abandoned; false when its worker served it first (see <see cref="Serving.ServingClaims"/>).</summary>
+    /// <summary>Claims the served attempt as abandoned; false when its worker served it first (see <see cref="Answering.Serving.ServingClaims"/>).</summary>
     Task<bool> TryAbandonAttemptAsync(Guid requestId, int attempt, DateTime at, CancellationToken cancellationToken);
 
     /// <summary>Adds a fallback to the routing flag's audit trail; it is saved with the saga row.</summary>

@@ -1,5 +1,5 @@
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 
 namespace Pipeline.Infrastructure.Routing;
 

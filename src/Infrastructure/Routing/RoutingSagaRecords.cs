@@ -1,10 +1,10 @@
 using System.Text.Json;
 using MassTransit;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
-using Pipeline.Infrastructure.Serving;
+using Pipeline.Answering.Serving;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Flags;
 

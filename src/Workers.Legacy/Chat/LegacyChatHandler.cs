@@ -1,11 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.Infrastructure.Execution;
-using Pipeline.Infrastructure.SemanticCache;
-using Pipeline.Infrastructure.Telemetry;
-using Pipeline.Infrastructure.WebSearch;
+using Pipeline.KnowledgeBase.SemanticCache;
+using Pipeline.ServiceDefaults.Telemetry;
+using Pipeline.Answering.WebSearch;
 
 namespace Pipeline.Workers.Legacy.Chat;
 

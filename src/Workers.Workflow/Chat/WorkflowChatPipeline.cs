@@ -1,15 +1,16 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Conversations;
+using Pipeline.Answering.Conversations;
 using Pipeline.Infrastructure.Execution;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.SemanticCache;
-using Pipeline.Infrastructure.Telemetry;
-using Pipeline.Infrastructure.WebSearch;
+using Pipeline.KnowledgeBase.SemanticCache;
+using Pipeline.ServiceDefaults.Telemetry;
+using Pipeline.Answering.WebSearch;
 using Pipeline.Workers.Workflow.Steps;
 
 namespace Pipeline.Workers.Workflow.Chat;

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Platform.Serialization;
-using Pipeline.Infrastructure.Telemetry;
+using Pipeline.ServiceDefaults.Telemetry;
 
 namespace Pipeline.Workers.Workflow.Steps;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Xunit;
 
 namespace Pipeline.Api.Tests.Flags;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.FeatureManagement;
 using Microsoft.FeatureManagement.FeatureFilters;
 using Pipeline.Platform.Bus;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Testing;
 using Xunit;

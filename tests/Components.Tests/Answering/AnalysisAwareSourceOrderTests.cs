@@ -1,5 +1,6 @@
+using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Answering;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Answering;
-using Pipeline.Infrastructure.Quality;
+using Pipeline.Answering;
+using Pipeline.KnowledgeBase.Quality;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Answering;

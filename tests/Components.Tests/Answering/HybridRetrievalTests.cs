@@ -1,6 +1,7 @@
+using Pipeline.KnowledgeBase.Questions;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Answering;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Answering;
+using Pipeline.KnowledgeBase;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Answering;

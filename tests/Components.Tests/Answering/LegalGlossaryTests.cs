@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Answering;

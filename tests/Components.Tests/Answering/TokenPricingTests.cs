@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Answering;
+using Pipeline.Answering;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Answering;

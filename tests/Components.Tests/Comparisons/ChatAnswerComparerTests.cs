@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Comparisons;

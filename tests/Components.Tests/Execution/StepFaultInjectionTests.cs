@@ -4,7 +4,7 @@ using MassTransit.Serialization;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Execution;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Platform.Serialization;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Xml;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Xunit;
 
 namespace Pipeline.Components.Tests.KnowledgeBase;

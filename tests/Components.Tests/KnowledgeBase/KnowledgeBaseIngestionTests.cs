@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Pipeline.Infrastructure.Answering;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.Answering;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.SemanticCache;
+using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Persistence.KnowledgeBase;
 using Pipeline.Persistence.SemanticCache;
 using Pipeline.Testing;
@@ -31,7 +31,7 @@ public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.Corp
                 .AddLogging()
                 .AddSingleton(TimeProvider.System)
                 .AddPipelineDatabase(Configuration())
-                .AddKnowledgeBase(Configuration(new Dictionary<string, string?> { ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider }))
+                .AddSemanticCache(Configuration(new Dictionary<string, string?> { ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider }))
                 .BuildServiceProvider();
             await using var scope = Services.CreateAsyncScope();
             FirstRun = await scope.ServiceProvider.GetRequiredService<KnowledgeBaseIngestor>().IngestDirectoryAsync(RepositoryPaths.SharedCorpus, null, CancellationToken.None);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using Pipeline.Infrastructure.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 using Pipeline.Persistence.KnowledgeBase;
 using Xunit;
 

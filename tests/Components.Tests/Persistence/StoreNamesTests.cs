@@ -1,7 +1,7 @@
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Serving;
+using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Routing;
 using Pipeline.Persistence.Serving;
 using Xunit;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Persistence.Comparisons;

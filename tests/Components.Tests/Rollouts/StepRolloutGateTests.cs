@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Pipeline.Contracts;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence;

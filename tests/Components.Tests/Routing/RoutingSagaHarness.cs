@@ -5,10 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Serving;
+using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Components.Tests.Routing;

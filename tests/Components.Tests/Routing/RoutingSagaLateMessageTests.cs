@@ -1,5 +1,5 @@
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Flags;
+using Pipeline.Flags;
 using Pipeline.Infrastructure.Routing;
 using Xunit;
 

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Pipeline.Persistence;
+using Pipeline.Persistence.Conversations;
+
+namespace Pipeline.Answering.Conversations;
+
+/// <summary>What became of a request to continue or start a conversation.</summary>
+public enum ConversationClaim
+{
+    /// <summary>The conversation is the caller's (new, or started by the same identity).</summary>
+    Owned,
+
+    /// <summary>Another identity started it; the caller must not learn more than that it does not exist for them.</summary>
+    NotFound,
+}
+
+/// <summary>Starts conversations and checks that a caller may continue one.</summary>
+public sealed class ConversationOwnership(PipelineDbContext db, TimeProvider time)
+{
+    /// <summary>
+    /// Claims <paramref name="conversationId"/> for <paramref name="owner"/> if nobody holds it yet, in its own statement
+    /// (two first requests racing agree on one owner), and says whether the caller may write to it.
+    /// </summary>
+    public async Task<ConversationClaim> ClaimAsync(Guid conversationId, string owner, CancellationToken cancellationToken)
+    {
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO conversations (id, owner, created_at) VALUES ({conversationId}, {owner}, {time.GetUtcNow().UtcDateTime}) ON CONFLICT (id) DO NOTHING",
+            cancellationToken);
+        var holder = await db.Set<Conversation>().AsNoTracking().Where(c => c.Id == conversationId).Select(c => c.Owner)
+            .SingleAsync(cancellationToken);
+        return string.Equals(holder, owner, StringComparison.Ordinal) ? ConversationClaim.Owned : ConversationClaim.NotFound;
+    }
+}

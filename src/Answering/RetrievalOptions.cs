@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pipeline.Answering;
+
+/// <summary>Hybrid retrieval settings (<c>Retrieval:*</c>), the original design's defaults.</summary>
+public sealed class RetrievalOptions
+{
+    public const string SectionName = "Retrieval";
+
+    [Range(1, 100)] public int TopK { get; set; } = 10;
+
+    /// <summary>Weight of the vector side in the fusion (the keyword side gets 1 − alpha).</summary>
+    [Range(0.0, 1.0)] public double Alpha { get; set; } = 0.7;
+
+    /// <summary>
+    /// Passages scoring below this after reranking are dropped. The rerank's bonuses (article, regulation, title,
+    /// provision) share the scale, so this is the original 0.3 at its original scale of bonuses.
+    /// </summary>
+    [Range(0.0, 1.0)] public double ScoreThreshold { get; set; } = 0.23;
+
+    /// <summary>
+    /// Candidates fetched from each side per passage kept: recitals make up half of an act's passages, so the
+    /// articles that answer need a pool deeper than the original design's 3.
+    /// </summary>
+    [Range(1, 20)] public int CandidateMultiplier { get; set; } = 5;
+}

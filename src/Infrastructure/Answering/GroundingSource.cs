@@ -1,4 +1,0 @@
-namespace Pipeline.Infrastructure.Answering;
-
-/// <summary>A passage an answer may cite, numbered as it appears in the prompt (<c>[Number]</c>).</summary>
-public sealed record GroundingSource(int Number, string SourceId, string Title, string Text);

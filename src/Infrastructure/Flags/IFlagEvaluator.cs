@@ -1,8 +1,0 @@
-
-namespace Pipeline.Infrastructure.Flags;
-
-/// <summary>Evaluates flags against this process's current snapshot.</summary>
-public interface IFlagEvaluator
-{
-    FlagDecision Evaluate(string flagName, in FlagContext context);
-}

@@ -1,8 +1,0 @@
-
-namespace Pipeline.Infrastructure.KnowledgeBase;
-
-/// <summary>A document as its parser understood it: title, language and sections in reading order.</summary>
-public sealed record ParsedDocument(string Title, string Language, IReadOnlyList<DocumentSection> Sections);
-
-/// <summary>A run of text under one heading; an article when <see cref="ArticleNumber"/> is set.</summary>
-public sealed record DocumentSection(int? ArticleNumber, string? ArticleTitle, string? Heading, string Text);

@@ -1,0 +1,149 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+using Pgvector;
+using Pgvector.EntityFrameworkCore;
+using Pipeline.Platform.Bus;
+using Pipeline.Persistence;
+using Pipeline.Persistence.KnowledgeBase;
+
+namespace Pipeline.KnowledgeBase;
+
+/// <summary>
+/// Full-text search ranked by cover density, and nearest-neighbour search over the HNSW index. A keyword search runs
+/// under <see cref="KnowledgeBaseOptions.SearchStatementTimeout"/>; one that runs out of time finds nothing rather
+/// than failing the request or holding the database.
+/// </summary>
+internal sealed partial class KnowledgeSearch(
+    PipelineDbContext db,
+    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    IOptions<KnowledgeBaseOptions> options,
+    ILogger<KnowledgeSearch> logger) : IKnowledgeSearch
+{
+    private const string Savepoint = "knowledge_search";
+
+    public async Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+    {
+        var tsQuery = KeywordQuery.Build(query, options.Value.KeywordTermLimit);
+        if (tsQuery is null)
+            return [];
+
+        try
+        {
+            return await WithStatementTimeoutAsync(token => KeywordsAsync(tsQuery, topK, filter, token), cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
+        {
+            // The question's own query ran out of time: the database is fine, and retrying would only hold it again.
+            KeywordSearchTimedOut(logger, options.Value.SearchStatementTimeout.TotalMilliseconds, tsQuery.Length);
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Runs a read-only query with a statement timeout of its own, inside a savepoint of the caller's transaction or
+    /// a transaction of its own, always rolled back: the timeout ends with it, and a cancelled statement leaves the
+    /// caller's transaction usable.
+    /// </summary>
+    private async Task<T> WithStatementTimeoutAsync<T>(Func<CancellationToken, Task<T>> query, CancellationToken cancellationToken)
+    {
+        var milliseconds = ((long)Math.Ceiling(options.Value.SearchStatementTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        var ambient = db.Database.CurrentTransaction;
+        var own = ambient is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            if (ambient is not null)
+                await ambient.CreateSavepointAsync(Savepoint, cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT set_config('statement_timeout', {milliseconds}, true)", cancellationToken);
+            try
+            {
+                return await query(cancellationToken);
+            }
+            finally
+            {
+                if (ambient is not null)
+                    await ambient.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
+            }
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.RollbackAsync(CancellationToken.None);
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Keyword search ran past its statement timeout of {TimeoutMs} ms (tsquery of {QueryLength} characters); retrieval goes on without it")]
+    private static partial void KeywordSearchTimedOut(ILogger logger, double timeoutMs, int queryLength);
+
+    private async Task<IReadOnlyList<RetrievedChunk>> KeywordsAsync(string tsQuery, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+    {
+        var chunks = Filtered(filter);
+        var found = await chunks
+            .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery)))
+            .Select(c => new
+            {
+                // The columns a hit needs, not the entity: its embedding and text-search vector would travel and be
+                // materialised for every hit of every request only to be dropped.
+                c.Id, c.DocumentId, c.ArticleNumber, c.ArticleTitle, c.Text,
+                c.Document!.Title,
+                c.Document.Regulation,
+                // Normalisation 32 maps the rank to rank / (rank + 1): a score in [0, 1).
+                Score = c.SearchVector.RankCoverDensity(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery),
+                    NpgsqlTsRankingNormalization.DivideByItselfPlusOne),
+            })
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Id)
+            .Take(topK)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return found.Select(x => ToRetrieved(x.Id, x.DocumentId, x.ArticleNumber, x.ArticleTitle, x.Text, x.Title, x.Regulation, x.Score)).ToList();
+    }
+
+    public async Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+    {
+        var generated = await embeddings.GenerateAsync([query], cancellationToken: cancellationToken);
+        var vector = new Vector(generated[0].Vector);
+        var model = embeddings.ModelId();
+        // Ordered by distance alone, so PostgreSQL can walk the HNSW index (a second sort key makes it scan and sort
+        // every row); equal distances are put in a stable order afterwards.
+        // Vectors of another model are in another space: until the ingest verb re-embeds them they are not compared.
+        var found = await Filtered(filter)
+            .Where(c => c.EmbeddingModel == model)
+            .Select(c => new
+            {
+                c.Id, c.DocumentId, c.ArticleNumber, c.ArticleTitle, c.Text,
+                c.Document!.Title,
+                c.Document.Regulation,
+                Distance = c.Embedding!.CosineDistance(vector),
+            })
+            .OrderBy(x => x.Distance)
+            .Take(topK)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        return found.OrderBy(x => x.Distance).ThenBy(x => x.Id, StringComparer.Ordinal)
+            .Select(x => ToRetrieved(x.Id, x.DocumentId, x.ArticleNumber, x.ArticleTitle, x.Text, x.Title, x.Regulation, 1 - x.Distance)).ToList();
+    }
+
+    public async Task<KnowledgeBaseStats> GetStatsAsync(CancellationToken cancellationToken) =>
+        new(await db.Set<KnowledgeDocument>().CountAsync(cancellationToken), await db.Set<KnowledgeChunk>().CountAsync(cancellationToken));
+
+    private IQueryable<KnowledgeChunk> Filtered(SearchFilter? filter)
+    {
+        var chunks = db.Set<KnowledgeChunk>().AsQueryable();
+        if (filter?.ArticleNumber is { } article)
+            chunks = chunks.Where(c => c.ArticleNumber == article);
+        if (filter?.Regulation is { } regulation)
+            chunks = chunks.Where(c => c.Document!.Regulation == regulation);
+        return chunks;
+    }
+
+    private static RetrievedChunk ToRetrieved(string id, Guid documentId, int? articleNumber, string? articleTitle, string text,
+        string title, string regulation, double score) =>
+        new(id, documentId, articleNumber is { } n ? $"{title} — Art. {n}" : title, regulation, articleNumber, articleTitle, text, Math.Round(score, 6));
+}
