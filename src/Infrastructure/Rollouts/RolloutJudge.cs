@@ -17,12 +17,13 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
         Judge(RolloutKind.Equivalence, stage, evidence, minSamples, dwellElapsed, alreadyHalved, completes: false);
 
     /// <param name="completes">Advancing from this stage completes the rollout: an improvement must then be better beyond noise.</param>
-    /// <param name="flag">The flag rolled out: a step flag's shadow stage has its own match-rate gate and trigger.</param>
+    /// <param name="flag">The flag rolled out: a step flag has its own match-rate gate and trigger and may have its own latency gate.</param>
     public RolloutVerdict Judge(string kind, RolloutStage stage, StageEvidence evidence, int minSamples, bool dwellElapsed, bool alreadyHalved, bool completes,
         string? flag = null)
     {
         var o = options.Value;
         var (matchRateGate, matchRateTrigger) = o.MatchRatesFor(flag);
+        var latencyGate = o.LatencyGateFor(flag);
         var z = RolloutStatistics.OneSidedQuantile(o.Significance);
         var facts = new Dictionary<string, object?>
         {
@@ -52,6 +53,8 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
             facts["matchRateGate"] = new { gate = matchRateGate, trigger = matchRateTrigger };
         }
 
+        facts["latencyGate"] = latencyGate;
+
         var treatmentErrorRate = Rate(evidence.TreatmentErrors, evidence.TreatmentRequests);
         var controlErrorRate = Rate(evidence.ControlErrors, evidence.ControlRequests);
         var (errorLower, _) = RolloutStatistics.WilsonBounds(evidence.TreatmentErrors, evidence.TreatmentRequests, z);
@@ -62,7 +65,7 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
         var treatmentP95 = RolloutStatistics.Percentile(evidence.TreatmentLatencies, 0.95);
         var controlP95 = RolloutStatistics.Percentile(evidence.ControlLatencies, 0.95);
         var beyondTriggerP = RolloutStatistics.MannWhitneyGreaterPValue(evidence.TreatmentLatencies, evidence.ControlLatencies, o.LatencyTriggerFactor);
-        var beyondGateP = RolloutStatistics.MannWhitneyGreaterPValue(evidence.TreatmentLatencies, evidence.ControlLatencies, o.LatencyGateFactor);
+        var beyondGateP = RolloutStatistics.MannWhitneyGreaterPValue(evidence.TreatmentLatencies, evidence.ControlLatencies, latencyGate);
         facts["latencyP95"] = new { treatment = treatmentP95, control = controlP95, beyondGatePValue = beyondGateP, beyondTriggerPValue = beyondTriggerP };
 
         // Contingencies (the original design's §8.2): quality or a critical error rate → 0 % at once; latency → halve, then 0 %.
@@ -108,8 +111,8 @@ public sealed class RolloutJudge(IOptions<RolloutOptions> options)
             return new(RolloutAction.Hold, $"inconclusive: error rate {treatmentErrorRate:P2} against baseline {controlErrorRate:P2}", facts);
         if (treatmentP95 is null || controlP95 is null)
             return new(RolloutAction.Hold, "inconclusive: no latency of one of the pipelines in this stage", facts);
-        if (!(treatmentP95 <= o.LatencyGateFactor * controlP95 && beyondGateP >= o.Significance))
-            return new(RolloutAction.Hold, $"inconclusive: p95 latency {treatmentP95:F0} ms against {o.LatencyGateFactor} x baseline {controlP95:F0} ms", facts);
+        if (!(treatmentP95 <= latencyGate * controlP95 && beyondGateP >= o.Significance))
+            return new(RolloutAction.Hold, $"inconclusive: p95 latency {treatmentP95:F0} ms against {latencyGate} x baseline {controlP95:F0} ms", facts);
 
         if (scores is null)
             return new(RolloutAction.Advance, "every gate holds", facts);

@@ -23,26 +23,32 @@ public sealed class RolloutOptions
     [Range(0.0, 1.0)]
     public double MatchRateTrigger { get; set; } = 0.95;
 
-    /// <summary>How far the new error rate may sit above the baseline's and still pass ("≤ baseline" up to noise).</summary>
     /// <summary>
-    /// A step flag's own match-rate gate and trigger for its shadow stage (keyed by step flag), the original design's
-    /// per-step success criteria: analysis, enhancement and cache must match as the whole request does (&gt; 99 %),
-    /// retrieval its chunk ids (&gt; 95 %, "some variation OK"), generation its citations (&gt; 98 %). A step flag not
-    /// listed uses <see cref="MatchRateGate"/> and <see cref="MatchRateTrigger"/>.
+    /// A step flag's own gates (keyed by step flag), the original design's per-step success criteria. Match rate of its
+    /// shadow stage: analysis, enhancement and cache must match as the whole request does (&gt; 99 %), retrieval its
+    /// chunk ids (&gt; 95 %, "some variation OK"), generation its citations (&gt; 98 %). p95 latency: generation within
+    /// 20 % of the baseline ("initial overhead acceptable"), every other step as the whole request (within 10 %). A step
+    /// flag not listed, or a gate not set, uses the request's (<see cref="MatchRateGate"/>, <see cref="MatchRateTrigger"/>,
+    /// <see cref="LatencyGateFactor"/>).
     /// </summary>
-    public Dictionary<string, StepMatchRate> StepMatchRates { get; set; } = new()
+    public Dictionary<string, StepGates> StepGates { get; set; } = new()
     {
         [Flags.MigrationFlags.WorkflowAnalysis] = new() { Gate = 0.99, Trigger = 0.95 },
         [Flags.MigrationFlags.WorkflowEnhancement] = new() { Gate = 0.99, Trigger = 0.95 },
         [Flags.MigrationFlags.WorkflowCache] = new() { Gate = 0.99, Trigger = 0.95 },
         [Flags.MigrationFlags.WorkflowRetrieval] = new() { Gate = 0.95, Trigger = 0.90 },
-        [Flags.MigrationFlags.WorkflowGeneration] = new() { Gate = 0.98, Trigger = 0.93 },
+        [Flags.MigrationFlags.WorkflowGeneration] = new() { Gate = 0.98, Trigger = 0.93, LatencyGateFactor = 1.2 },
     };
 
     /// <summary>The match-rate gate and trigger of a flag's shadow stage: its step's own, else the request's.</summary>
     public (double Gate, double Trigger) MatchRatesFor(string? flag) =>
-        flag is not null && StepMatchRates.TryGetValue(flag, out var step) ? (step.Gate, step.Trigger) : (MatchRateGate, MatchRateTrigger);
+        flag is not null && StepGates.TryGetValue(flag, out var step) ? (step.Gate, step.Trigger) : (MatchRateGate, MatchRateTrigger);
 
+    /// <summary>The p95 latency gate of a flag's stages (a factor of the baseline's): its step's own, else the request's.</summary>
+    public double LatencyGateFor(string? flag) =>
+        flag is not null && StepGates.TryGetValue(flag, out var step) && step.LatencyGateFactor is { } factor ? factor : LatencyGateFactor;
+
+    /// <summary>How far the new error rate may sit above the baseline's and still pass ("≤ baseline" up to noise).</summary>
     [Range(0.0, 1.0)]
     public double ErrorRateTolerance { get; set; } = 0.005;
 
@@ -90,12 +96,18 @@ public sealed class RolloutOptions
     public int MaxSamples { get; set; } = 20_000;
 }
 
-/// <summary>One step flag's shadow-stage match-rate gate (advance at or above) and trigger (roll back significantly below).</summary>
-public sealed class StepMatchRate
+/// <summary>One step flag's own gates: its shadow stage's match rate (advance at or above, roll back significantly below the trigger) and its latency.</summary>
+public sealed class StepGates
 {
+    /// <summary>Match rate the step's shadow stage must establish.</summary>
     [Range(0.0, 1.0)]
     public double Gate { get; set; }
 
+    /// <summary>Match rate below which the step's shadow stage rolls back.</summary>
     [Range(0.0, 1.0)]
     public double Trigger { get; set; }
+
+    /// <summary>p95 latency the step's stages may reach, as a factor of the baseline's; none: the request's.</summary>
+    [Range(1.0, 100.0)]
+    public double? LatencyGateFactor { get; set; }
 }

@@ -15,9 +15,9 @@ public static class RolloutServiceCollectionExtensions
         services.AddValidatedOptions<RolloutOptions>(configuration, RolloutOptions.SectionName)
             .Validate(o => ExperimentReports.Metrics.TryGetValue(o.ExperimentMetric, out var higherIsBetter) && higherIsBetter,
                 $"Rollout:ExperimentMetric must be one of: {string.Join(", ", ExperimentReports.Metrics.Where(m => m.Value).Select(m => m.Key))}.")
-            .Validate(o => o.StepMatchRates.All(s => MigrationFlags.WorkflowSteps.Contains(s.Key) && s.Value.Trigger is >= 0 and <= 1 && s.Value.Gate is >= 0 and <= 1
-                    && s.Value.Trigger <= s.Value.Gate),
-                $"Rollout:StepMatchRates keys must be workflow step flags ({string.Join(", ", MigrationFlags.WorkflowSteps)}), each with 0 <= Trigger <= Gate <= 1.");
+            .Validate(o => o.StepGates.All(s => MigrationFlags.WorkflowSteps.Contains(s.Key) && s.Value.Trigger is >= 0 and <= 1 && s.Value.Gate is >= 0 and <= 1
+                    && s.Value.Trigger <= s.Value.Gate && s.Value.LatencyGateFactor is null or (>= 1 and <= 100)),
+                $"Rollout:StepGates keys must be workflow step flags ({string.Join(", ", MigrationFlags.WorkflowSteps)}), each with 0 <= Trigger <= Gate <= 1 and a LatencyGateFactor, if set, between 1 and 100.");
         services.AddExperiments(configuration);
         services.AddSingleton<RolloutJudge>();
         services.TryAddSingleton<RolloutEvalSampling>();
