@@ -39,14 +39,7 @@ public sealed partial class StageEvidenceQuery
                 select new { On = s.WorkflowSteps!.Contains(flag), c.NewOutcome, c.NewDurationMs })
             .Take(options.Value.MaxSamples * 2)
             .ToListAsync(cancellationToken);
-        var treatment = runs.Where(r => r.On).ToList();
-        var control = runs.Where(r => !r.On).ToList();
-        return new StageEvidence(
-            0, 0,
-            treatment.Count, treatment.Count(r => r.NewOutcome != Completed),
-            control.Count, control.Count(r => r.NewOutcome != Completed),
-            treatment.Where(r => r.NewOutcome == Completed && r.NewDurationMs is not null).Select(r => (double)r.NewDurationMs!.Value).ToList(),
-            control.Where(r => r.NewOutcome == Completed && r.NewDurationMs is not null).Select(r => (double)r.NewDurationMs!.Value).ToList());
+        return SplitByStep(runs, r => r.On, r => r.NewOutcome != Completed, r => r.NewOutcome == Completed ? r.NewDurationMs : null);
     }
 
     private async Task<StageEvidence> FromStepRequestsAsync(string flag, DateTime since, CancellationToken cancellationToken)
@@ -58,14 +51,25 @@ public sealed partial class StageEvidenceQuery
             .Select(s => new { On = s.WorkflowSteps!.Contains(flag), s.Fallback, s.CurrentState, s.LatencyMs })
             .ToListAsync(cancellationToken);
         const string failed = nameof(ChatRoutingStateMachine.Failed);
-        var treatment = requests.Where(r => r.On).ToList();
-        var control = requests.Where(r => !r.On).ToList();
+        return SplitByStep(requests, r => r.On, r => r.Fallback || r.CurrentState == failed, r => r.Fallback ? null : r.LatencyMs);
+    }
+
+    /// <summary>
+    /// Evidence from the workflow's runs split by whether the step was on in each: runs, errors and the latencies of
+    /// those with one (<paramref name="latency"/> null leaves a run's time out).
+    /// </summary>
+    private static StageEvidence SplitByStep<T>(IReadOnlyList<T> runs, Func<T, bool> on, Func<T, bool> error, Func<T, long?> latency)
+    {
+        var treatment = runs.Where(on).ToList();
+        var control = runs.Where(r => !on(r)).ToList();
+        static List<double> Latencies(List<T> side, Func<T, long?> latency) =>
+            side.Select(latency).Where(ms => ms is not null).Select(ms => (double)ms!.Value).ToList();
         return new StageEvidence(
             0, 0,
-            treatment.Count, treatment.Count(r => r.Fallback || r.CurrentState == failed),
-            control.Count, control.Count(r => r.Fallback || r.CurrentState == failed),
-            treatment.Where(r => !r.Fallback && r.LatencyMs is not null).Select(r => (double)r.LatencyMs!.Value).ToList(),
-            control.Where(r => !r.Fallback && r.LatencyMs is not null).Select(r => (double)r.LatencyMs!.Value).ToList());
+            treatment.Count, treatment.Count(error),
+            control.Count, control.Count(error),
+            Latencies(treatment, latency),
+            Latencies(control, latency));
     }
 
     /// <summary>The overall eval scores of the workflow's served answers since the stage began, with the step on and off.</summary>
