@@ -46,7 +46,7 @@ public static class BusServiceCollectionExtensions
                     h.Password(rabbit.Password);
                     h.PublisherConfirmation = true;
                 });
-                ReconnectReceiveEndpointsEvery(cfg, rabbit.ReconnectInterval);
+                ReconnectReceiveEndpointsEvery(cfg, rabbit.ReconnectInterval, context.GetRequiredService<BusStopSignal>());
                 cfg.PrefetchCount = rabbit.PrefetchCount;
                 cfg.ConfigureJsonSerializerOptions(PipelineJson.ConfigureBus);
                 foreach (var configure in configureBus)
@@ -54,6 +54,9 @@ public static class BusServiceCollectionExtensions
                 cfg.ConfigureEndpoints(context);
             });
         });
+        services.AddSingleton<BusStopSignal>();
+        services.RemoveMassTransitHostedService();
+        services.AddHostedService<BusLifetimeService>();
         return services;
     }
 
@@ -109,9 +112,9 @@ public static class BusServiceCollectionExtensions
     /// delivery paused) until the last endpoint is back. This keeps MassTransit's own judgement of which failures are
     /// worth retrying and only replaces the schedule with a fixed interval, retried for as long as the broker is away.
     /// It reaches a private field: if a MassTransit upgrade moves it, every host fails at start instead of quietly
-    /// reconnecting slowly again.
+    /// reconnecting slowly again. Once the host stops the bus, the next failure is final (<see cref="BusLifetimeService"/>).
     /// </summary>
-    private static void ReconnectReceiveEndpointsEvery(IRabbitMqBusFactoryConfigurator cfg, TimeSpan interval)
+    private static void ReconnectReceiveEndpointsEvery(IRabbitMqBusFactoryConfigurator cfg, TimeSpan interval, BusStopSignal stop)
     {
         const BindingFlags Instance = BindingFlags.Instance | BindingFlags.NonPublic;
         var host = cfg.GetType().GetField("_hostConfiguration", Instance)?.GetValue(cfg);
@@ -121,7 +124,7 @@ public static class BusServiceCollectionExtensions
 
         policy.SetValue(host, Retry.CreatePolicy(x =>
         {
-            x.Handle<Exception>(original.IsHandled);
+            x.Handle<Exception>(ex => !stop.IsStopping && original.IsHandled(ex));
             // Incremental with no increment computes each delay as it goes (an interval list of this length would not).
             x.Incremental(int.MaxValue, interval, TimeSpan.Zero);
         }));
