@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
     "load" => await LoadBenchmark.RunAsync(),
     "hops" => await LoadBenchmark.RunBaselinesOnlyAsync(args[1..]),
     "timeline" => await LatencyTimeline.RunAsync(),
+    "first-token" => await FirstTokenLatency.RunAsync(),
     "load-profile" => await LoadProfileRun.RunAsync(args[1..]),
     "retrieval" => await HnswVersusExact.RunAsync(),
     "chat50" => await ConcurrentChat.RunAsync(),
@@ -34,6 +35,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | timeline | load-profile [status] [seconds] | retrieval | chat50 | quality [dataset.jsonl] [--only name] [--details file.jsonl]");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | timeline | first-token | load-profile [status] [seconds] | retrieval | chat50 | quality [dataset.jsonl] [--only name] [--details file.jsonl]");
     return 2;
 }

@@ -26,12 +26,16 @@ public sealed class BenchmarkSystem : IAsyncDisposable
     private readonly List<IHost> _hosts = [];
     private readonly List<WorkerProcess> _processes = [];
     private IHost? _coordinator;
+    private IHost? _legacy;
 
     public Uri ApiAddress { get; private set; } = null!;
 
     /// <summary>The coordination host (saga and comparator), when it runs in this process.</summary>
     public IHost Coordinator => _coordinator ?? throw new InvalidOperationException("The coordination host runs as a process of its own.");
     public IHost Api { get; private set; } = null!;
+
+    /// <summary>The legacy worker host, when it runs in this process.</summary>
+    public IHost Legacy => _legacy ?? throw new InvalidOperationException("The legacy worker runs as a process of its own.");
     public Dictionary<string, string?> Settings { get; private set; } = [];
 
     public static async Task<BenchmarkSystem> StartAsync(IDictionary<string, string?>? overrides = null, bool workersAsProcesses = false)
@@ -64,7 +68,8 @@ public sealed class BenchmarkSystem : IAsyncDisposable
         {
             system._coordinator = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(CoordinatorServices.ServiceName).AddCoordinatorServices());
             system._hosts.Add(system._coordinator);
-            system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(LegacyWorkerServices.ServiceName).AddLegacyWorkerServices()));
+            system._legacy = await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(LegacyWorkerServices.ServiceName).AddLegacyWorkerServices());
+            system._hosts.Add(system._legacy);
             system._hosts.Add(await TestHosts.StartWorkerAsync(system.Settings, b => b.AddPipelineDefaults(WorkflowWorkerServices.ServiceName).AddWorkflowWorkerServices()));
         }
 

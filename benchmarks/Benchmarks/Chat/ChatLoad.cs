@@ -14,6 +14,12 @@ public static class ChatLoad
 
     public sealed record Result(int Completed, int Errors, double Seconds, double[] LatenciesMs)
     {
+        /// <summary>Per answered request, the pipeline's own work as the answer reports it (<c>latencyMs</c>), where measured.</summary>
+        public IReadOnlyList<double> OwnWorkMs { get; init; } = [];
+
+        /// <summary>Per answered request, the caller's latency minus the pipeline's own work: what the message path added.</summary>
+        public IReadOnlyList<double> OverheadMs { get; init; } = [];
+
         public double Throughput => Completed / Seconds;
         public double Percentile(double p) => LatenciesMs.Length == 0 ? double.NaN : LatenciesMs[Math.Max(0, (int)Math.Ceiling(p * LatenciesMs.Length) - 1)];
     }

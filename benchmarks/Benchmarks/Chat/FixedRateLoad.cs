@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Text.Json;
 
 namespace Pipeline.Benchmarks.Chat;
 
@@ -16,6 +17,7 @@ public static class FixedRateLoad
         var count = (int)(requestsPerSecond * duration.TotalSeconds);
         var latencies = new double[count];
         var succeeded = new bool[count];
+        var ownWork = new double[count];
         var clock = Stopwatch.StartNew();
         var requests = new List<Task>(count);
         for (var i = 0; i < count; i++)
@@ -29,8 +31,13 @@ public static class FixedRateLoad
                 try
                 {
                     using var response = await http.PostAsJsonAsync("/api/chat", new { message = ChatLoad.Questions[index % ChatLoad.Questions.Length] });
-                    await response.Content.ReadAsByteArrayAsync();
+                    var body = await response.Content.ReadAsByteArrayAsync();
                     succeeded[index] = response.IsSuccessStatusCode;
+                    if (succeeded[index])
+                    {
+                        using var answer = JsonDocument.Parse(body);
+                        ownWork[index] = answer.RootElement.GetProperty("latencyMs").GetDouble();
+                    }
                 }
                 catch (HttpRequestException)
                 {
@@ -42,7 +49,12 @@ public static class FixedRateLoad
         }
 
         await Task.WhenAll(requests);
-        var ok = Enumerable.Range(0, count).Where(i => succeeded[i]).Select(i => latencies[i]).Order().ToArray();
-        return new ChatLoad.Result(ok.Length, count - ok.Length, clock.Elapsed.TotalSeconds, ok);
+        var answered = Enumerable.Range(0, count).Where(i => succeeded[i]).ToArray();
+        var ok = answered.Select(i => latencies[i]).Order().ToArray();
+        return new ChatLoad.Result(ok.Length, count - ok.Length, clock.Elapsed.TotalSeconds, ok)
+        {
+            OwnWorkMs = answered.Select(i => ownWork[i]).ToArray(),
+            OverheadMs = answered.Select(i => latencies[i] - ownWork[i]).ToArray(),
+        };
     }
 }

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Pipeline.Answering;
+using Pipeline.Benchmarks.Warmup;
+using Pipeline.Flags;
+using Pipeline.Persistence.Flags;
+using Pipeline.Infrastructure.Execution;
+using Pipeline.KnowledgeBase.Quality;
+using Pipeline.Testing;
+
+namespace Pipeline.Benchmarks.Chat;
+
+/// <summary>
+/// What the message pipeline adds to a request's latency when the machine is not saturated (issue #23's light-load
+/// goals): at a fixed 8 requests/s with the routing flag off, the caller's latency minus the pipeline's own work (the
+/// answer's <c>latencyMs</c>); and, for one streaming caller, the time to the first token through the hub against the
+/// same generator (legacy retrieval and the grounded writer) called in this process, question by question, alternately.
+/// Every question of the golden dataset is asked once per side, so the semantic cache answers none of them.
+/// </summary>
+public static class FirstTokenLatency
+{
+    private const double FixedRate = 8;
+    private const int Clients = 8;
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Measure = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> RunAsync()
+    {
+        await using var system = await BenchmarkSystem.StartAsync();
+        await system.SetFlagAsync(MigrationFlags.WorkflowComplete, FlagStatus.Disabled);
+        await JitSettledWarmup.RunAsync(slice => ChatLoad.RunAsync(system.ApiAddress, Clients, slice));
+
+        await FixedRateOverheadAsync(system);
+        await FirstTokenAsync(system);
+        return 0;
+    }
+
+    private static async Task FixedRateOverheadAsync(BenchmarkSystem system)
+    {
+        await FixedRateLoad.RunAsync(system.ApiAddress, FixedRate, Settle);
+        var run = await FixedRateLoad.RunAsync(system.ApiAddress, FixedRate, Measure);
+        Console.WriteLine($"{FixedRate} req/s fixed, flag off, {run.Completed} answered, errors {run.Errors}: caller p50 {run.Percentile(0.5):0.0} ms, " +
+            $"p95 {run.Percentile(0.95):0.0} ms; pipeline's own work p50 {Median(run.OwnWorkMs):0.0} ms; " +
+            $"caller minus own work p50 {Median(run.OverheadMs):0.0} ms, p95 {Percentile(run.OverheadMs, 0.95):0.0} ms");
+    }
+
+    private static async Task FirstTokenAsync(BenchmarkSystem system)
+    {
+        var questions = await GoldenDataset.LoadAsync(Path.Combine(RepositoryPaths.Root, GoldenDataset.DefaultPath), CancellationToken.None);
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(system.ApiAddress, "/hubs/chat")).Build();
+        await hub.StartAsync();
+
+        var viaPipeline = new List<double>();
+        var inProcess = new List<double>();
+        var differences = new List<double>();
+        for (var i = 0; i < questions.Count; i++)
+        {
+            // Alternate which side goes first, so that any warming by the first falls on both alike.
+            var question = questions[i].Question;
+            double pipelineMs, generatorMs;
+            if (i % 2 == 0)
+            {
+                pipelineMs = await ThroughHubAsync(hub, question);
+                generatorMs = await InProcessAsync(system, question);
+            }
+            else
+            {
+                generatorMs = await InProcessAsync(system, question);
+                pipelineMs = await ThroughHubAsync(hub, question);
+            }
+
+            if (double.IsNaN(pipelineMs) || double.IsNaN(generatorMs))
+                continue;
+            viaPipeline.Add(pipelineMs);
+            inProcess.Add(generatorMs);
+            differences.Add(pipelineMs - generatorMs);
+        }
+
+        Console.WriteLine($"time to first token, one streaming caller, {differences.Count} of {questions.Count} questions with a token on both sides:");
+        Console.WriteLine($"  through the pipeline (hub): p50 {Median(viaPipeline):0.0} ms, p95 {Percentile(viaPipeline, 0.95):0.0} ms");
+        Console.WriteLine($"  generator in process:       p50 {Median(inProcess):0.0} ms, p95 {Percentile(inProcess, 0.95):0.0} ms");
+        Console.WriteLine($"  added by the pipeline, per question: p50 {Median(differences):0.0} ms, p95 {Percentile(differences, 0.95):0.0} ms");
+    }
+
+    /// <summary>Milliseconds from invoking the hub to its first token event; NaN when the answer came without one.</summary>
+    private static async Task<double> ThroughHubAsync(HubConnection hub, string question)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var first = double.NaN;
+        await foreach (var e in hub.StreamAsync<JsonElement>("Chat", new { message = question }))
+        {
+            if (double.IsNaN(first) && e.GetProperty("type").GetString() == "token")
+                first = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        return first;
+    }
+
+    /// <summary>The legacy pipeline's retrieval and writer, resolved from its host and called directly.</summary>
+    private static async Task<double> InProcessAsync(BenchmarkSystem system, string question)
+    {
+        await using var scope = system.Legacy.Services.CreateAsyncScope();
+        var retrieval = scope.ServiceProvider.GetRequiredService<KeywordRetrieval>();
+        var writer = scope.ServiceProvider.GetRequiredService<GroundedAnswerWriter>();
+        var topK = scope.ServiceProvider.GetRequiredService<IOptions<ExecutionOptions>>().Value.TopK;
+        var started = Stopwatch.GetTimestamp();
+        var first = double.NaN;
+        var passages = await retrieval.RetrieveAsync(question, topK, CancellationToken.None);
+        await writer.WriteAsync(question, passages, (_, _) =>
+        {
+            if (double.IsNaN(first))
+                first = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        return first;
+    }
+
+    private static double Median(IReadOnlyList<double> values) => Percentile(values, 0.5);
+
+    private static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        if (values.Count == 0)
+            return double.NaN;
+        var sorted = values.Order().ToArray();
+        return sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    }
+}
