@@ -28,6 +28,7 @@ using Pipeline.Infrastructure.Replays;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Api;
 

@@ -14,6 +14,7 @@ using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Coordinator;
 

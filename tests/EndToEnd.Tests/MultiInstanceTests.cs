@@ -21,6 +21,7 @@ using Pipeline.Persistence.Serving;
 using Pipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.EndToEnd.Tests;
 

@@ -12,6 +12,7 @@ using Pipeline.Coordinator;
 using Pipeline.Workers.Legacy;
 using Pipeline.Workers.Workflow;
 using Pipeline.ServiceDefaults;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Benchmarks.Chat;
 

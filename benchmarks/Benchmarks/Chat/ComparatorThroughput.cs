@@ -13,6 +13,7 @@ using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Benchmarks.Chat;
 

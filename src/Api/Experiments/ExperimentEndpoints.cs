@@ -8,6 +8,7 @@ using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Experiments;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Api.Experiments;
 

@@ -12,6 +12,7 @@ using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Rollouts;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Api.Flags;
 

@@ -8,6 +8,7 @@ using Pipeline.Infrastructure.Replays;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Replays;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Api.Operations;
 

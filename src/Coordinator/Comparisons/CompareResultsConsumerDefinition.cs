@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Coordinator.Comparisons;
 

@@ -2,13 +2,12 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Evals;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Routing;
+using Pipeline.Persistence.Evals;
 
 namespace Pipeline.Infrastructure.Comparisons;
 

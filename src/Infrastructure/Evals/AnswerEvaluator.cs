@@ -4,11 +4,11 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.KnowledgeBase;
 using Pipeline.Persistence;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.KnowledgeBase;
+using Pipeline.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.Evals;
 

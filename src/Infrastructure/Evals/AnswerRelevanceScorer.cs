@@ -4,6 +4,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Answering;
 
 namespace Pipeline.Infrastructure.Evals;
 

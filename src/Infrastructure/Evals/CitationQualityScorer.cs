@@ -1,4 +1,5 @@
 using Pipeline.Contracts;
+using Pipeline.Answering;
 
 namespace Pipeline.Infrastructure.Evals;
 

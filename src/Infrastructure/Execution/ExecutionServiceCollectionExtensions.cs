@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Answering;
-using Pipeline.Infrastructure.Routing;
-using Pipeline.KnowledgeBase;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Answering.Conversations;
 using Pipeline.Answering.WebSearch;
 using Pipeline.Platform.Hosting;
+using Pipeline.Platform.Routing;
+using Pipeline.KnowledgeBase;
 
 namespace Pipeline.Infrastructure.Execution;
 

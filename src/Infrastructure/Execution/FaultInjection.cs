@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
+using Pipeline.Answering;
+using Pipeline.Platform.Sampling;
 
 namespace Pipeline.Infrastructure.Execution;
 
@@ -15,7 +17,7 @@ public sealed class FaultInjection(IOptions<ExecutionOptions> options)
         var settings = options.Value;
         if (settings.InjectedLatency > TimeSpan.Zero)
             await Task.Delay(settings.InjectedLatency, cancellationToken);
-        if (settings.InjectedFailureRate > 0 && Routing.NoiseSampling.Includes(command.RequestId, settings.InjectedFailureRate))
+        if (settings.InjectedFailureRate > 0 && NoiseSampling.Includes(command.RequestId, settings.InjectedFailureRate))
             throw new InjectedFailureException(command.RequestId);
         return settings.InjectedLatency;
     }
@@ -27,10 +29,10 @@ public sealed class FaultInjection(IOptions<ExecutionOptions> options)
     public ChatAnswer Degrade(ExecuteChat command, ChatAnswer answer, IReadOnlyList<string>? stepsOn = null)
     {
         var settings = options.Value;
-        var degraded = settings.InjectedCitationLoss > 0 && Routing.NoiseSampling.Includes(command.RequestId, settings.InjectedCitationLoss)
+        var degraded = settings.InjectedCitationLoss > 0 && NoiseSampling.Includes(command.RequestId, settings.InjectedCitationLoss)
             && (settings.CitationLossWithStep is not { } with || stepsOn?.Contains(with) == true)
             && (settings.CitationLossWithoutStep is not { } without || stepsOn?.Contains(without) == false);
-        return degraded ? answer with { Text = Evals.CitationMarkers.Strip(answer.Text), Citations = [] } : answer;
+        return degraded ? answer with { Text = CitationMarkers.Strip(answer.Text), Citations = [] } : answer;
     }
 }
 

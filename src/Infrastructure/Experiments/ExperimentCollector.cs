@@ -6,7 +6,6 @@ using Pipeline.Infrastructure.Evals;
 using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
 using Pipeline.KnowledgeBase.Quality;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.Experiments;

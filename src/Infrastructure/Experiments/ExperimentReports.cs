@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
 using Pipeline.Persistence;
 using Pipeline.KnowledgeBase.Quality;
-using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Experiments;
 

@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.EntityFrameworkOutbox;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Routing;
 

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Flags;
+using Pipeline.Flags;
 
 namespace Pipeline.Infrastructure.Metrics;
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Metrics;

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Replays;
 using Pipeline.Persistence.Routing;
 
@@ -9,7 +8,7 @@ namespace Pipeline.Infrastructure.Replays;
 /// <summary>Measures replays from their requests' routing sagas: finished ones are done, failed ones are counted apart.</summary>
 public sealed class ReplayProgressQuery(PipelineDbContext db)
 {
-    private const string FailedState = nameof(ChatRoutingStateMachine.Failed);
+    private const string FailedState = ChatRoutingStates.Failed;
 
     public async Task<ReplayProgress?> FindAsync(Guid id, CancellationToken cancellationToken)
     {

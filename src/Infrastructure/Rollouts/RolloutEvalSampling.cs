@@ -1,5 +1,5 @@
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Platform.Sampling;
 using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Rollouts;

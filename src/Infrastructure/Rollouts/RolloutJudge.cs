@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Pipeline.Persistence.Rollouts;
+using Pipeline.Infrastructure.Experiments;
 
 namespace Pipeline.Infrastructure.Rollouts;
 

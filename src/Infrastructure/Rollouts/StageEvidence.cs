@@ -1,3 +1,4 @@
+using Pipeline.Infrastructure.Experiments;
 
 namespace Pipeline.Infrastructure.Rollouts;
 
@@ -28,6 +29,3 @@ public sealed record StageEvidence(
     /// <summary>The observations that count towards the stage's minimum sample size.</summary>
     public int Samples(RolloutStage stage) => stage.IsShadow ? Comparisons : TreatmentRequests;
 }
-
-/// <summary>A finished experiment's paired comparison of the flag's new side against its old side.</summary>
-public sealed record ExperimentEvidence(Guid Id, string Treatment, string Control, string Metric, MeanComparison Comparison, DateTime FinishedAt);

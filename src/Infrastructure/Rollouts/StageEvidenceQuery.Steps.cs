@@ -1,14 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
-using Pipeline.Flags;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Rollouts;
 using Pipeline.Persistence.Routing;
+using Pipeline.Flags;
 
 namespace Pipeline.Infrastructure.Rollouts;
 
@@ -50,7 +48,7 @@ public sealed partial class StageEvidenceQuery
             .Take(options.Value.MaxSamples * 2)
             .Select(s => new { On = s.WorkflowSteps!.Contains(flag), s.Fallback, s.CurrentState, s.LatencyMs })
             .ToListAsync(cancellationToken);
-        const string failed = nameof(ChatRoutingStateMachine.Failed);
+        const string failed = ChatRoutingStates.Failed;
         return SplitByStep(requests, r => r.On, r => r.Fallback || r.CurrentState == failed, r => r.Fallback ? null : r.LatencyMs);
     }
 

@@ -1,12 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Infrastructure.Evals;
 using Pipeline.Infrastructure.Experiments;
 using Pipeline.Flags;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.Experiments;
@@ -87,7 +85,7 @@ public sealed partial class StageEvidenceQuery(PipelineDbContext db, ExperimentR
             .ToListAsync(cancellationToken);
         var treatment = requests.Where(r => r.Mode == RoutingMode.Enabled).ToList();
         var control = requests.Where(r => r.Mode != RoutingMode.Enabled).ToList();
-        const string failed = nameof(ChatRoutingStateMachine.Failed);
+        const string failed = ChatRoutingStates.Failed;
         return new StageEvidence(
             0, 0,
             treatment.Count, treatment.Count(r => r.Fallback || r.CurrentState == failed),

@@ -7,6 +7,7 @@ using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

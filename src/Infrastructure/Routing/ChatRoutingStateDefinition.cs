@@ -5,6 +5,7 @@ using Pipeline.Contracts;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

@@ -4,12 +4,13 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Infrastructure.Evals;
 using Pipeline.Flags;
 using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Platform.Serialization;
 using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Persistence.Routing;
+using Pipeline.Persistence.Evals;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

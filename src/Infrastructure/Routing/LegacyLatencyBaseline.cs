@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Platform.Routing;
 using Pipeline.Persistence.Routing;
 
 namespace Pipeline.Infrastructure.Routing;

@@ -4,6 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Infrastructure.Routing;
 

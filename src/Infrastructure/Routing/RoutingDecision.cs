@@ -1,5 +1,6 @@
 using Pipeline.Contracts;
 using Pipeline.Flags;
+using Pipeline.Platform.Sampling;
 
 namespace Pipeline.Infrastructure.Routing;
 

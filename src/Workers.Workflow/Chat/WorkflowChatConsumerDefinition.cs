@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Infrastructure.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Workers.Workflow.Chat;
 

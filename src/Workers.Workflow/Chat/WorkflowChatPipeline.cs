@@ -12,6 +12,7 @@ using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Answering.WebSearch;
 using Pipeline.Workers.Workflow.Steps;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Workers.Workflow.Chat;
 

@@ -5,6 +5,7 @@ using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Flags;
 using Pipeline.Platform.Serialization;
 using Pipeline.ServiceDefaults.Telemetry;
+using Pipeline.Persistence.Comparisons;
 
 namespace Pipeline.Workers.Workflow.Steps;
 

@@ -9,6 +9,7 @@ using Pipeline.Infrastructure.Comparisons;
 using Pipeline.KnowledgeBase;
 using Pipeline.Platform.Serialization;
 using Xunit;
+using Pipeline.Persistence.Comparisons;
 
 namespace Pipeline.Components.Tests.Comparisons;
 

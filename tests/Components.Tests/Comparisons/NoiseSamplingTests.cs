@@ -1,6 +1,7 @@
 using MassTransit;
 using Pipeline.Infrastructure.Routing;
 using Xunit;
+using Pipeline.Platform.Sampling;
 
 namespace Pipeline.Components.Tests.Comparisons;
 

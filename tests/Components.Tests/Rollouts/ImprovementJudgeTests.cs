@@ -4,6 +4,7 @@ using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.Rollouts;
 using Xunit;
+using Pipeline.Infrastructure.Experiments;
 
 namespace Pipeline.Components.Tests.Rollouts;
 

@@ -1,5 +1,6 @@
 using Pipeline.Infrastructure.Rollouts;
 using Xunit;
+using Pipeline.Infrastructure.Experiments;
 
 namespace Pipeline.Components.Tests.Rollouts;
 

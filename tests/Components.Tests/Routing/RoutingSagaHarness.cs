@@ -10,6 +10,7 @@ using Pipeline.Infrastructure.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Components.Tests.Routing;
 

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Json;
 using Pipeline.Contracts;
 
-namespace Pipeline.Infrastructure.Comparisons;
+namespace Pipeline.Persistence.Comparisons;
 
 /// <summary>
 /// The names comparison kinds and outcomes are stored under (<c>feature_flag_comparisons</c>, the API, the summary's

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Pipeline.Persistence.Routing;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Platform.Routing;
 
 /// <summary>How the routing saga routes and how long it waits (<c>Routing:*</c>).</summary>
 public sealed class RoutingOptions

@@ -1,6 +1,6 @@
 using MathNet.Numerics.Distributions;
 
-namespace Pipeline.Infrastructure.Rollouts;
+namespace Pipeline.Infrastructure.Experiments;
 
 /// <summary>
 /// A t-test of the new side's mean score against the old side's: Welch's (unequal variances) for two independent

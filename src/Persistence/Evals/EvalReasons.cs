@@ -1,5 +1,5 @@
 
-namespace Pipeline.Infrastructure.Evals;
+namespace Pipeline.Persistence.Evals;
 
 /// <summary>Why an answer was sampled for evaluation (<c>ResultSampled.Reason</c>).</summary>
 public static class EvalReasons

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Pipeline.Infrastructure.Evals;
+namespace Pipeline.Answering;
 
 /// <summary>The <c>[n]</c> citation markers of an answer text.</summary>
-internal static partial class CitationMarkers
+public static partial class CitationMarkers
 {
     /// <summary>Every marker's number, in order, repeats included.</summary>
     public static IReadOnlyList<int> Numbers(string text) =>

@@ -1,6 +1,4 @@
-using Pipeline.Persistence.Routing;
-
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Platform.Sampling;
 
 /// <summary>Picks a stable share of requests (noise-floor samples, injected faults): derived from the request id, so a redelivery decides the same.</summary>
 public static class NoiseSampling
