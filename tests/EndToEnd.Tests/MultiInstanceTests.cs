@@ -6,7 +6,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Answering.Conversations;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Flags;

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Benchmarks.Warmup;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Benchmarks.Chat;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Persistence.Requests;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Platform.Serialization;

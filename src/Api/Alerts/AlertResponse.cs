@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Alerts;
+using Pipeline.Evaluation.Alerts;
 using Pipeline.Persistence.Alerts;
 
 namespace Pipeline.Api.Alerts;

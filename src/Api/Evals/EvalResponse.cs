@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Pipeline.Infrastructure.Evals;
+using Pipeline.Evaluation.Evals;
 using Pipeline.Persistence.Evals;
 
 namespace Pipeline.Api.Evals;

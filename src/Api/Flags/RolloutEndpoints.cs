@@ -7,7 +7,7 @@ using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Flags;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Rollouts;
 using Pipeline.Persistence.Flags;

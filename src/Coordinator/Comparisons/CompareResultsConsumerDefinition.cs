@@ -1,7 +1,7 @@
 using MassTransit;
 using Pipeline.Platform.Bus;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Rollouts;
 using Pipeline.Platform.Serialization;
 using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Persistence.Routing;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Contracts;
 using Pipeline.Answering;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Answering.Conversations;
 using Pipeline.Infrastructure.Execution;
 using Pipeline.Flags;

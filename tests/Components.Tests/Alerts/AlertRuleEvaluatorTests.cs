@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Alerts;
+using Pipeline.Evaluation.Alerts;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Alerts;

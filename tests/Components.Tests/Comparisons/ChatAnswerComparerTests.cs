@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.KnowledgeBase;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Evals;
+using Pipeline.Evaluation.Evals;
 using Pipeline.KnowledgeBase;
 using Xunit;
 

@@ -5,7 +5,7 @@ namespace Pipeline.Components.Tests.Evals;
 
 public sealed class CitationQualityScorerTests
 {
-    private static readonly Pipeline.Infrastructure.Evals.CitationQualityScorer Scorer = new();
+    private static readonly Pipeline.Evaluation.Evals.CitationQualityScorer Scorer = new();
 
     [Fact]
     public void An_answer_citing_every_source_with_valid_markers_scores_one()

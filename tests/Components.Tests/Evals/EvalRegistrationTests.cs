@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Pipeline.Infrastructure.Evals;
+using Pipeline.Evaluation.Evals;
 using Pipeline.KnowledgeBase;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Evals;
+using Pipeline.Evaluation.Evals;
 using Xunit;
 using static Pipeline.Components.Tests.Evals.EvalAnswers;
 

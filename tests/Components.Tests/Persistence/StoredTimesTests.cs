@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Testing;
 using Xunit;

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Evaluation.Evals;
+using Pipeline.Rollouts;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.Rollouts;
 using Xunit;
-using Pipeline.Infrastructure.Experiments;
+using Pipeline.Rollouts.Experiments;
 
 namespace Pipeline.Components.Tests.Rollouts;
 

@@ -1,6 +1,6 @@
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Rollouts;
 using Xunit;
-using Pipeline.Infrastructure.Experiments;
+using Pipeline.Rollouts.Experiments;
 
 namespace Pipeline.Components.Tests.Rollouts;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Pipeline.Contracts;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Rollouts;
 using Pipeline.Infrastructure.Routing;
 using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Routing;

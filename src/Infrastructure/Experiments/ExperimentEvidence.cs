@@ -1,4 +1,0 @@
-namespace Pipeline.Infrastructure.Experiments;
-
-/// <summary>A finished experiment's paired comparison of the flag's new side against its old side.</summary>
-public sealed record ExperimentEvidence(Guid Id, string Treatment, string Control, string Metric, MeanComparison Comparison, DateTime FinishedAt);
