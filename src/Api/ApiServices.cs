@@ -24,9 +24,8 @@ using Pipeline.Flags;
 using Pipeline.KnowledgeBase;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Replays;
+using Pipeline.Api.Replays;
 using Pipeline.Rollouts;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;
 

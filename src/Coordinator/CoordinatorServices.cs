@@ -12,7 +12,7 @@ using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Flags;
 using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Coordinator.Routing;
 using Pipeline.Rollouts;
 using Pipeline.Platform.Routing;
 

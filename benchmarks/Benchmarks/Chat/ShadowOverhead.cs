@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Benchmarks.Warmup;
-using Pipeline.Evaluation.Comparisons;
 using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 

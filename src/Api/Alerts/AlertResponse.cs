@@ -1,4 +1,3 @@
-using Pipeline.Evaluation.Alerts;
 using Pipeline.Persistence.Alerts;
 
 namespace Pipeline.Api.Alerts;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Pipeline.Evaluation.Evals;
 using Pipeline.Persistence.Evals;
 
 namespace Pipeline.Api.Evals;

@@ -5,7 +5,6 @@ using Pipeline.Api.Security;
 using Pipeline.Rollouts.Experiments;
 using Pipeline.KnowledgeBase.Quality;
 using Pipeline.Rollouts;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Experiments;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;

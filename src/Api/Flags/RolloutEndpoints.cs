@@ -8,7 +8,6 @@ using Pipeline.Api.Security;
 using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Rollouts;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Rollouts;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;

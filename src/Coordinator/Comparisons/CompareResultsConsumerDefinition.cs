@@ -2,7 +2,6 @@ using MassTransit;
 using Pipeline.Platform.Bus;
 using Microsoft.Extensions.Options;
 using Pipeline.Evaluation.Comparisons;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;
 

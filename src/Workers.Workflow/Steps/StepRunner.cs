@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Pipeline.Contracts;
-using Pipeline.Evaluation.Comparisons;
 using Pipeline.Flags;
 using Pipeline.Platform.Serialization;
 using Pipeline.ServiceDefaults.Telemetry;

@@ -1,5 +1,4 @@
 using MassTransit;
-using Pipeline.Infrastructure.Routing;
 using Xunit;
 using Pipeline.Platform.Sampling;
 

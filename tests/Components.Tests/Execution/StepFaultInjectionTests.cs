@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using MassTransit.Serialization;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Execution;
+using Pipeline.Answering.Execution;
 using Pipeline.Flags;
 using Pipeline.Platform.Serialization;
 using Xunit;

@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Execution;
+using Pipeline.Answering.Execution;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Execution;

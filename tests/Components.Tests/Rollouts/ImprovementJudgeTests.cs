@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Evaluation.Evals;
 using Pipeline.Rollouts;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.Rollouts;

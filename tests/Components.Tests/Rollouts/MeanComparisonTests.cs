@@ -1,4 +1,3 @@
-using Pipeline.Rollouts;
 using Xunit;
 using Pipeline.Rollouts.Experiments;
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Pipeline.Evaluation.Comparisons;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Flags;
 using Pipeline.Persistence;

@@ -1,7 +1,7 @@
 using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Coordinator.Routing;
 using Pipeline.Persistence.Flags;
 using Xunit;
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using Pipeline.Contracts;
 using Pipeline.Flags;
 using Pipeline.Rollouts;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Coordinator.Routing;
 using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;

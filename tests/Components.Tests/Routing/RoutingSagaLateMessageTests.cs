@@ -1,6 +1,6 @@
 using Pipeline.Contracts;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Coordinator.Routing;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Routing;

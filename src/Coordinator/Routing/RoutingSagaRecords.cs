@@ -8,7 +8,7 @@ using Pipeline.Answering.Serving;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Flags;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Coordinator.Routing;
 
 /// <summary>The routing saga's writes on the scoped <see cref="PipelineDbContext"/>, the one its repository loaded the saga row with.</summary>
 internal sealed class RoutingSagaRecords(PipelineDbContext db) : IRoutingSagaRecords

@@ -1,7 +1,7 @@
 using MassTransit;
 using Pipeline.Contracts;
 
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>Reports an execution that cannot produce an answer, so the saga can fall back or fail the caller now.</summary>
 public static class ChatExecutionFailure

@@ -8,7 +8,7 @@ using Pipeline.Platform.Hosting;
 using Pipeline.Platform.Routing;
 using Pipeline.KnowledgeBase;
 
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>Binds the chat workers' execution options.</summary>
 public static class ExecutionServiceCollectionExtensions

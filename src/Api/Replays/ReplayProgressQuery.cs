@@ -3,7 +3,7 @@ using Pipeline.Persistence;
 using Pipeline.Persistence.Replays;
 using Pipeline.Persistence.Routing;
 
-namespace Pipeline.Infrastructure.Replays;
+namespace Pipeline.Api.Replays;
 
 /// <summary>Measures replays from their requests' routing sagas: finished ones are done, failed ones are counted apart.</summary>
 public sealed class ReplayProgressQuery(PipelineDbContext db)

@@ -1,7 +1,7 @@
 using MassTransit;
 using Pipeline.Contracts;
 
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>One pipeline's way of answering an <see cref="ExecuteChat"/>, streaming pieces as it writes.</summary>
 public interface IChatPipeline

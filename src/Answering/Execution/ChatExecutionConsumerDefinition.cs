@@ -3,7 +3,7 @@ using Pipeline.Platform.Bus;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
 
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>
 /// A pipeline's execution queue: only sent to (no topology bindings), immediate retries, and the transactional

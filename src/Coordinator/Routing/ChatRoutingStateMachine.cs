@@ -12,7 +12,7 @@ using Pipeline.Persistence.Routing;
 using Pipeline.Persistence.Evals;
 using Pipeline.Platform.Routing;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Coordinator.Routing;
 
 /// <summary>
 /// Owns each chat request from <see cref="ChatRequested"/> to its end: routes it by the routing flag to the legacy or

@@ -5,7 +5,7 @@ using Pipeline.Persistence.Requests;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Answering.Serving;
 
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>
 /// What a served answer leaves behind — the attempt's serving claim, the caller's answer (fetchable by request id),

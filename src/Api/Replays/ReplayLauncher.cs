@@ -5,7 +5,7 @@ using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
 using Pipeline.Persistence.Replays;
 
-namespace Pipeline.Infrastructure.Replays;
+namespace Pipeline.Api.Replays;
 
 /// <summary>
 /// Starts a replay: re-publishes the archived requests of a window as new requests carrying the replay id, with no

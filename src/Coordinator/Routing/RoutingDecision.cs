@@ -2,7 +2,7 @@ using Pipeline.Contracts;
 using Pipeline.Flags;
 using Pipeline.Platform.Sampling;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Coordinator.Routing;
 
 /// <summary>Where one request goes: its routing mode, the pipeline that serves it, the one run beside it, and whether the served pipeline also runs a second time.</summary>
 /// <param name="Shadow">The pipeline that runs beside the served one and is only compared; null outside shadow.</param>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Platform.Routing;
 using Pipeline.Persistence.Routing;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Coordinator.Routing;
 
 /// <summary>
 /// The legacy pipeline's observed p95 latency (from served, non-fallback requests of the last hour, kept current by

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Coordinator.Routing;
 
 /// <summary>Registers the routing saga's services.</summary>
 public static class RoutingServiceCollectionExtensions

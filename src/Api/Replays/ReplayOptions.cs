@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Pipeline.Persistence.Replays;
 
-namespace Pipeline.Infrastructure.Replays;
+namespace Pipeline.Api.Replays;
 
 /// <summary>Bounds of operator replays (<c>Replay:*</c>).</summary>
 public sealed class ReplayOptions

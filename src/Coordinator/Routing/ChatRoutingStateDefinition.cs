@@ -7,7 +7,7 @@ using Pipeline.Persistence;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Coordinator.Routing;
 
 /// <summary>
 /// The routing saga's endpoint: retry on optimistic-concurrency conflicts, the transactional outbox (saga row and the

@@ -1,4 +1,4 @@
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>
 /// How many answer pieces each streamed token message carries: 1, 2, 4, ... up to a limit. The first message goes out

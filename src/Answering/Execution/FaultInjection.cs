@@ -3,7 +3,7 @@ using Pipeline.Contracts;
 using Pipeline.Answering;
 using Pipeline.Platform.Sampling;
 
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>
 /// Configured latency, failures and degraded answers for fault and rollout tests (a deliberately slow, broken or worse

@@ -3,7 +3,7 @@ using MassTransit;
 using Pipeline.Contracts;
 using Pipeline.ServiceDefaults.Telemetry;
 
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>
 /// Streams an execution's answer pieces straight to the API instance holding the caller. Sent on the bus itself,

@@ -6,7 +6,7 @@ using Pipeline.Persistence;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Coordinator.Routing;
 
 /// <summary>Recomputes <see cref="LegacyLatencyBaseline"/> from the served, non-fallback legacy requests of the last hour.</summary>
 public sealed class LegacyLatencyBaselineRefresh(

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Platform.Hosting;
 
-namespace Pipeline.Infrastructure.Replays;
+namespace Pipeline.Api.Replays;
 
 /// <summary>Registration of operator replays (starting them and measuring their progress).</summary>
 public static class ReplayServiceCollectionExtensions

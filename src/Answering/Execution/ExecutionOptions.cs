@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>How chat workers execute and retry (<c>Execution:*</c>).</summary>
 public sealed class ExecutionOptions

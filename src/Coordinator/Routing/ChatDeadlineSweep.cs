@@ -9,7 +9,7 @@ using Pipeline.Persistence;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Coordinator.Routing;
 
 /// <summary>
 /// Raises <see cref="ChatDeadlinePassed"/> for overdue requests. The broker has no delayed-message exchange, so

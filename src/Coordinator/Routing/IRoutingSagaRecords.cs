@@ -1,6 +1,6 @@
 using Pipeline.Contracts;
 
-namespace Pipeline.Infrastructure.Routing;
+namespace Pipeline.Coordinator.Routing;
 
 /// <summary>
 /// The routing saga's own database work, resolved from the message's scope so that it shares the saga repository's

@@ -1,5 +1,5 @@
 
-namespace Pipeline.Infrastructure.Replays;
+namespace Pipeline.Api.Replays;
 
 /// <summary>Where a replay stands: requests re-published, finished, and failed among them.</summary>
 public sealed record ReplayProgress(

@@ -7,7 +7,7 @@ using Pipeline.Contracts;
 using Pipeline.Platform.Bus;
 using Pipeline.ServiceDefaults.Telemetry;
 
-namespace Pipeline.Infrastructure.Execution;
+namespace Pipeline.Answering.Execution;
 
 /// <summary>
 /// Executes <see cref="ExecuteChat"/> with one pipeline: skips work nobody waits for, streams tokens to the caller,
