@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Pipeline.Evaluation.Alerts;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Alerts;
+namespace Pipeline.Components.Tests.Evaluation.Alerts;
 
 /// <summary>The original design's four rules, judged only once a window holds enough observations.</summary>
 public sealed class AlertRuleEvaluatorTests

@@ -5,7 +5,7 @@ using Pipeline.Platform.Hosting;
 using Pipeline.Testing;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Hosting;
+namespace Pipeline.Components.Tests.Platform.Hosting;
 
 public sealed class PeriodicJobServiceTests
 {

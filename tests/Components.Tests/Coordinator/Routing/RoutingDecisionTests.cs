@@ -5,7 +5,7 @@ using Pipeline.Coordinator.Routing;
 using Pipeline.Persistence.Flags;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Routing;
+namespace Pipeline.Components.Tests.Coordinator.Routing;
 
 public sealed class RoutingDecisionTests
 {

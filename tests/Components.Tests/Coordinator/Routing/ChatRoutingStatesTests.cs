@@ -2,7 +2,7 @@ using Pipeline.Contracts;
 using Pipeline.Persistence.Routing;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Routing;
+namespace Pipeline.Components.Tests.Coordinator.Routing;
 
 /// <summary>The queries that read the saga's rows without its state machine name its end states as the saga stores them.</summary>
 public sealed class ChatRoutingStatesTests

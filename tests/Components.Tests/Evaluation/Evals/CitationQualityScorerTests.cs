@@ -1,7 +1,7 @@
 using Xunit;
-using static Pipeline.Components.Tests.Evals.EvalAnswers;
+using static Pipeline.Components.Tests.Evaluation.Evals.EvalAnswers;
 
-namespace Pipeline.Components.Tests.Evals;
+namespace Pipeline.Components.Tests.Evaluation.Evals;
 
 public sealed class CitationQualityScorerTests
 {

@@ -4,7 +4,7 @@ using Pipeline.Evaluation.Evals;
 using Pipeline.KnowledgeBase;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Evals;
+namespace Pipeline.Components.Tests.Evaluation.Evals;
 
 public sealed class EvalRegistrationTests
 {

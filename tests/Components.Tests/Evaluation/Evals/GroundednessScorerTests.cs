@@ -2,9 +2,9 @@ using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Evaluation.Evals;
 using Xunit;
-using static Pipeline.Components.Tests.Evals.EvalAnswers;
+using static Pipeline.Components.Tests.Evaluation.Evals.EvalAnswers;
 
-namespace Pipeline.Components.Tests.Evals;
+namespace Pipeline.Components.Tests.Evaluation.Evals;
 
 public sealed class GroundednessScorerTests
 {

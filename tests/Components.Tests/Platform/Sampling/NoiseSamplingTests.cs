@@ -2,7 +2,7 @@ using MassTransit;
 using Xunit;
 using Pipeline.Platform.Sampling;
 
-namespace Pipeline.Components.Tests.Comparisons;
+namespace Pipeline.Components.Tests.Platform.Sampling;
 
 public sealed class NoiseSamplingTests
 {

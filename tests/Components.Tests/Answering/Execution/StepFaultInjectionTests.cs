@@ -8,7 +8,7 @@ using Pipeline.Flags;
 using Pipeline.Platform.Serialization;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Execution;
+namespace Pipeline.Components.Tests.Answering.Execution;
 
 /// <summary>
 /// A step made better or worse on purpose (step-flag rollout tests): the injected citation loss limited to workflow runs

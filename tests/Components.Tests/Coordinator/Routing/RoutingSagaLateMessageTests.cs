@@ -3,7 +3,7 @@ using Pipeline.Flags;
 using Pipeline.Coordinator.Routing;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Routing;
+namespace Pipeline.Components.Tests.Coordinator.Routing;
 
 public sealed class RoutingSagaLateMessageTests
 {

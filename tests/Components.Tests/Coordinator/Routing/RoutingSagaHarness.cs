@@ -12,7 +12,7 @@ using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;
 
-namespace Pipeline.Components.Tests.Routing;
+namespace Pipeline.Components.Tests.Coordinator.Routing;
 
 /// <summary>
 /// The routing saga alone on MassTransit's in-memory test harness: an in-memory saga repository, flags that answer

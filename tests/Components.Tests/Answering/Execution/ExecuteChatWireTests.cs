@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 using Pipeline.Platform.Serialization;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Execution;
+namespace Pipeline.Components.Tests.Answering.Execution;
 
 public sealed class ExecuteChatWireTests
 {

@@ -1,7 +1,7 @@
 using Pipeline.Answering.Execution;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Execution;
+namespace Pipeline.Components.Tests.Answering.Execution;
 
 public sealed class TokenBatchSizesTests
 {

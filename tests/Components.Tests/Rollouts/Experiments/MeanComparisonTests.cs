@@ -1,7 +1,7 @@
 using Xunit;
 using Pipeline.Rollouts.Experiments;
 
-namespace Pipeline.Components.Tests.Rollouts;
+namespace Pipeline.Components.Tests.Rollouts.Experiments;
 
 /// <summary>The t-tests improvement gates and experiments rest on, against values computed by hand and t tables.</summary>
 public sealed class MeanComparisonTests

@@ -1,6 +1,6 @@
 using Pipeline.Contracts;
 
-namespace Pipeline.Components.Tests.Evals;
+namespace Pipeline.Components.Tests.Evaluation.Evals;
 
 /// <summary>Answers and sources for the scorer tests.</summary>
 internal static class EvalAnswers

@@ -11,7 +11,7 @@ using Pipeline.Platform.Serialization;
 using Xunit;
 using Pipeline.Persistence.Comparisons;
 
-namespace Pipeline.Components.Tests.Comparisons;
+namespace Pipeline.Components.Tests.Evaluation.Comparisons;
 
 public sealed class ComparisonPayloadTests
 {

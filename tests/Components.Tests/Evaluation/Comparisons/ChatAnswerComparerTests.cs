@@ -4,7 +4,7 @@ using Pipeline.Evaluation.Comparisons;
 using Pipeline.KnowledgeBase;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Comparisons;
+namespace Pipeline.Components.Tests.Evaluation.Comparisons;
 
 public sealed class ChatAnswerComparerTests
 {

@@ -9,7 +9,7 @@ using Pipeline.KnowledgeBase;
 using Pipeline.Platform.Serialization;
 using Xunit;
 
-namespace Pipeline.Components.Tests.Comparisons;
+namespace Pipeline.Components.Tests.Evaluation.Comparisons;
 
 public sealed class GenerationComparerTests
 {
