@@ -6,7 +6,7 @@ namespace Pipeline.Rollouts;
 /// rate is higher", and a Mann-Whitney U test for "the new latencies are larger" (as Kayenta judges canaries), each
 /// one-sided with a normal approximation.
 /// </summary>
-public static class RolloutStatistics
+internal static class RolloutStatistics
 {
     /// <summary>One-sided bounds of a binomial rate (Wilson score interval), z the one-sided quantile.</summary>
     public static (double Lower, double Upper) WilsonBounds(int successes, int trials, double z)

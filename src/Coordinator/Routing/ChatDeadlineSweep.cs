@@ -16,7 +16,7 @@ namespace Pipeline.Coordinator.Routing;
 /// deadlines live in the saga rows and a sweep claims them (<c>FOR UPDATE SKIP LOCKED</c>, so several sweeping hosts
 /// never signal the same row) and publishes through the outbox in the same transaction.
 /// </summary>
-public sealed partial class ChatDeadlineSweep(
+internal sealed partial class ChatDeadlineSweep(
     PipelineDbContext db,
     IPublishEndpoint publish,
     IOptions<RoutingOptions> options,

@@ -13,7 +13,7 @@ namespace Pipeline.Coordinator.Routing;
 /// The routing saga's endpoint: retry on optimistic-concurrency conflicts, the transactional outbox (saga row and the
 /// commands it sends commit together; redeliveries are de-duplicated), and one-at-a-time processing per request.
 /// </summary>
-public sealed class ChatRoutingStateDefinition : SagaDefinition<ChatRoutingState>
+internal sealed class ChatRoutingStateDefinition : SagaDefinition<ChatRoutingState>
 {
     private readonly RoutingOptions _options;
 

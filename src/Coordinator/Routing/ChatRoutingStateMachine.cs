@@ -20,7 +20,7 @@ namespace Pipeline.Coordinator.Routing;
 /// caller, falls back to legacy when the workflow fails, hands shadow pairs to the comparator, and fails the request
 /// cleanly when its deadline passes.
 /// </summary>
-public sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
+internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
 {
     private const int NoiseSample = 1;
 

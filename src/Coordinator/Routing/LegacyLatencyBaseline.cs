@@ -9,7 +9,7 @@ namespace Pipeline.Coordinator.Routing;
 /// <see cref="LegacyLatencyBaselineRefresh"/>), which the workflow's deadline in <c>on</c> mode is derived from unless
 /// configured outright.
 /// </summary>
-public sealed class LegacyLatencyBaseline(IOptions<RoutingOptions> options)
+internal sealed class LegacyLatencyBaseline(IOptions<RoutingOptions> options)
 {
     private long _p95Ticks;
 

@@ -9,7 +9,7 @@ using Pipeline.Platform.Routing;
 namespace Pipeline.Coordinator.Routing;
 
 /// <summary>Recomputes <see cref="LegacyLatencyBaseline"/> from the served, non-fallback legacy requests of the last hour.</summary>
-public sealed class LegacyLatencyBaselineRefresh(
+internal sealed class LegacyLatencyBaselineRefresh(
     PipelineDbContext db,
     LegacyLatencyBaseline baseline,
     IOptions<RoutingOptions> options,

@@ -16,7 +16,7 @@ namespace Pipeline.Evaluation.Alerts;
 /// <see cref="AlertFired"/>/<see cref="AlertResolved"/> messages in one transaction (the bus outbox), under an advisory
 /// lock so that several coordination hosts evaluate one at a time.
 /// </summary>
-public sealed partial class AlertEvaluationCycle(
+internal sealed partial class AlertEvaluationCycle(
     PipelineDbContext db,
     TrafficSummaryQuery traffic,
     ComparisonSummaryQuery comparisons,

@@ -2,7 +2,7 @@
 namespace Pipeline.Evaluation.Alerts;
 
 /// <summary>What the rules look at, each over its own window; counts tell whether a rate means anything yet.</summary>
-public sealed record AlertMeasurements(
+internal sealed record AlertMeasurements(
     int FinishedInErrorWindow,
     double ErrorRate,
     int ServedInLatencyWindow,

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Pipeline.Evaluation.Alerts;
 
 /// <summary>Alert rules' thresholds and windows; the defaults are the original design's rules.</summary>
-public sealed class AlertOptions
+internal sealed class AlertOptions
 {
     public const string SectionName = "Alerts";
 

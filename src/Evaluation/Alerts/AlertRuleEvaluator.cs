@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.Evaluation.Alerts;
 
 /// <summary>Judges the original design's four alert rules against measurements (pure: no I/O).</summary>
-public sealed class AlertRuleEvaluator(IOptions<AlertOptions> options)
+internal sealed class AlertRuleEvaluator(IOptions<AlertOptions> options)
 {
     public IReadOnlyList<AlertCondition> Evaluate(AlertMeasurements m)
     {

@@ -8,7 +8,7 @@ using Pipeline.Answering;
 namespace Pipeline.Evaluation.Comparisons;
 
 /// <summary>Compares the analysis step: intent, named regulations and article numbers must agree.</summary>
-public sealed class AnalysisComparer : IResultComparer
+internal sealed class AnalysisComparer : IResultComparer
 {
     public ComparisonKind Kind => ComparisonKind.Analysis;
 

@@ -9,7 +9,7 @@ namespace Pipeline.Evaluation.Comparisons;
 /// Compares the cache step: whether each implementation found a cached answer and, when both did, the answers
 /// themselves by the whole-answer dimensions.
 /// </summary>
-public sealed class CacheLookupComparer(ChatAnswerComparer answers) : IResultComparer
+internal sealed class CacheLookupComparer(ChatAnswerComparer answers) : IResultComparer
 {
     public ComparisonKind Kind => ComparisonKind.Cache;
 

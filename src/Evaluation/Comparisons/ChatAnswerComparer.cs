@@ -11,7 +11,7 @@ namespace Pipeline.Evaluation.Comparisons;
 /// Compares whole chat answers as the original design does: semantic text similarity (cosine of embeddings), exact
 /// citations, source-id overlap and per-source score margins, each kept as its own dimension.
 /// </summary>
-public sealed class ChatAnswerComparer(
+internal sealed class ChatAnswerComparer(
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
     IOptions<ComparisonOptions> options) : IResultComparer
 {

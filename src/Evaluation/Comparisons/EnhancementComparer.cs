@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.Evaluation.Comparisons;
 
 /// <summary>Compares the enhancement step: the rewritten queries, by the same text similarity as whole answers.</summary>
-public sealed class EnhancementComparer(IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<ComparisonOptions> options) : IResultComparer
+internal sealed class EnhancementComparer(IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<ComparisonOptions> options) : IResultComparer
 {
     public ComparisonKind Kind => ComparisonKind.Enhancement;
 

@@ -7,7 +7,7 @@ namespace Pipeline.Evaluation.Comparisons;
 /// similarity, citations, sources) under a kind of its own, which keeps step pairs apart from chat pairs (only those
 /// go to evaluation).
 /// </summary>
-public sealed class GenerationComparer(ChatAnswerComparer answers) : IResultComparer
+internal sealed class GenerationComparer(ChatAnswerComparer answers) : IResultComparer
 {
     public ComparisonKind Kind => ComparisonKind.Generation;
 

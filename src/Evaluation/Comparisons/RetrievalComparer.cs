@@ -8,7 +8,7 @@ using Pipeline.Answering;
 namespace Pipeline.Evaluation.Comparisons;
 
 /// <summary>Compares the retrieval step: chunk ids (overlap) and their scores (relative margin), as the original design's step 2.5.</summary>
-public sealed class RetrievalComparer(IOptions<ComparisonOptions> options) : IResultComparer
+internal sealed class RetrievalComparer(IOptions<ComparisonOptions> options) : IResultComparer
 {
     public ComparisonKind Kind => ComparisonKind.Retrieval;
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Pipeline.Evaluation.Comparisons;
 
 /// <summary>Compares two scored source lists: id overlap (Jaccard) and the largest relative score change among shared ids.</summary>
-public static class SourceSetComparison
+internal static class SourceSetComparison
 {
     public static (double Overlap, double MaxScoreDelta, JsonObject Diff) Compare(
         IReadOnlyList<(string Id, double Score)> oldSources, IReadOnlyList<(string Id, double Score)> newSources)

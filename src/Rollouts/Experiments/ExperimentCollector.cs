@@ -18,7 +18,7 @@ namespace Pipeline.Rollouts.Experiments;
 /// for the legacy variant, the shadow side for a workflow variant), scores each with the evaluator, and marks the
 /// experiment finished when no answer is pending. Runs in the coordination host, beside the saga and the evaluator.
 /// </summary>
-public sealed class ExperimentCollector(PipelineDbContext db, AnswerEvaluator evaluator, IOptions<ExperimentOptions> options, TimeProvider time) : IPeriodicJob
+internal sealed class ExperimentCollector(PipelineDbContext db, AnswerEvaluator evaluator, IOptions<ExperimentOptions> options, TimeProvider time) : IPeriodicJob
 {
     public async Task RunAsync(CancellationToken cancellationToken)
     {
