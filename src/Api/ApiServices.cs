@@ -15,19 +15,19 @@ using Pipeline.Api.Limits;
 using Pipeline.Api.OpenApi;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.Alerts;
+using Pipeline.Evaluation.Alerts;
 using Pipeline.Platform.Bus;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Platform.ErrorQueues;
 using Pipeline.Flags;
 using Pipeline.KnowledgeBase;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Replays;
-using Pipeline.Infrastructure.Rollouts;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Api.Replays;
+using Pipeline.Rollouts;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Api;
 

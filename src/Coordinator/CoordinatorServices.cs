@@ -1,19 +1,20 @@
 using MassTransit;
-using Pipeline.Infrastructure.Alerts;
+using Pipeline.Evaluation.Alerts;
 using Pipeline.Platform.Bus;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.KnowledgeBase;
 using Pipeline.Persistence.Routing;
 using Pipeline.Coordinator.Comparisons;
 using Pipeline.Coordinator.Evals;
-using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Experiments;
+using Pipeline.Evaluation.Evals;
+using Pipeline.Rollouts.Experiments;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Flags;
 using Pipeline.Platform.Hosting;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Routing;
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Coordinator.Routing;
+using Pipeline.Rollouts;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Coordinator;
 

@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Persistence.Requests;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
 using Xunit;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Comparisons;

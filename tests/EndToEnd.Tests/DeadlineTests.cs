@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
 using Xunit;
 

@@ -6,7 +6,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Answering.Conversations;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Conversations;

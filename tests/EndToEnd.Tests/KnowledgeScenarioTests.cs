@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Flags;
 using Pipeline.KnowledgeBase;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.KnowledgeBase;
 using Pipeline.Persistence.Routing;

@@ -6,12 +6,10 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Answering.Conversations;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Flags;
 using Pipeline.Persistence.Requests;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Conversations;
@@ -21,6 +19,7 @@ using Pipeline.Persistence.Serving;
 using Pipeline.Testing;
 using Xunit;
 using Xunit.Abstractions;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.EndToEnd.Tests;
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Flags;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Flags;

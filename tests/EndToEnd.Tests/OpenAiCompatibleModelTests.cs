@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
 using Pipeline.Flags;
 using Pipeline.KnowledgeBase;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;
 using Xunit;

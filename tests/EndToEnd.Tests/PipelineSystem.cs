@@ -7,7 +7,6 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Routing;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Api.Hosting;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Answering.Conversations;
 using Pipeline.Flags;
 using Pipeline.Persistence.Requests;

@@ -2,7 +2,6 @@ using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
 using System.Net;
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Routing;
 using Xunit;
 
 namespace Pipeline.EndToEnd.Tests;

@@ -3,7 +3,6 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Answering.Conversations;
 using Pipeline.Flags;
 using Pipeline.KnowledgeBase.SemanticCache;

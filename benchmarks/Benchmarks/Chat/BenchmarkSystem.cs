@@ -5,13 +5,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Pipeline.Api;
 using Pipeline.Api.Hosting;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
 using Pipeline.Coordinator;
 using Pipeline.Workers.Legacy;
 using Pipeline.Workers.Workflow;
 using Pipeline.ServiceDefaults;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Benchmarks.Chat;
 

@@ -5,14 +5,13 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Evals;
+using Pipeline.Evaluation.Evals;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Platform.Serialization;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Benchmarks.Chat;
 

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Benchmarks.Warmup;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.Alerts;
+using Pipeline.Evaluation.Alerts;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Alerts;
 

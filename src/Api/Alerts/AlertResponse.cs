@@ -1,4 +1,3 @@
-using Pipeline.Infrastructure.Alerts;
 using Pipeline.Persistence.Alerts;
 
 namespace Pipeline.Api.Alerts;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Api.Security;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Comparisons;

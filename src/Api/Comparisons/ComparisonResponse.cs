@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Persistence.Comparisons;
 
 namespace Pipeline.Api.Comparisons;

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.Evals;
+using Pipeline.Evaluation.Evals;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Evals;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Pipeline.Infrastructure.Evals;
 using Pipeline.Persistence.Evals;
 
 namespace Pipeline.Api.Evals;

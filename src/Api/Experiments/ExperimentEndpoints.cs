@@ -2,12 +2,12 @@ using Microsoft.Extensions.Options;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.Experiments;
+using Pipeline.Rollouts.Experiments;
 using Pipeline.KnowledgeBase.Quality;
-using Pipeline.Infrastructure.Rollouts;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Rollouts;
 using Pipeline.Persistence.Experiments;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Api.Experiments;
 

@@ -7,11 +7,11 @@ using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
 using Pipeline.Flags;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Rollouts;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Rollouts;
 using Pipeline.Persistence.Rollouts;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Api.Flags;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using Pipeline.Api.Experiments;
-using Pipeline.Infrastructure.Experiments;
+using Pipeline.Rollouts.Experiments;
 using Pipeline.Persistence.Experiments;
 using Spectre.Console;
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using Pipeline.Api.Operations;
-using Pipeline.Infrastructure.Replays;
+using Pipeline.Api.Replays;
 using Spectre.Console;
 
 namespace Pipeline.Api.Hosting;

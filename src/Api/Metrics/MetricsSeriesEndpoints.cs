@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Pipeline.Api.Comparisons;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.Metrics;
+using Pipeline.Evaluation.Metrics;
 
 namespace Pipeline.Api.Metrics;
 

@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 using Pipeline.Api.Flags;
 using Pipeline.Api.Problems;
 using Pipeline.Api.Security;
-using Pipeline.Infrastructure.Replays;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Api.Replays;
 using Pipeline.Persistence.Replays;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Api.Operations;
 

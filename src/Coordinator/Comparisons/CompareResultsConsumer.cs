@@ -1,6 +1,6 @@
 using MassTransit;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
+using Pipeline.Evaluation.Comparisons;
 
 namespace Pipeline.Coordinator.Comparisons;
 

@@ -1,9 +1,9 @@
 using MassTransit;
 using Pipeline.Platform.Bus;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Comparisons;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Coordinator.Comparisons;
 

@@ -1,6 +1,6 @@
 using MassTransit;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Evals;
+using Pipeline.Evaluation.Evals;
 
 namespace Pipeline.Coordinator.Evals;
 

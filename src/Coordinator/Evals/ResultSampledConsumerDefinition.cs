@@ -1,7 +1,7 @@
 using MassTransit;
 using Pipeline.Platform.Bus;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Evals;
+using Pipeline.Evaluation.Evals;
 
 namespace Pipeline.Coordinator.Evals;
 

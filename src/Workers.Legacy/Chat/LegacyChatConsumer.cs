@@ -1,6 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Execution;
+using Pipeline.Answering.Execution;
 
 namespace Pipeline.Workers.Legacy.Chat;
 

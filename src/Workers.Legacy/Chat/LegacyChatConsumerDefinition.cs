@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Execution;
-using Pipeline.Infrastructure.Routing;
+using Pipeline.Answering.Execution;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Workers.Legacy.Chat;
 

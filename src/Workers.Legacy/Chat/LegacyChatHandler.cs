@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Answering;
-using Pipeline.Infrastructure.Execution;
+using Pipeline.Answering.Execution;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Answering.WebSearch;

@@ -3,15 +3,14 @@ using Microsoft.Extensions.Options;
 using Pipeline.KnowledgeBase.Questions;
 using Pipeline.Contracts;
 using Pipeline.Answering;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Answering.Conversations;
-using Pipeline.Infrastructure.Execution;
+using Pipeline.Answering.Execution;
 using Pipeline.Flags;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.ServiceDefaults.Telemetry;
 using Pipeline.Answering.WebSearch;
 using Pipeline.Workers.Workflow.Steps;
+using Pipeline.Platform.Routing;
 
 namespace Pipeline.Workers.Workflow.Chat;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Pipeline.Contracts;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Flags;
 using Pipeline.Platform.Serialization;
 using Pipeline.ServiceDefaults.Telemetry;
+using Pipeline.Persistence.Comparisons;
 
 namespace Pipeline.Workers.Workflow.Steps;
 

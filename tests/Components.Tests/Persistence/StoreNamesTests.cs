@@ -1,6 +1,5 @@
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Routing;
 using Pipeline.Answering.Serving;
 using Pipeline.Persistence.Routing;
 using Pipeline.Persistence.Serving;

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Testing;
 using Xunit;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Evals;
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Rollouts;
 using Pipeline.Persistence.Evals;
 using Pipeline.Persistence.Rollouts;
 using Xunit;
+using Pipeline.Rollouts.Experiments;
 
 namespace Pipeline.Components.Tests.Rollouts;
 

@@ -1,11 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Pipeline.Infrastructure.Comparisons;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Flags;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Rollouts;
 using Pipeline.Persistence.Comparisons;
 using Pipeline.Persistence.Flags;
 using Pipeline.Testing;

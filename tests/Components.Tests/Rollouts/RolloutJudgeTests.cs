@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Rollouts;
 using Pipeline.Persistence.Rollouts;
 using Xunit;
 

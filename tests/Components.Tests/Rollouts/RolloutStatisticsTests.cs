@@ -1,4 +1,4 @@
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Rollouts;
 using Xunit;
 
 namespace Pipeline.Components.Tests.Rollouts;

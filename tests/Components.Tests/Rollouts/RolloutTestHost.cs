@@ -8,7 +8,7 @@ using Pipeline.Contracts;
 using Pipeline.Platform.Bus;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
-using Pipeline.Infrastructure.Rollouts;
+using Pipeline.Rollouts;
 
 namespace Pipeline.Components.Tests.Rollouts;
 

@@ -1,5 +1,0 @@
-
-namespace Pipeline.Infrastructure.Replays;
-
-/// <summary>What an operator asks to replay: archived requests accepted in [From, To), at most Limit of them, oldest first.</summary>
-public sealed record ReplayRequest(DateTime From, DateTime To, string Flag, int Limit, string RequestedBy);
