@@ -8,7 +8,7 @@ using Pipeline.Answering;
 using Pipeline.Benchmarks.Warmup;
 using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
-using Pipeline.Infrastructure.Execution;
+using Pipeline.Answering.Execution;
 using Pipeline.KnowledgeBase.Quality;
 using Pipeline.Testing;
 
