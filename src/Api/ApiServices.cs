@@ -27,6 +27,7 @@ using Pipeline.Persistence;
 using Pipeline.Api.Replays;
 using Pipeline.Rollouts;
 using Pipeline.Persistence.Routing;
+using Pipeline.Platform.Hosting;
 using Pipeline.Platform.Routing;
 
 namespace Pipeline.Api;
@@ -43,6 +44,7 @@ public static class ApiServices
         services.AddProblemDetails(options => options.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         // A query or route value that does not bind throws, so ProblemResponseHandler's 400 can name the parameter.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddValidatedOptions<ProblemOptions>(configuration, ProblemOptions.SectionName);
         services.AddExceptionHandler<ProblemResponseHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddApiDocument();

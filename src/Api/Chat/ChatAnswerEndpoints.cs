@@ -1,3 +1,4 @@
+using Pipeline.Api.Security;
 using System.Globalization;
 using Pipeline.Contracts;
 using Pipeline.Persistence.Requests;

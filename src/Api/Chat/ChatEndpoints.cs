@@ -1,3 +1,4 @@
+using Pipeline.Api.Security;
 using Pipeline.Api.OpenApi;
 using System.Net.ServerSentEvents;
 using Microsoft.AspNetCore.Http.Features;
@@ -24,6 +25,7 @@ public static class ChatEndpoints
                 + "Optional headers X-User-Id, X-User-Group and X-Session-Id pick the caller's flag bucket. X-Powered-By on the stream names the serving pipeline.")
             .RequireChatRateLimit()
             .AcceptsJson<ChatRequestBody>()
+            .AddOpenApiOperationTransformer(ChatStreamSchema.DescribeAsync)
             .Produces<ChatResult>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)

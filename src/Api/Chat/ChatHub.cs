@@ -1,3 +1,4 @@
+using Pipeline.Api.Security;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;

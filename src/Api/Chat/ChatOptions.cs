@@ -16,9 +16,6 @@ public sealed class ChatOptions : IValidatableObject
     /// <summary>How long <c>done</c> waits for late token pieces before it is sent anyway (its result carries the whole text).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")] public TimeSpan TokenGrace { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Seconds a caller is told to wait (Retry-After) when the broker or the database cannot take a request.</summary>
-    [Range(1, 3600)] public int RetryAfterSeconds { get; set; } = 5;
-
     /// <summary>Largest accepted request body in bytes.</summary>
     [Range(1024, 10_000_000)] public long MaxBodyBytes { get; set; } = 64 * 1024;
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Pipeline.Answering.Conversations;
@@ -17,7 +18,8 @@ public static class ChatServiceCollectionExtensions
         services.AddScoped<ChatSubmitter>();
         services.AddScoped<ConversationOwnership>();
         services.AddScoped<ChatRequestLookup>();
-        services.AddSignalR();
+        services.AddSingleton<ChatRateLimitHubFilter>();
+        services.AddSignalR(hub => hub.AddFilter<ChatRateLimitHubFilter>());
         return services;
     }
 

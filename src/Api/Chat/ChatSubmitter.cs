@@ -1,3 +1,4 @@
+using Pipeline.Api.Security;
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;

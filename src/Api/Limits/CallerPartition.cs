@@ -1,4 +1,4 @@
-using Pipeline.Api.Chat;
+using Pipeline.Api.Security;
 
 namespace Pipeline.Api.Limits;
 

@@ -6,7 +6,7 @@ namespace Pipeline.Api.Limits;
 /// <summary>
 /// One fixed-window budget per caller (<see cref="CallerPartition"/>), and for anonymous callers a second one per
 /// address, shared by POST /api/chat (through the rate-limiting middleware) and the hub's <c>Chat</c> (through
-/// <see cref="ChatRateLimitHubFilter"/>), so switching transport buys no extra permits and neither does rotating
+/// the chat hub's filter), so switching transport buys no extra permits and neither does rotating
 /// <c>X-User-Id</c>. Endpoints without <see cref="ChatRateLimitMetadata"/> are not limited.
 /// </summary>
 public sealed class ChatRateLimiter : IDisposable

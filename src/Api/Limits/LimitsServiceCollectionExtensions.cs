@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Pipeline.Platform.Hosting;
 
@@ -30,8 +29,6 @@ public static class LimitsServiceCollectionExtensions
             rateLimiting.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             rateLimiting.OnRejected = RateLimitRejection.WriteAsync;
         });
-        services.AddSingleton<ChatRateLimitHubFilter>();
-        services.Configure<HubOptions>(hub => hub.AddFilter<ChatRateLimitHubFilter>());
         return services;
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
-using Pipeline.Api.Chat;
 using Pipeline.Api.Security;
 using Scalar.AspNetCore;
 
@@ -51,8 +50,6 @@ public static class ApiDocument
                 }
 
                 await JsonRequestBody.DescribeAsync(operation, context, cancellationToken);
-                if (operation.OperationId == ChatEndpoints.Name)
-                    await ChatStreamSchema.DescribeAsync(operation, context, cancellationToken);
             });
         });
         return services;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using Pipeline.Api.Chat;
 using Pipeline.Platform.Bus;
 using RabbitMQ.Client.Exceptions;
 
@@ -13,7 +12,7 @@ namespace Pipeline.Api.Problems;
 /// taken, so the caller may safely retry), a value the database refuses as data is a 400, a malformed or oversized
 /// request is the 4xx Kestrel decided.
 /// </summary>
-public sealed class ProblemResponseHandler(IProblemDetailsService problems, IOptions<ChatOptions> options) : IExceptionHandler
+public sealed class ProblemResponseHandler(IProblemDetailsService problems, IOptions<ProblemOptions> options) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {

@@ -1,7 +1,6 @@
 using System.Security.Claims;
-using Pipeline.Api.Security;
 
-namespace Pipeline.Api.Chat;
+namespace Pipeline.Api.Security;
 
 /// <summary>
 /// Who is asking: the flag-bucketing headers (docs/api.md §1 headers) and, when the caller presented an API key, the

@@ -2,9 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
-using Pipeline.Api.Chat;
 
-namespace Pipeline.Api.OpenApi;
+namespace Pipeline.Api.Chat;
 
 /// <summary>
 /// Describes the chat stream's items: each SSE event's <c>data</c> is one of the <see cref="ChatEvent"/> records, named

@@ -1,8 +1,8 @@
+using Pipeline.Api.Limits;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using Pipeline.Api.Chat;
 
-namespace Pipeline.Api.Limits;
+namespace Pipeline.Api.Chat;
 
 /// <summary>
 /// Charges every hub <c>Chat</c> invocation to the caller's chat permits; over the limit, the stream is a single 429
