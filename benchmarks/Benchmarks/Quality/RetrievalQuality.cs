@@ -88,7 +88,9 @@ public static class RetrievalQuality
                 details.Add(JsonSerializer.Serialize(new
                 {
                     question.Id, question.Question, rank, expected = question.Expected,
-                    sources = passages.Take(QualityMetrics.DefaultK + 3).Select(p => $"{p.Source.Score:0.0000} {p.Source.Id} | {p.Source.Title}"),
+                    // Where retrieval put the first answering passage among all it returned (TopK), before the source order.
+                    retrievalRank = passages.Select((p, i) => (p, i)).FirstOrDefault(x => question.IsAnsweredBy(AnsweredSource.From(x.p.Source)), (null!, -1)).Item2 + 1,
+                    sources = passages.Take(QualityMetrics.DefaultK + 3).Select(p => $"{p.Source.Score:0.0000} {p.Regulation} {p.Source.ArticleNumber} {p.Source.Id}"),
                 }));
             }
         }
