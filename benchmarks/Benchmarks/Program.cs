@@ -24,6 +24,7 @@ return args.FirstOrDefault() switch
     "retrieval" => await HnswVersusExact.RunAsync(),
     "chat50" => await ConcurrentChat.RunAsync(),
     "quality" => await QualityBenchmark.RunAsync(args[1..]),
+    "quality-retrieval" => await RetrievalQuality.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -35,6 +36,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | timeline | first-token | load-profile [status] [seconds] | retrieval | chat50 | quality [dataset.jsonl] [--only name] [--details file.jsonl]");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | timeline | first-token | load-profile [status] [seconds] | retrieval | chat50 | quality [dataset.jsonl] [--only name] [--details file] | quality-retrieval [dataset.jsonl] [--rounds n] [--details file]");
     return 2;
 }

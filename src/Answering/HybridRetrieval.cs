@@ -13,8 +13,6 @@ namespace Pipeline.Answering;
 /// </summary>
 public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalOptions> options)
 {
-    private const double RankConstant = 60;
-
     /// <param name="question">The question as asked (vector search and one keyword list).</param>
     /// <param name="enhancedQuery">The enhancement step's rewrite (a second keyword list; what it added to an Italian question is also searched by vector, the model being English-only); the question itself when enhancement is off.</param>
     public async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(string question, string enhancedQuery, QueryAnalysis analysis, CancellationToken cancellationToken)
@@ -49,18 +47,20 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         // translation say what the user is after.
         var queryTerms = TitleTerms($"{question} {translation}");
         var aboutTheAct = AsksWhatTheActIs(question, analysis);
-        return fused
+        var fusedScores = fused.GroupBy(c => c.ChunkId).ToDictionary(g => g.Key, g => g.Max(c => c.Score));
+        var reranked = fused
             .Select(c =>
             {
                 // One pass of the detector over the passage serves both bonuses that ask whether it names the act.
                 var named = analysis.Regulations.Count > 0 && RegulationDetector.Detect(c.Text).Intersect(analysis.Regulations).Any();
                 var subjectMatter = aboutTheAct && SaysWhatTheActIs(c, named) ? SubjectMatterBonus : 0;
-                return c with { Score = Math.Round(Rerank(c, analysis, queryTerms, named) + subjectMatter, 4) };
+                return c with { Score = Rerank(c, analysis, queryTerms, named) + subjectMatter };
             })
             .Where(c => c.Score >= settings.ScoreThreshold)
-            .OrderByDescending(c => c.Score).ThenBy(c => c.ChunkId)
+            .ToList();
+        return ArticleEvidence.Aggregate(reranked, c => fusedScores[c.ChunkId] / MaxScore, settings.ArticleEvidenceWeight, settings.ArticleEvidencePassages)
             .Take(settings.TopK)
-            .Select(KeywordRetrieval.ToPassage)
+            .Select(c => KeywordRetrieval.ToPassage(c with { Score = Math.Round(c.Score, 4) }))
             .ToList();
     }
 
@@ -92,7 +92,7 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
 
     private async Task<List<RetrievedChunk>> FuseAsync(FusionQuery query, SearchFilter? filter, CancellationToken cancellationToken)
     {
-        var alpha = options.Value.Alpha;
+        var (alpha, rankConstant) = (options.Value.Alpha, options.Value.RankConstant);
         var (question, enhancedQuery, candidates) = (query.Question, query.Enhanced, query.Candidates);
         var keyword = await search.SearchKeywordsAsync(question, candidates, filter, cancellationToken);
         var enhanced = enhancedQuery == question ? [] : await search.SearchKeywordsAsync(enhancedQuery, candidates, filter, cancellationToken);
@@ -104,7 +104,7 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
             for (var rank = 0; rank < ranked.Count; rank++)
             {
                 var chunk = ranked[rank];
-                var contribution = weight * (RankConstant + 1) / (RankConstant + rank + 1);
+                var contribution = weight * (rankConstant + 1) / (rankConstant + rank + 1);
                 scores[chunk.ChunkId] = scores.TryGetValue(chunk.ChunkId, out var existing)
                     ? (existing.Chunk, existing.Score + contribution)
                     : (chunk, contribution);

@@ -23,4 +23,19 @@ public sealed class RetrievalOptions
     /// articles that answer need a pool deeper than the original design's 3.
     /// </summary>
     [Range(1, 20)] public int CandidateMultiplier { get; set; } = 5;
+
+    /// <summary>
+    /// Reciprocal rank fusion's constant: a passage at rank r of a search contributes (k + 1) / (k + r + 1). Smaller
+    /// values trust each search's first few passages more.
+    /// </summary>
+    [Range(1.0, 1000.0)] public double RankConstant { get; set; } = 20;
+
+    /// <summary>
+    /// Share of the score of each of an article's other candidate passages that a passage of the article gains
+    /// (<see cref="ArticleEvidence"/>); 0 ranks every passage on its own.
+    /// </summary>
+    [Range(0.0, 1.0)] public double ArticleEvidenceWeight { get; set; } = 0.25;
+
+    /// <summary>How many of an article's other candidate passages count as its evidence (the best ones).</summary>
+    [Range(0, 10)] public int ArticleEvidencePassages { get; set; } = 1;
 }

@@ -107,8 +107,7 @@ internal sealed partial class KnowledgeSearch(
 
     public async Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
     {
-        var generated = await embeddings.GenerateAsync([query], cancellationToken: cancellationToken);
-        var vector = new Vector(generated[0].Vector);
+        var vector = await EmbedAsync(query, cancellationToken);
         var model = embeddings.ModelId();
         // Ordered by distance alone, so PostgreSQL can walk the HNSW index (a second sort key makes it scan and sort
         // every row); equal distances are put in a stable order afterwards.
@@ -128,6 +127,20 @@ internal sealed partial class KnowledgeSearch(
             .ToListAsync(cancellationToken);
         return found.OrderBy(x => x.Distance).ThenBy(x => x.Id, StringComparer.Ordinal)
             .Select(x => ToRetrieved(x.Id, x.DocumentId, x.ArticleNumber, x.ArticleTitle, x.Text, x.Title, x.Regulation, 1 - x.Distance)).ToList();
+    }
+
+    /// <summary>
+    /// A search lives for one request (scoped), and a comparison searches each named regulation with the same question
+    /// and translation: each text is embedded once per request, the model's inference being most of a search's time.
+    /// </summary>
+    private readonly Dictionary<string, Vector> _queryVectors = new(StringComparer.Ordinal);
+
+    private async Task<Vector> EmbedAsync(string query, CancellationToken cancellationToken)
+    {
+        if (_queryVectors.TryGetValue(query, out var known))
+            return known;
+        var generated = await embeddings.GenerateAsync([query], cancellationToken: cancellationToken);
+        return _queryVectors[query] = new Vector(generated[0].Vector);
     }
 
     public async Task<KnowledgeBaseStats> GetStatsAsync(CancellationToken cancellationToken) =>
