@@ -37,14 +37,27 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
         await SaveAsync();
     }
 
-    /// <summary>Stores the messages captured since the last save, then the unit of work, in the step's transaction.</summary>
+    /// <summary>
+    /// Stores the messages captured since the last save with the inbox row's changes, in one round trip, then the rest
+    /// of the unit of work (the consumer's own rows, if any), in the step's transaction.
+    /// </summary>
     public async Task SaveAsync()
     {
         List<OutboxMessage> unstored;
         lock (_captured)
             unstored = _captured[_stored..];
-        await OutboxMessageInserter.InsertAsync(_db, unstored, CancellationToken);
+        // Entry detects the row's changes (a redelivery's lock id and count) as SaveChanges would have.
+        var inbox = _db.Entry(Inbox);
+        var inboxChanged = inbox.State == EntityState.Modified;
+        await OutboxMessageInserter.InsertAsync(_db, unstored, inboxChanged ? Inbox : null, CancellationToken);
         _stored += unstored.Count;
+        if (inboxChanged)
+        {
+            // Saved: what it holds now is what the row holds. (Setting Unchanged alone would put the old values back.)
+            inbox.OriginalValues.SetValues(inbox.CurrentValues);
+            inbox.State = EntityState.Unchanged;
+        }
+        // Nothing else changed (a consumer without rows of its own): no round trip.
         await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
     }
 
