@@ -91,6 +91,9 @@ internal static class OutboxLockStatements
     /// <summary>Releases an inbox row's claim: parameters {0} and {1}, its keys.</summary>
     public static string ReleaseInboxClaim() => "SELECT pg_advisory_unlock({0}, {1})";
 
+    /// <summary><see cref="ReleaseInboxClaim"/> with positional parameters, for a batch command.</summary>
+    public const string ReleaseInboxClaimCommand = "SELECT pg_advisory_unlock($1, $2)";
+
     /// <summary>Claims the oldest outbox that no other delivery service holds.</summary>
     public static string NextOutbox(DbContext db)
         => Memoized(db, nameof(NextOutbox), static (db, _) =>

@@ -18,10 +18,14 @@ internal static class OutboxMessageInserter
 {
     private static readonly ConditionalWeakTable<IModel, Shape> Shapes = new();
 
-    /// <summary>Inserts <paramref name="messages"/> and, when not null, updates <paramref name="inbox"/>'s row to its values.</summary>
-    public static async Task InsertAsync(DbContext db, IReadOnlyList<OutboxMessage> messages, InboxState? inbox, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts <paramref name="messages"/>, updates <paramref name="inbox"/>'s row to its values and releases
+    /// <paramref name="claim"/>, each when there is one.
+    /// </summary>
+    public static async Task InsertAsync(DbContext db, IReadOnlyList<OutboxMessage> messages, InboxState? inbox, InboxClaim? claim,
+        CancellationToken cancellationToken)
     {
-        if (messages.Count == 0 && inbox is null)
+        if (messages.Count == 0 && inbox is null && claim is null)
             return;
 
         var shape = Shapes.GetValue(db.Model, static model => new Shape(model));
@@ -33,6 +37,12 @@ internal static class OutboxMessageInserter
         // Last: the inserts' results are read in order below, and an update returns none.
         if (inbox is not null)
             batch.BatchCommands.Add(shape.Update(inbox));
+        var update = batch.BatchCommands.Count - 1;
+        if (claim is { } release)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(OutboxLockStatements.ReleaseInboxClaimCommand)
+            {
+                Parameters = { new NpgsqlParameter { Value = release.Space }, new NpgsqlParameter { Value = release.Key } },
+            });
 
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {
@@ -46,7 +56,7 @@ internal static class OutboxMessageInserter
         }
 
         // Read once the reader has gone through every result.
-        if (inbox is not null && batch.BatchCommands[^1].RecordsAffected != 1)
+        if (inbox is not null && batch.BatchCommands[update].RecordsAffected != 1)
             throw new InvalidOperationException($"The inbox row of message {inbox.MessageId} was not there to update.");
     }
 
