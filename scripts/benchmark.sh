@@ -1,12 +1,60 @@
 #!/usr/bin/env bash
-# Runs one benchmark mode against the real servers: bash scripts/benchmark.sh flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | hops-peer [rounds] | timeline | first-token | load-profile [status] [seconds] | retrieval | chat50 | quality
+# Runs one benchmark mode against the real servers: bash scripts/benchmark.sh flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | hops-peer [rounds] | hops-wire [seconds] | timeline | first-token | load-profile [status] [seconds] | retrieval | chat50 | quality | quality-retrieval
 # hops-peer alternates `hops` with the WolverineFx peer of ../shared/peer-bench (same chains, clients, warm-up and
 # measure) and prints, per round, each chain's requests/s beside the peer's and their ratio, all from the same run.
+# hops-wire holds the durable flag-off chain (`hops durable`) under strace and counts, per request, the round trips to
+# PostgreSQL (writes that end with a Sync or a simple query: what Npgsql prepends travels with the next command) and
+# the statements executed, by their text; requests are the bus outbox rows inserted (one per request).
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 bash scripts/infra.sh up
 eval "$(bash scripts/infra.sh env)"
+
+if [ "${1:-}" = hops-wire ]; then
+  command -v strace >/dev/null || { echo "hops-wire needs strace" >&2; exit 1; }
+  port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$ConnectionStrings__Pipeline")
+  trace=$(mktemp)
+  dotnet build benchmarks/Benchmarks -c Release -nologo -clp:ErrorsOnly
+  strace -f -qq -yy -xx -s 65536 -e trace=sendto,sendmsg,write -o "$trace" \
+    dotnet benchmarks/Benchmarks/bin/Release/net10.0/Benchmarks.dll hops durable "${2:-10}" | grep "requests/s"
+  python3 - "$trace" "${port:-5432}" <<'PY'
+import collections, re, sys
+write = re.compile(r'^\d+\s+(?:sendto|write|sendmsg)\(\d+<TCP:\[[\d.]+:(\d+)->[\d.]+:' + sys.argv[2] + r'\]>, "((?:\\x[0-9a-f]{2})*)"')
+names, pending, executed, round_trips = {}, {}, collections.Counter(), 0
+for text in open(sys.argv[1], errors="replace"):
+    m = write.match(text)
+    if not m:
+        continue
+    port, data = m.group(1), bytes.fromhex(m.group(2).replace("\\x", ""))
+    # A connection's first write is its startup packet (or SSL request): no type byte.
+    if port not in pending and data[4:8] in (b"\x00\x03\x00\x00", b"\x04\xd2\x16\x2f"):
+        data = data[int.from_bytes(data[:4], "big"):]
+    buffer, i, last = pending.pop(port, b"") + data, 0, ""
+    while i + 5 <= len(buffer):
+        kind, length = chr(buffer[i]), int.from_bytes(buffer[i + 1:i + 5], "big")
+        if i + 1 + length > len(buffer):
+            break
+        body, i, last = buffer[i + 5:i + 1 + length], i + 1 + length, kind
+        if kind == "P":
+            name, rest = body.split(b"\0", 1)
+            names[(port, name)] = rest.split(b"\0", 1)[0].decode(errors="replace")
+        elif kind == "B":
+            statement = body.split(b"\0", 2)[1]
+            executed[" ".join(names.get((port, statement), "?").split())[:100]] += 1
+        elif kind == "Q":
+            executed["(simple) " + " ".join(body.split(b"\0", 1)[0].decode(errors="replace").split())[:90]] += 1
+    if i == len(buffer) and last in ("S", "Q"):
+        round_trips += 1
+    pending[port] = buffer[i:]
+requests = sum(n for sql, n in executed.items() if re.match(r'INSERT INTO "?outbox_state"?', sql)) or 1
+print(f"{requests} requests: {round_trips / requests:.2f} round trips and {sum(executed.values()) / requests:.2f} statements per request")
+for sql, n in executed.most_common(16):
+    print(f"{n / requests:6.2f}  {sql}")
+PY
+  rm -f "$trace"
+  exit 0
+fi
 
 if [ "${1:-}" != hops-peer ]; then
   exec dotnet run -c Release --project benchmarks/Benchmarks -- "$@"

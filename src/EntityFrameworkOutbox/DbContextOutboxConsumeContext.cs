@@ -30,21 +30,56 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
 
     public Guid TransactionId => _transaction.TransactionId;
 
+    /// <summary>
+    /// The inbox row's claim, held by this session since the row was inserted: when the consumer captured nothing,
+    /// <see cref="SetConsumed"/> records the outbox delivered too and releases the claim in the same round trip.
+    /// </summary>
+    internal InboxClaim? Claim { get; init; }
+
+    /// <summary>Whether <see cref="SetConsumed"/> released <see cref="Claim"/> (the outbox then delivered with the consume step).</summary>
+    internal bool ClaimReleased { get; private set; }
+
     public override async Task SetConsumed()
     {
         Inbox.Consumed = DateTime.UtcNow;
+        bool nothingCaptured;
+        lock (_captured)
+            nothingCaptured = _captured.Count == 0;
+        // Nothing to send after the commit: the outbox is delivered as it commits, so no delivery afterwards has to
+        // record it. The claim (standing for the row after the commit) can go now: until the commit the row lock
+        // holds a duplicate off, after it the duplicate finds the row consumed and delivered; were this step to roll
+        // back, the row would go with it and the duplicate would insert its own.
+        var release = nothingCaptured ? Claim : null;
+        if (release is not null)
+            Inbox.Delivered = Inbox.Consumed;
         _db.Update(Inbox);
-        await SaveAsync();
+        await SaveAsync(release);
+        ClaimReleased = release is not null;
     }
 
-    /// <summary>Stores the messages captured since the last save, then the unit of work, in the step's transaction.</summary>
-    public async Task SaveAsync()
+    /// <summary>
+    /// Stores the messages captured since the last save with the inbox row's changes, in one round trip, then the rest
+    /// of the unit of work (the consumer's own rows, if any), in the step's transaction.
+    /// </summary>
+    public Task SaveAsync() => SaveAsync(null);
+
+    private async Task SaveAsync(InboxClaim? release)
     {
         List<OutboxMessage> unstored;
         lock (_captured)
             unstored = _captured[_stored..];
-        await OutboxMessageInserter.InsertAsync(_db, unstored, CancellationToken);
+        // Entry detects the row's changes (a redelivery's lock id and count) as SaveChanges would have.
+        var inbox = _db.Entry(Inbox);
+        var inboxChanged = inbox.State == EntityState.Modified;
+        await OutboxMessageInserter.InsertAsync(_db, unstored, inboxChanged ? Inbox : null, release, CancellationToken);
         _stored += unstored.Count;
+        if (inboxChanged)
+        {
+            // Saved: what it holds now is what the row holds. (Setting Unchanged alone would put the old values back.)
+            inbox.OriginalValues.SetValues(inbox.CurrentValues);
+            inbox.State = EntityState.Unchanged;
+        }
+        // Nothing else changed (a consumer without rows of its own): no round trip.
         await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
     }
 

@@ -106,10 +106,17 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                 return StepOutcome.Again;
             }
 
-            var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox);
+            var outboxContext = new DbContextOutboxConsumeContext<TDbContext, T>(context, outboxOptions, provider, db, transaction, inbox)
+            {
+                Claim = _claimHeld ? _claim : null,
+            };
             var consumingNow = !outboxContext.IsMessageConsumed;
             var deliveringNow = outboxContext is { IsMessageConsumed: true, IsOutboxDelivered: false };
             await next.Send(outboxContext);
+            // Captured nothing: the claim went with the consume step's statements and the outbox is recorded delivered.
+            var deliveredWithConsume = outboxContext.ClaimReleased;
+            if (deliveredWithConsume)
+                _claimHeld = false;
             if (deliveringNow && outboxContext is { IsOutboxDelivered: true, ContinueProcessing: true })
             {
                 // The pipe's closing step (remove the sent rows, acknowledge) goes in the transaction that marked the
@@ -125,7 +132,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             // Consumed under a claim of our own (only an insert takes one, and a consumed message's claim is released
             // before the next step): what it captured is committed and still in memory, and nobody else can deliver
             // it before the claim is released.
-            return _claimHeld && consumingNow && outboxContext is { IsMessageConsumed: true, ContinueProcessing: true }
+            return (_claimHeld || deliveredWithConsume) && consumingNow && outboxContext is { IsMessageConsumed: true, ContinueProcessing: true }
                 ? new StepOutcome(true, inbox, outboxContext.Captured)
                 : new StepOutcome(outboxContext.ContinueProcessing, null, null);
         }
@@ -148,7 +155,12 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         where T : class
     {
         var delivery = new CommittedOutboxConsumeContext<T>(context, outboxOptions, provider, inbox, captured);
+        // Recorded delivered by the consume step itself (nothing captured), its claim released: only the pipe's closing
+        // step is left, and nothing to write.
+        var recorded = delivery.IsOutboxDelivered;
         await next.Send(delivery);
+        if (recorded)
+            return delivery.ContinueProcessing;
         if (delivery is { IsOutboxDelivered: true, ContinueProcessing: true })
             await next.Send(delivery);
 

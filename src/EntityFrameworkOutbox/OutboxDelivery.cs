@@ -47,8 +47,10 @@ public sealed partial class OutboxDelivery<TDbContext>(
 
     /// <summary>
     /// Delivers a just-committed outbox from <paramref name="messages"/>, the rows as its committing context holds them:
-    /// claims the row as every delivery does, sends without reading the rows back, and removes the outbox in one
-    /// statement. Returns the messages sent, 0 when another deliverer holds the outbox or has delivered it already.
+    /// claims and removes the outbox in one statement (claimed as every delivery does, so no other deliverer sends it
+    /// while it is held), sends without reading the rows back, and commits the removal once the sends are confirmed:
+    /// two round trips where a claim, a removal after the sends and a commit were three. Returns the messages sent,
+    /// 0 when another deliverer holds the outbox or has delivered it already.
     /// </summary>
     public async Task<int> DeliverCommittedAsync(Guid outboxId, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
@@ -56,13 +58,35 @@ public sealed partial class OutboxDelivery<TDbContext>(
         if (messages.Count == 0 || messages.Count > options.Value.MessageDeliveryLimit)
             return await DeliverAsync(outboxId, cancellationToken);
 
-        var sent = await DeliverAsync(OutboxLockStatements.OutboxById, [outboxId], async (db, _, token) =>
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var claimAndRemove = OutboxLockStatements.ClaimAndRemoveOutbox(db);
+        var strategy = db.Database.CreateExecutionStrategy();
+        return await strategy.ExecuteAsync(async () =>
         {
-            await SendAllAsync(messages.OrderBy(m => m.SequenceNumber).ToList(), token);
-            await db.Database.ExecuteSqlRawAsync(OutboxLockStatements.RemoveOutbox(db), [outboxId], token);
-            return messages.Count;
-        }, cancellationToken);
-        return Math.Max(0, sent);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.Value.QueryTimeout);
+            await using var transaction = await db.Database.BeginTransactionAsync(outboxOptions.Value.IsolationLevel, timeout.Token);
+            try
+            {
+                if (await db.Database.ExecuteSqlRawAsync(claimAndRemove, [outboxId], timeout.Token) == 0)
+                {
+                    // Held by another deliverer, or delivered already.
+                    await transaction.CommitAsync(cancellationToken);
+                    return 0;
+                }
+
+                // Should a send fail, the rollback puts the outbox back for the delivery service.
+                await SendAllAsync(messages.OrderBy(m => m.SequenceNumber).ToList(), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return messages.Count;
+            }
+            catch
+            {
+                await transaction.RollBackQuietlyAsync();
+                throw;
+            }
+        });
     }
 
     private Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters, CancellationToken cancellationToken) =>

@@ -91,6 +91,9 @@ internal static class OutboxLockStatements
     /// <summary>Releases an inbox row's claim: parameters {0} and {1}, its keys.</summary>
     public static string ReleaseInboxClaim() => "SELECT pg_advisory_unlock({0}, {1})";
 
+    /// <summary><see cref="ReleaseInboxClaim"/> with positional parameters, for a batch command.</summary>
+    public const string ReleaseInboxClaimCommand = "SELECT pg_advisory_unlock($1, $2)";
+
     /// <summary>Claims the oldest outbox that no other delivery service holds.</summary>
     public static string NextOutbox(DbContext db)
         => Memoized(db, nameof(NextOutbox), static (db, _) =>
@@ -107,15 +110,22 @@ internal static class OutboxLockStatements
             return $$"""SELECT * FROM {{names.Table}} WHERE {{names.Column(nameof(OutboxState.OutboxId))}} = {0} FOR UPDATE SKIP LOCKED""";
         });
 
-    /// <summary>Removes a delivered outbox, its messages and its row, in one round trip: parameter {0}, its id.</summary>
-    public static string RemoveOutbox(DbContext db)
-        => Memoized(db, nameof(RemoveOutbox), static (db, _) =>
+    /// <summary>
+    /// Claims one outbox by id (parameter {0}) unless another delivery holds it, and removes it, its messages and its
+    /// row, in one round trip; affects one row when it claimed the outbox, none otherwise. Removed before the messages
+    /// are sent, in the delivery's transaction: the removal stays invisible, and the rows locked, until the sends
+    /// are confirmed and it commits; a failed send rolls it back.
+    /// </summary>
+    public static string ClaimAndRemoveOutbox(DbContext db)
+        => Memoized(db, nameof(ClaimAndRemoveOutbox), static (db, _) =>
         {
             var messages = StoreNames.Of<OutboxMessage>(db);
             var state = StoreNames.Of<OutboxState>(db);
+            var id = state.Column(nameof(OutboxState.OutboxId));
             return $$"""
-                DELETE FROM {{messages.Table}} WHERE {{messages.Column(nameof(OutboxMessage.OutboxId))}} = {0};
-                DELETE FROM {{state.Table}} WHERE {{state.Column(nameof(OutboxState.OutboxId))}} = {0}
+                WITH claimed AS (SELECT {{id}} FROM {{state.Table}} WHERE {{id}} = {0} FOR UPDATE SKIP LOCKED),
+                removed AS (DELETE FROM {{messages.Table}} WHERE {{messages.Column(nameof(OutboxMessage.OutboxId))}} IN (SELECT {{id}} FROM claimed))
+                DELETE FROM {{state.Table}} WHERE {{id}} IN (SELECT {{id}} FROM claimed)
                 """;
         });
 
