@@ -34,7 +34,9 @@ internal sealed partial class KnowledgeSearch(
 
         try
         {
-            return await WithStatementTimeoutAsync(token => KeywordsAsync(tsQuery, topK, filter, token), cancellationToken);
+            return db.Database.CurrentTransaction is null
+                ? await KeywordsWithTimeoutAsync(tsQuery, topK, filter, cancellationToken)
+                : await WithStatementTimeoutAsync(token => KeywordsAsync(tsQuery, topK, filter, token), cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
         {
@@ -51,7 +53,7 @@ internal sealed partial class KnowledgeSearch(
     /// </summary>
     private async Task<T> WithStatementTimeoutAsync<T>(Func<CancellationToken, Task<T>> query, CancellationToken cancellationToken)
     {
-        var milliseconds = ((long)Math.Ceiling(options.Value.SearchStatementTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+        var milliseconds = StatementTimeoutMilliseconds();
         var ambient = db.Database.CurrentTransaction;
         var own = ambient is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         try
@@ -79,30 +81,74 @@ internal sealed partial class KnowledgeSearch(
         }
     }
 
+    /// <summary>
+    /// Outside a caller's transaction: the timeout and the query in one command, one round trip. The statements of
+    /// one command share the implicit transaction that ends at its Sync, so the local setting ends with the query.
+    /// </summary>
+    private async Task<IReadOnlyList<RetrievedChunk>> KeywordsWithTimeoutAsync(string tsQuery, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+    {
+        await using var command = KeywordHits(tsQuery, topK, filter).CreateDbCommand();
+        command.CommandText = $"SELECT set_config('statement_timeout', '{StatementTimeoutMilliseconds()}', true);\n{command.CommandText}";
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            // The first result is set_config's own row.
+            await reader.NextResultAsync(cancellationToken);
+            var found = new List<RetrievedChunk>();
+            // The columns in the order KeywordHits projects them.
+            while (await reader.ReadAsync(cancellationToken))
+                found.Add(ToRetrieved(reader.GetString(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
+                    reader.GetFloat(7)));
+            return found;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private string StatementTimeoutMilliseconds() =>
+        ((long)Math.Ceiling(options.Value.SearchStatementTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Keyword search ran past its statement timeout of {TimeoutMs} ms (tsquery of {QueryLength} characters); retrieval goes on without it")]
     private static partial void KeywordSearchTimedOut(ILogger logger, double timeoutMs, int queryLength);
 
     private async Task<IReadOnlyList<RetrievedChunk>> KeywordsAsync(string tsQuery, int topK, SearchFilter? filter, CancellationToken cancellationToken)
     {
-        var chunks = Filtered(filter);
-        var found = await chunks
+        var found = await KeywordHits(tsQuery, topK, filter).ToListAsync(cancellationToken);
+        return found.Select(x => ToRetrieved(x.Id, x.DocumentId, x.ArticleNumber, x.ArticleTitle, x.Text, x.Title, x.Regulation, x.Score)).ToList();
+    }
+
+    private IQueryable<KeywordHit> KeywordHits(string tsQuery, int topK, SearchFilter? filter) =>
+        Filtered(filter)
             .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery)))
-            .Select(c => new
+            // The columns a hit needs, not the entity: its embedding and text-search vector would travel and be
+            // materialised for every hit of every request only to be dropped.
+            .Select(c => new KeywordHit
             {
-                // The columns a hit needs, not the entity: its embedding and text-search vector would travel and be
-                // materialised for every hit of every request only to be dropped.
-                c.Id, c.DocumentId, c.ArticleNumber, c.ArticleTitle, c.Text,
-                c.Document!.Title,
-                c.Document.Regulation,
+                Id = c.Id, DocumentId = c.DocumentId, ArticleNumber = c.ArticleNumber, ArticleTitle = c.ArticleTitle, Text = c.Text,
+                Title = c.Document!.Title,
+                Regulation = c.Document.Regulation,
                 // Normalisation 32 maps the rank to rank / (rank + 1): a score in [0, 1).
                 Score = c.SearchVector.RankCoverDensity(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery),
                     NpgsqlTsRankingNormalization.DivideByItselfPlusOne),
             })
             .OrderByDescending(x => x.Score).ThenBy(x => x.Id)
             .Take(topK)
-            .AsNoTracking()
-            .ToListAsync(cancellationToken);
-        return found.Select(x => ToRetrieved(x.Id, x.DocumentId, x.ArticleNumber, x.ArticleTitle, x.Text, x.Title, x.Regulation, x.Score)).ToList();
+            .AsNoTracking();
+
+    private sealed record KeywordHit
+    {
+        public required string Id { get; init; }
+        public required Guid DocumentId { get; init; }
+        public required int? ArticleNumber { get; init; }
+        public required string? ArticleTitle { get; init; }
+        public required string Text { get; init; }
+        public required string Title { get; init; }
+        public required string Regulation { get; init; }
+        public required float Score { get; init; }
     }
 
     public async Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)

@@ -73,6 +73,32 @@ public sealed class KeywordSearchBoundsTests(KnowledgeBaseIngestionTests.CorpusD
     }
 
     [Fact]
+    public async Task A_search_past_its_statement_timeout_outside_a_transaction_finds_nothing_and_leaves_the_connection_without_the_timeout()
+    {
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddPipelineDatabase(corpus.Configuration())
+            .AddKnowledgeBase(corpus.Configuration(new Dictionary<string, string?>
+            {
+                ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider,
+                ["KnowledgeBase:SearchStatementTimeout"] = "00:00:00.001",
+                ["KnowledgeBase:KeywordTermLimit"] = "1000",
+            }))
+            .BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        var question = await HostileQuestionAsync(db);
+        // Held open, so the search runs on the connection the setting is read from afterwards.
+        await db.Database.OpenConnectionAsync();
+
+        var found = await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().SearchKeywordsAsync(question, 20, null, CancellationToken.None);
+
+        Assert.Empty(found);
+        Assert.Equal("0", await db.Database.SqlQuery<string>($"SELECT current_setting('statement_timeout') AS \"Value\"").SingleAsync());
+    }
+
+    [Fact]
     public void A_statement_cancelled_by_its_timeout_is_not_an_outage()
     {
         var cancelled = new PostgresException("canceling statement due to statement timeout", "ERROR", "ERROR", InfrastructureOutage.QueryCanceled);
