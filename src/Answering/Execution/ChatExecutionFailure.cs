@@ -4,7 +4,7 @@ using Pipeline.Contracts;
 namespace Pipeline.Answering.Execution;
 
 /// <summary>Reports an execution that cannot produce an answer, so the saga can fall back or fail the caller now.</summary>
-public static class ChatExecutionFailure
+internal static class ChatExecutionFailure
 {
     public const int InternalError = 500;
     public const int DeadlinePassed = 504;

@@ -37,4 +37,4 @@ public sealed class FaultInjection(IOptions<ExecutionOptions> options)
 }
 
 /// <summary>A failure injected on purpose by configuration.</summary>
-public sealed class InjectedFailureException(Guid requestId) : Exception($"Injected failure for request {requestId}.");
+internal sealed class InjectedFailureException(Guid requestId) : Exception($"Injected failure for request {requestId}.");

@@ -7,7 +7,7 @@ using Pipeline.Persistence.Alerts;
 namespace Pipeline.Api.Alerts;
 
 /// <summary><c>GET /api/alerts</c>: the alerts firing now, most severe first (admin).</summary>
-public static class AlertEndpoints
+internal static class AlertEndpoints
 {
     public static IEndpointRouteBuilder MapAlertEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -9,7 +9,7 @@ namespace Pipeline.Api.Chat;
 /// <c>GET /api/chat/{requestId}</c>: a request's answer fetched afterwards, from any API instance, by the caller that
 /// made it — for a caller whose connection or API instance died while it waited.
 /// </summary>
-public static class ChatAnswerEndpoints
+internal static class ChatAnswerEndpoints
 {
     public const string Name = "ChatAnswer";
     public const string RequestIdHeader = "X-Request-Id";

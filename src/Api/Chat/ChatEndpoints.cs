@@ -10,7 +10,7 @@ using Pipeline.Api.Problems;
 namespace Pipeline.Api.Chat;
 
 /// <summary><c>POST /api/chat</c>: waits for the answer (JSON) or streams its events (SSE).</summary>
-public static class ChatEndpoints
+internal static class ChatEndpoints
 {
     public const string PoweredByHeader = "X-Powered-By";
     public const string Name = "Chat";

@@ -4,7 +4,7 @@ using Pipeline.Platform.Serialization;
 namespace Pipeline.Api.Chat;
 
 /// <summary>How chat events are written on the wire: web (camelCase) JSON, each by its own type.</summary>
-public static class ChatEventJson
+internal static class ChatEventJson
 {
     public static JsonSerializerOptions Options => PipelineJson.Options;
 

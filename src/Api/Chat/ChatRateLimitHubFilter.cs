@@ -8,7 +8,7 @@ namespace Pipeline.Api.Chat;
 /// Charges every hub <c>Chat</c> invocation to the caller's chat permits; over the limit, the stream is a single 429
 /// <c>error</c> event (the hub's way of answering, as for a 400) and nothing is submitted.
 /// </summary>
-public sealed class ChatRateLimitHubFilter(ChatRateLimiter limiter, IOptions<RequestLimitOptions> options, ILoggerFactory loggers) : IHubFilter
+internal sealed class ChatRateLimitHubFilter(ChatRateLimiter limiter, IOptions<RequestLimitOptions> options, ILoggerFactory loggers) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {

@@ -7,22 +7,22 @@ using Pipeline.Persistence.Requests;
 namespace Pipeline.Api.Chat;
 
 /// <summary>Where a caller's request stands, as that caller may see it.</summary>
-public abstract record ChatRequestStanding;
+internal abstract record ChatRequestStanding;
 
 /// <summary>No such request for this caller: unknown, or another identity's (the caller must not tell which).</summary>
-public sealed record ChatRequestUnknown : ChatRequestStanding;
+internal sealed record ChatRequestUnknown : ChatRequestStanding;
 
 /// <summary>Accepted and not yet answered or failed.</summary>
-public sealed record ChatRequestRunning(Guid RequestId) : ChatRequestStanding;
+internal sealed record ChatRequestRunning(Guid RequestId) : ChatRequestStanding;
 
 /// <summary>Ended: its outcome and when it was accepted (for the answer's latency).</summary>
-public sealed record ChatRequestEnded(ArchivedChatRequest Request, ChatRequestOutcome Outcome) : ChatRequestStanding;
+internal sealed record ChatRequestEnded(ArchivedChatRequest Request, ChatRequestOutcome Outcome) : ChatRequestStanding;
 
 /// <summary>
 /// Finds a request for its caller. A request belongs to whoever owns its conversation: the API claims the
 /// conversation for the caller's identity before it accepts the request, so the two owners are one.
 /// </summary>
-public sealed class ChatRequestLookup(PipelineDbContext db)
+internal sealed class ChatRequestLookup(PipelineDbContext db)
 {
     public async Task<ChatRequestStanding> FindAsync(Guid requestId, string owner, CancellationToken cancellationToken)
     {

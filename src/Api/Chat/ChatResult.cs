@@ -15,7 +15,7 @@ public sealed record ChatResult(
     ChatResultUsage Usage);
 
 /// <summary>A citation marker and the source it points to.</summary>
-public sealed record ChatResultCitation(int Index, string SourceId);
+internal sealed record ChatResultCitation(int Index, string SourceId);
 
 /// <summary>A source an answer may cite.</summary>
 public sealed record ChatResultSource(
@@ -28,4 +28,4 @@ public sealed record ChatResultSource(
     string? Url);
 
 /// <summary>Tokens and cost of an answer.</summary>
-public sealed record ChatResultUsage(int InputTokens, int OutputTokens, decimal CostUsd);
+internal sealed record ChatResultUsage(int InputTokens, int OutputTokens, decimal CostUsd);

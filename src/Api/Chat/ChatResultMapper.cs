@@ -3,7 +3,7 @@ using Pipeline.Contracts;
 namespace Pipeline.Api.Chat;
 
 /// <summary>Turns the saga's served answer into the contract's ChatResult.</summary>
-public static class ChatResultMapper
+internal static class ChatResultMapper
 {
     public static ChatResult ToResult(ChatServed served, long latencyMs)
     {

@@ -8,7 +8,7 @@ using Pipeline.Platform.Hosting;
 namespace Pipeline.Api.Chat;
 
 /// <summary>Registers the chat front door: submission, caller sessions, the instance endpoint, the hub.</summary>
-public static class ChatServiceCollectionExtensions
+internal static class ChatServiceCollectionExtensions
 {
     public static IServiceCollection AddChatFrontDoor(this IServiceCollection services, IConfiguration configuration)
     {

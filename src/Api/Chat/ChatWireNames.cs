@@ -3,7 +3,7 @@ using Pipeline.Contracts;
 namespace Pipeline.Api.Chat;
 
 /// <summary>The lower-case names the contract uses on the wire for pipelines and modes.</summary>
-public static class ChatWireNames
+internal static class ChatWireNames
 {
     public static string Of(ChatPipeline pipeline) => pipeline switch
     {

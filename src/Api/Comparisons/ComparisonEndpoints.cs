@@ -8,7 +8,7 @@ using Pipeline.Persistence.Comparisons;
 namespace Pipeline.Api.Comparisons;
 
 /// <summary><c>/api/comparisons</c>: recorded shadow comparisons and their summary (admin).</summary>
-public static class ComparisonEndpoints
+internal static class ComparisonEndpoints
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;

@@ -4,7 +4,7 @@ using System.Xml;
 namespace Pipeline.Api.Comparisons;
 
 /// <summary>Parses a window such as <c>30s</c>, <c>5m</c>, <c>1h</c>, <c>7d</c> or ISO-8601 <c>PT1H</c>.</summary>
-public static class TimeWindow
+internal static class TimeWindow
 {
     public static readonly TimeSpan Longest = TimeSpan.FromDays(90);
 

@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Pipeline.Api.Dashboard;
 
 /// <summary>The dashboard's page, script and style sheet, embedded in the Api assembly: the page must work offline, with no CDN.</summary>
-public static class DashboardAssets
+internal static class DashboardAssets
 {
     private const string Prefix = "Dashboard/";
 

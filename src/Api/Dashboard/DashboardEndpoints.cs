@@ -10,7 +10,7 @@ namespace Pipeline.Api.Dashboard;
 /// <c>/dashboard</c>: the operator page (admin), its login form and its embedded assets. The page reads and acts through
 /// the admin API with the session cookie the login sets; the bearer header path of the API is unchanged.
 /// </summary>
-public static class DashboardEndpoints
+internal static class DashboardEndpoints
 {
     public const string Path = "/dashboard";
     public const string LoginPath = "/dashboard/login";

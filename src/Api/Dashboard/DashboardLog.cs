@@ -1,7 +1,7 @@
 namespace Pipeline.Api.Dashboard;
 
 /// <summary>The dashboard's log events: sign-ins are security-relevant, so both outcomes are logged (never the key).</summary>
-public static partial class DashboardLog
+internal static partial class DashboardLog
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboard sign-in from {RemoteAddress}")]
     public static partial void SignedIn(this ILogger logger, string? remoteAddress);

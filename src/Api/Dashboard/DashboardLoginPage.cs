@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 namespace Pipeline.Api.Dashboard;
 
 /// <summary>The login form: the one place an operator types the admin key, which then lives only in an HttpOnly cookie.</summary>
-public static class DashboardLoginPage
+internal static class DashboardLoginPage
 {
     public static IResult Render(string? error, int statusCode)
     {

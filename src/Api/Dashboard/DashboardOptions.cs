@@ -4,7 +4,7 @@ using Pipeline.Api.Experiments;
 namespace Pipeline.Api.Dashboard;
 
 /// <summary>The operator dashboard's behaviour in the browser (section <c>Dashboard</c>).</summary>
-public sealed class DashboardOptions
+internal sealed class DashboardOptions
 {
     public const string SectionName = "Dashboard";
 

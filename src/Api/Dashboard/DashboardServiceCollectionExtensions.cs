@@ -4,7 +4,7 @@ using Pipeline.Platform.Hosting;
 namespace Pipeline.Api.Dashboard;
 
 /// <summary>Registers the dashboard's options, validated at start-up.</summary>
-public static class DashboardServiceCollectionExtensions
+internal static class DashboardServiceCollectionExtensions
 {
     public static IServiceCollection AddDashboard(this IServiceCollection services, IConfiguration configuration)
     {

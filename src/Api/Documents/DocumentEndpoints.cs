@@ -8,7 +8,7 @@ using Pipeline.KnowledgeBase;
 namespace Pipeline.Api.Documents;
 
 /// <summary><c>POST /api/documents</c> (ingest one document) and <c>GET /api/documents/stats</c>. Admin only.</summary>
-public static class DocumentEndpoints
+internal static class DocumentEndpoints
 {
     public const int MaxSourceKeyLength = 256;
     public const long MaxBodyBytes = 10 * 1024 * 1024;

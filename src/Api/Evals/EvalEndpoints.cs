@@ -11,7 +11,7 @@ using Pipeline.Persistence.Evals;
 namespace Pipeline.Api.Evals;
 
 /// <summary><c>/api/evals</c>: scored samples of answers, the ones flagged for human review, and their review (admin).</summary>
-public static class EvalEndpoints
+internal static class EvalEndpoints
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 500;

@@ -4,7 +4,7 @@ using Pipeline.Persistence.Evals;
 namespace Pipeline.Api.Evals;
 
 /// <summary>An eval as <c>GET /api/evals</c> shows it: the scores, the scored answer, and the review once there is one.</summary>
-public sealed record EvalResponse(
+internal sealed record EvalResponse(
     Guid Id,
     Guid RequestId,
     string Question,
@@ -26,4 +26,4 @@ public sealed record EvalResponse(
 }
 
 /// <summary>A human's verdict on an eval.</summary>
-public sealed record EvalReviewResponse(string Verdict, string? Note, DateTime ReviewedAt, string ReviewedBy);
+internal sealed record EvalReviewResponse(string Verdict, string? Note, DateTime ReviewedAt, string ReviewedBy);

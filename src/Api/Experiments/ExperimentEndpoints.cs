@@ -15,7 +15,7 @@ namespace Pipeline.Api.Experiments;
 /// <c>/api/experiments</c>: run a golden dataset (the repository's, or one uploaded as JSON Lines) through the pipelines
 /// shadow-only, list experiments, read one with per-variant metrics and per-question rows, compare two variants (admin).
 /// </summary>
-public static class ExperimentEndpoints
+internal static class ExperimentEndpoints
 {
     public const int MaxListed = 100;
     public const int MaxNameLength = 128;
@@ -26,10 +26,10 @@ public static class ExperimentEndpoints
     /// repository's golden dataset); <c>limit</c> runs only its first questions; <c>flag</c> is the flag whose
     /// improvement gate will read it (the routing flag or a step flag).
     /// </summary>
-    public sealed record ExperimentRequestBody(string? Name, string? Flag, string[]? Variants, string? Dataset, int? Limit);
+    internal sealed record ExperimentRequestBody(string? Name, string? Flag, string[]? Variants, string? Dataset, int? Limit);
 
     /// <summary>An experiment with its per-question rows.</summary>
-    public sealed record ExperimentDetail(ExperimentView Experiment, IReadOnlyList<ExperimentQuestionRow> Questions);
+    internal sealed record ExperimentDetail(ExperimentView Experiment, IReadOnlyList<ExperimentQuestionRow> Questions);
 
     public static IEndpointRouteBuilder MapExperimentEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -12,7 +12,7 @@ using Pipeline.Persistence.Flags;
 namespace Pipeline.Api.Flags;
 
 /// <summary><c>/api/flags</c> (docs/api.md §2): read, create, replace, patch, kill, audit and explain flags. Admin only.</summary>
-public static class FlagEndpoints
+internal static class FlagEndpoints
 {
     public const string ActorHeader = "X-Actor";
     public const int MaxActorLength = 128;
@@ -193,7 +193,7 @@ public static class FlagEndpoints
 }
 
 /// <summary>One audit entry as the contract shows it.</summary>
-public sealed record FlagEventView(DateTime At, string Type, string Actor, JsonElement? Before, JsonElement? After, string? Reason);
+internal sealed record FlagEventView(DateTime At, string Type, string Actor, JsonElement? Before, JsonElement? After, string? Reason);
 
 /// <summary>The evaluate endpoint's answer.</summary>
-public sealed record FlagEvaluationView(string Mode, double Bucket, string Reason);
+internal sealed record FlagEvaluationView(string Mode, double Bucket, string Reason);

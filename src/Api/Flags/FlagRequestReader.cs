@@ -8,11 +8,11 @@ namespace Pipeline.Api.Flags;
 /// Reads a flag write body field by field, so that an absent field (keep) differs from an explicit null (clear), and
 /// every unknown field or wrong type is named in the 400.
 /// </summary>
-public static class FlagRequestReader
+internal static class FlagRequestReader
 {
     public const int MaxReasonLength = 1_024;
 
-    public sealed record FlagRequest(FlagChange Change, long? Version, string? Reason);
+    internal sealed record FlagRequest(FlagChange Change, long? Version, string? Reason);
 
     public static (FlagRequest? Request, Dictionary<string, string[]> Errors) Read(JsonElement body)
     {

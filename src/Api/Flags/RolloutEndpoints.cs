@@ -16,14 +16,14 @@ using Pipeline.Platform.Routing;
 namespace Pipeline.Api.Flags;
 
 /// <summary><c>/api/flags/{name}/rollout</c>: start an automated staged rollout, and see where it stands (admin).</summary>
-public static class RolloutEndpoints
+internal static class RolloutEndpoints
 {
     public const int MaxStages = 10;
     public const int MaxMinSamples = 10_000_000;
     public static readonly TimeSpan LongestDwell = TimeSpan.FromDays(30);
 
     /// <summary>The body of a rollout request; every field optional (the configured defaults apply).</summary>
-    public sealed record RolloutRequestBody(JsonElement[]? Stages, int? MinSamples, string? MinDwell, string? Kind = null);
+    internal sealed record RolloutRequestBody(JsonElement[]? Stages, int? MinSamples, string? MinDwell, string? Kind = null);
 
     /// <summary>A rollout as the API shows it.</summary>
     public sealed record RolloutView(

@@ -6,7 +6,7 @@ using Pipeline.ServiceDefaults.Telemetry;
 namespace Pipeline.Api.Health;
 
 /// <summary>What the API adds to the shared telemetry: ASP.NET Core instrumentation and a Prometheus scrape at <c>/metrics</c>.</summary>
-public static class MetricsEndpoint
+internal static class MetricsEndpoint
 {
     public static IServiceCollection AddApiTelemetry(this IServiceCollection services, IConfiguration configuration)
     {

@@ -7,7 +7,7 @@ namespace Pipeline.Api.Hosting;
 /// The <c>ingest &lt;path&gt;</c> verb: first re-embeds the chunks another embedding model computed (after a change of
 /// <c>KnowledgeBase:EmbeddingProvider</c>), then loads a file or folder into the knowledge base; progress bars and a summary.
 /// </summary>
-public static class IngestCommand
+internal static class IngestCommand
 {
     public const string Verb = "ingest";
 

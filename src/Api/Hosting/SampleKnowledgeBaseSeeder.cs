@@ -9,7 +9,7 @@ namespace Pipeline.Api.Hosting;
 /// skipped), after re-embedding whatever another embedding model computed, so retrieval never meets a knowledge base
 /// it cannot search.
 /// </summary>
-public sealed partial class SampleKnowledgeBaseSeeder(
+internal sealed partial class SampleKnowledgeBaseSeeder(
     KnowledgeBaseIngestor ingestor,
     IOptions<KnowledgeBaseOptions> options,
     ILogger<SampleKnowledgeBaseSeeder> logger) : IDatabaseSeeder

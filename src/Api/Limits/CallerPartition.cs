@@ -8,7 +8,7 @@ namespace Pipeline.Api.Limits;
 /// authentication), so inventing keys buys no extra permits. A declared user id is not proof of anything, so every
 /// anonymous request also spends its address's budget (<see cref="AddressOf"/>).
 /// </summary>
-public static class CallerPartition
+internal static class CallerPartition
 {
     public static string Of(HttpContext http)
     {

@@ -9,7 +9,7 @@ namespace Pipeline.Api.Limits;
 /// the chat hub's filter), so switching transport buys no extra permits and neither does rotating
 /// <c>X-User-Id</c>. Endpoints without <see cref="ChatRateLimitMetadata"/> are not limited.
 /// </summary>
-public sealed class ChatRateLimiter : IDisposable
+internal sealed class ChatRateLimiter : IDisposable
 {
     private const string Unlimited = "";
     private readonly PartitionedRateLimiter<string> _byCaller;

@@ -1,7 +1,7 @@
 namespace Pipeline.Api.Limits;
 
 /// <summary>What the limits log: a caller refused for spending its chat permits (once per refusal, at warning).</summary>
-public static partial class LimitsLog
+internal static partial class LimitsLog
 {
     public const string Category = "Pipeline.Api.Limits";
 

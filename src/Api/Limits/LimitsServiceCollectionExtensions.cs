@@ -6,7 +6,7 @@ using Pipeline.Platform.Hosting;
 namespace Pipeline.Api.Limits;
 
 /// <summary>Registers request size limits (Kestrel) and the per-caller chat rate limit (middleware and hub filter).</summary>
-public static class LimitsServiceCollectionExtensions
+internal static class LimitsServiceCollectionExtensions
 {
     public static IServiceCollection AddRequestLimits(this IServiceCollection services, IConfiguration configuration)
     {

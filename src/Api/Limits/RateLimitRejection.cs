@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.Api.Limits;
 
 /// <summary>Answers a rate-limited request with 429 ProblemDetails and the seconds until the caller's window reopens.</summary>
-public static class RateLimitRejection
+internal static class RateLimitRejection
 {
     public const string Title = "Too many requests";
 

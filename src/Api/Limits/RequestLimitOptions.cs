@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Pipeline.Api.Limits;
 
 /// <summary>Size and rate limits of every request (<c>Limits:*</c>), enforced before any handler runs.</summary>
-public sealed class RequestLimitOptions
+internal sealed class RequestLimitOptions
 {
     public const string SectionName = "Limits";
 

@@ -6,7 +6,7 @@ using Pipeline.Evaluation.Metrics;
 namespace Pipeline.Api.Metrics;
 
 /// <summary><c>GET /api/metrics/series?window=1h&amp;step=1m</c>: recorded outcomes per time bucket, for the dashboard's charts (admin).</summary>
-public static class MetricsSeriesEndpoints
+internal static class MetricsSeriesEndpoints
 {
     public const string DefaultWindow = "1h";
     public const string DefaultStep = "1m";

@@ -6,7 +6,7 @@ using Pipeline.Evaluation.Metrics;
 namespace Pipeline.Api.Metrics;
 
 /// <summary><c>GET /api/metrics/summary</c>: request outcomes, rollouts and shadow agreement over a sliding window (admin).</summary>
-public static class MetricsSummaryEndpoints
+internal static class MetricsSummaryEndpoints
 {
     public const string DefaultWindow = "5m";
 

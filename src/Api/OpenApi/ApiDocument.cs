@@ -9,7 +9,7 @@ namespace Pipeline.Api.OpenApi;
 /// The API's OpenAPI document at <c>/openapi/v1.json</c> (always served: it is the public contract) and, in
 /// Development only, the interactive reference at <c>/scalar</c>.
 /// </summary>
-public static class ApiDocument
+internal static class ApiDocument
 {
     public const string Name = "v1";
     public const string Path = "/openapi/{documentName}.json";

@@ -5,10 +5,10 @@ using Pipeline.Platform.ErrorQueues;
 namespace Pipeline.Api.Operations;
 
 /// <summary><c>/api/ops/errors</c>: the bus's error queues with their counts, and redelivery once a cause is fixed (admin).</summary>
-public static class ErrorQueueEndpoints
+internal static class ErrorQueueEndpoints
 {
     /// <summary>The outcome of a redelivery.</summary>
-    public sealed record Redelivered(string Queue, string SourceQueue, int Messages);
+    internal sealed record Redelivered(string Queue, string SourceQueue, int Messages);
 
     public static IEndpointRouteBuilder MapErrorQueueEndpoints(this IEndpointRouteBuilder routes)
     {

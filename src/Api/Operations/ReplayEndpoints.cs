@@ -12,7 +12,7 @@ using Pipeline.Platform.Routing;
 namespace Pipeline.Api.Operations;
 
 /// <summary><c>/api/ops/replay</c>: re-run archived traffic through the current routing in shadow-only mode, and follow it (admin).</summary>
-public static class ReplayEndpoints
+internal static class ReplayEndpoints
 {
     public const int MaxListed = 100;
     private const int DefaultListed = 20;
@@ -21,7 +21,7 @@ public static class ReplayEndpoints
     public sealed record ReplayRequestBody(DateTime? From, DateTime? To, string? Flag, int? Limit);
 
     /// <summary>The answer to a started replay.</summary>
-    public sealed record ReplayStarted(Guid ReplayId, int Total);
+    internal sealed record ReplayStarted(Guid ReplayId, int Total);
 
     public static IEndpointRouteBuilder MapReplayEndpoints(this IEndpointRouteBuilder routes)
     {

@@ -4,7 +4,7 @@ namespace Pipeline.Api.Problems;
 /// Fills what the framework leaves out of its own ProblemDetails (404, 405, 415 decided by routing, with no detail) so
 /// that every 4xx says what was wrong, and stamps the trace id on all of them.
 /// </summary>
-public static class ProblemDetailsDefaults
+internal static class ProblemDetailsDefaults
 {
     public static void Customize(ProblemDetailsContext context)
     {

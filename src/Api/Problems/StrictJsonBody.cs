@@ -9,7 +9,7 @@ namespace Pipeline.Api.Problems;
 /// errors) and says exactly what was wrong, which the framework's default binding failure does not, without naming
 /// the server's own types.
 /// </summary>
-public static class StrictJsonBody
+internal static class StrictJsonBody
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {

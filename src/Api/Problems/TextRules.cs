@@ -4,7 +4,7 @@ namespace Pipeline.Api.Problems;
 /// What free text from a caller may contain: no control characters other than tab and line breaks. NUL in particular
 /// cannot be stored in PostgreSQL text, so letting it through turns a bad request into a failed one.
 /// </summary>
-public static class TextRules
+internal static class TextRules
 {
     public static bool HasForbiddenControl(string text) => text.Any(IsForbiddenControl);
 

@@ -11,7 +11,7 @@ namespace Pipeline.Api.Replays;
 /// Starts a replay: re-publishes the archived requests of a window as new requests carrying the replay id, with no
 /// caller, in one transaction with the replay's row (the bus outbox), so a replay is either wholly started or not at all.
 /// </summary>
-public sealed class ReplayLauncher(PipelineDbContext db, IPublishEndpoint publish, TimeProvider time)
+internal sealed class ReplayLauncher(PipelineDbContext db, IPublishEndpoint publish, TimeProvider time)
 {
     public async Task<Replay> StartAsync(ReplayRequest request, CancellationToken cancellationToken)
     {

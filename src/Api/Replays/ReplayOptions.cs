@@ -4,7 +4,7 @@ using Pipeline.Persistence.Replays;
 namespace Pipeline.Api.Replays;
 
 /// <summary>Bounds of operator replays (<c>Replay:*</c>).</summary>
-public sealed class ReplayOptions
+internal sealed class ReplayOptions
 {
     public const string SectionName = "Replay";
 

@@ -2,7 +2,7 @@
 namespace Pipeline.Api.Replays;
 
 /// <summary>Where a replay stands: requests re-published, finished, and failed among them.</summary>
-public sealed record ReplayProgress(
+internal sealed record ReplayProgress(
     Guid Id, string Status, int Total, int Done, int Failed, DateTime From, DateTime To, string Flag, DateTime CreatedAt, string CreatedBy)
 {
     public const string Running = "running";

@@ -6,7 +6,7 @@ using Pipeline.Persistence.Routing;
 namespace Pipeline.Api.Replays;
 
 /// <summary>Measures replays from their requests' routing sagas: finished ones are done, failed ones are counted apart.</summary>
-public sealed class ReplayProgressQuery(PipelineDbContext db)
+internal sealed class ReplayProgressQuery(PipelineDbContext db)
 {
     private const string FailedState = ChatRoutingStates.Failed;
 

@@ -5,7 +5,7 @@ using Pipeline.Platform.Hosting;
 namespace Pipeline.Api.Replays;
 
 /// <summary>Registration of operator replays (starting them and measuring their progress).</summary>
-public static class ReplayServiceCollectionExtensions
+internal static class ReplayServiceCollectionExtensions
 {
     public static IServiceCollection AddReplays(this IServiceCollection services, IConfiguration configuration)
     {

@@ -16,7 +16,7 @@ namespace Pipeline.Api.Security;
 /// Every authenticated caller carries its key's identity (<see cref="ClaimTypes.NameIdentifier"/>, the same whether
 /// the key came as a header, however spelt, or through a session) and how it authenticated (<see cref="CredentialClaim"/>).
 /// </summary>
-public sealed class ApiKeyAuthenticationHandler(
+internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,

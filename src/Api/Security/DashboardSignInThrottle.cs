@@ -8,7 +8,7 @@ namespace Pipeline.Api.Security;
 /// the limit, sign-ins from that address are refused unread until the window ends, so guessing the admin key costs
 /// time. Per instance: a guesser spread over several instances gets each one's budget, which is still a crawl.
 /// </summary>
-public sealed class DashboardSignInThrottle(IOptions<DashboardSessionOptions> options, TimeProvider time)
+internal sealed class DashboardSignInThrottle(IOptions<DashboardSessionOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Window> _failures = new(StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ namespace Pipeline.Api.Security;
 /// Sessions their operator ended, kept in the database so that every API instance refuses their tickets, until the
 /// tickets would have expired anyway.
 /// </summary>
-public sealed class DashboardSignOuts(PipelineDbContext db, TimeProvider time)
+internal sealed class DashboardSignOuts(PipelineDbContext db, TimeProvider time)
 {
     public Task<bool> IsSignedOutAsync(Guid sessionId, CancellationToken cancellationToken) =>
         db.Set<DashboardSignOut>().AsNoTracking().AnyAsync(s => s.SessionId == sessionId, cancellationToken);

@@ -9,7 +9,7 @@ namespace Pipeline.Api.Security;
 /// <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> believed, so behind a TLS-terminating proxy the dashboard
 /// cookie is marked Secure and limits count the real client's address; with none configured, both headers are ignored.
 /// </summary>
-public sealed class ProxyOptions : IValidatableObject
+internal sealed class ProxyOptions : IValidatableObject
 {
     public const string SectionName = "Proxy";
 

@@ -7,7 +7,7 @@ using Pipeline.Platform.Hosting;
 namespace Pipeline.Api.Security;
 
 /// <summary>Registers bearer-key authentication and the admin policy.</summary>
-public static class SecurityServiceCollectionExtensions
+internal static class SecurityServiceCollectionExtensions
 {
     public static IServiceCollection AddApiKeySecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,7 +41,7 @@ public static class SecurityServiceCollectionExtensions
 }
 
 /// <summary>The security middleware that must run before routing and authentication.</summary>
-public static class SecurityApplicationBuilderExtensions
+internal static class SecurityApplicationBuilderExtensions
 {
     /// <summary>Believes forwarded headers from the configured proxies only, and only when some are configured.</summary>
     public static WebApplication UseTrustedProxies(this WebApplication app)
