@@ -11,7 +11,7 @@ using Pipeline.KnowledgeBase;
 namespace Pipeline.Answering.Execution;
 
 /// <summary>Binds the chat workers' execution options.</summary>
-internal static class ExecutionServiceCollectionExtensions
+public static class ExecutionServiceCollectionExtensions
 {
     public static IServiceCollection AddExecutionOptions(this IServiceCollection services, IConfiguration configuration)
     {

@@ -6,7 +6,7 @@ namespace Pipeline.Api.Chat;
 /// This API process's own endpoint: workers and the saga send a request's events here, so they reach the instance
 /// that holds the caller and no other. Its queue is durable with an expiry, so a broker restart loses none of them.
 /// </summary>
-internal sealed class CallerInstance
+public sealed class CallerInstance
 {
     public CallerInstance()
     {

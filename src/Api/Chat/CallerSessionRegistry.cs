@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Pipeline.Api.Chat;
 
 /// <summary>The requests whose callers this API instance holds, by request id.</summary>
-internal sealed class CallerSessionRegistry
+public sealed class CallerSessionRegistry
 {
     private readonly ConcurrentDictionary<Guid, CallerSession> _sessions = new();
 

@@ -15,7 +15,7 @@ public sealed record ChatResult(
     ChatResultUsage Usage);
 
 /// <summary>A citation marker and the source it points to.</summary>
-internal sealed record ChatResultCitation(int Index, string SourceId);
+public sealed record ChatResultCitation(int Index, string SourceId);
 
 /// <summary>A source an answer may cite.</summary>
 public sealed record ChatResultSource(
@@ -28,4 +28,4 @@ public sealed record ChatResultSource(
     string? Url);
 
 /// <summary>Tokens and cost of an answer.</summary>
-internal sealed record ChatResultUsage(int InputTokens, int OutputTokens, decimal CostUsd);
+public sealed record ChatResultUsage(int InputTokens, int OutputTokens, decimal CostUsd);

@@ -1,16 +1,16 @@
 namespace Pipeline.Api.Chat;
 
 /// <summary>What became of a submitted chat request.</summary>
-internal abstract record ChatSubmission;
+public abstract record ChatSubmission;
 
 /// <summary>Accepted: the session will receive the request's events.</summary>
-internal sealed record ChatAccepted(CallerSession Session) : ChatSubmission;
+public sealed record ChatAccepted(CallerSession Session) : ChatSubmission;
 
 /// <summary>Rejected for bad input; nothing was written or published.</summary>
-internal sealed record ChatRejected(IDictionary<string, string[]> Errors) : ChatSubmission;
+public sealed record ChatRejected(IDictionary<string, string[]> Errors) : ChatSubmission;
 
 /// <summary>The caller's chosen request id was already taken; nothing was written or published.</summary>
-internal sealed record ChatRequestIdTaken(Guid RequestId) : ChatSubmission
+public sealed record ChatRequestIdTaken(Guid RequestId) : ChatSubmission
 {
     public const string Title = "Request id already used";
 
@@ -18,7 +18,7 @@ internal sealed record ChatRequestIdTaken(Guid RequestId) : ChatSubmission
 }
 
 /// <summary>The conversation belongs to another caller (or so it must look to this one); nothing was written or published.</summary>
-internal sealed record ChatConversationNotFound(Guid ConversationId) : ChatSubmission
+public sealed record ChatConversationNotFound(Guid ConversationId) : ChatSubmission
 {
     public const string Title = "Conversation not found";
 

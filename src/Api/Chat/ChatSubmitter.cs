@@ -17,7 +17,7 @@ namespace Pipeline.Api.Chat;
 /// Accepts a chat request: archives it and publishes <see cref="ChatRequested"/> in one transaction (through the bus
 /// outbox), after registering the caller's session so that no event can arrive before someone listens for it.
 /// </summary>
-internal sealed class ChatSubmitter(
+public sealed class ChatSubmitter(
     PipelineDbContext db,
     IPublishEndpoint publish,
     IBusControl bus,

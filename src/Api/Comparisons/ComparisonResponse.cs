@@ -35,4 +35,4 @@ public sealed record ComparisonResponse(
 }
 
 /// <summary>The numeric dimensions behind <c>sourcesMatch</c>.</summary>
-internal sealed record ComparisonScores(double SourceIdOverlap, double MaxScoreDelta);
+public sealed record ComparisonScores(double SourceIdOverlap, double MaxScoreDelta);

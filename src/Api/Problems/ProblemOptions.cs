@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Pipeline.Api.Problems;
 
 /// <summary>How the API answers a request it cannot take (<c>Problems:*</c>).</summary>
-internal sealed class ProblemOptions
+public sealed class ProblemOptions
 {
     public const string SectionName = "Problems";
 

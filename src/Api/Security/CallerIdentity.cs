@@ -6,7 +6,7 @@ namespace Pipeline.Api.Security;
 /// Who is asking: the flag-bucketing headers (docs/api.md §1 headers) and, when the caller presented an API key, the
 /// key's identity. <see cref="Owner"/> is whose conversations the caller may continue.
 /// </summary>
-internal sealed record CallerIdentity(string? UserId, string? UserGroup, string? SessionId, string? KeyIdentity = null)
+public sealed record CallerIdentity(string? UserId, string? UserGroup, string? SessionId, string? KeyIdentity = null)
 {
     public const string UserIdHeader = "X-User-Id";
     public const string UserGroupHeader = "X-User-Group";

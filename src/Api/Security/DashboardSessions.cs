@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.Api.Security;
 
 /// <summary>One signed-in dashboard session, as its ticket names it.</summary>
-internal sealed record DashboardSession(Guid Id, string KeyDigest, DateTimeOffset ExpiresAt)
+public sealed record DashboardSession(Guid Id, string KeyDigest, DateTimeOffset ExpiresAt)
 {
     /// <summary>The caller identity of the admin key the session was opened with, as a bearer caller of that key gets it.</summary>
     public string KeyIdentity => ApiKeyAuthenticationHandler.KeyIdentityOfDigest(KeyDigest);
