@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,9 +35,10 @@ internal sealed partial class KnowledgeSearch(
 
         try
         {
-            return db.Database.CurrentTransaction is null
+            var ambient = db.Database.CurrentTransaction;
+            return ambient is null
                 ? await KeywordsWithTimeoutAsync(tsQuery, topK, filter, cancellationToken)
-                : await WithStatementTimeoutAsync(token => KeywordsAsync(tsQuery, topK, filter, token), cancellationToken);
+                : await InSavepointWithTimeoutAsync(ambient, token => KeywordsAsync(tsQuery, topK, filter, token), cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
         {
@@ -47,37 +49,20 @@ internal sealed partial class KnowledgeSearch(
     }
 
     /// <summary>
-    /// Runs a read-only query with a statement timeout of its own, inside a savepoint of the caller's transaction or
-    /// a transaction of its own, always rolled back: the timeout ends with it, and a cancelled statement leaves the
-    /// caller's transaction usable.
+    /// Inside a caller's transaction: a read-only query with a statement timeout of its own, in a savepoint that is
+    /// always rolled back to, so the timeout ends with it and a cancelled statement leaves the caller's transaction usable.
     /// </summary>
-    private async Task<T> WithStatementTimeoutAsync<T>(Func<CancellationToken, Task<T>> query, CancellationToken cancellationToken)
+    private async Task<T> InSavepointWithTimeoutAsync<T>(IDbContextTransaction ambient, Func<CancellationToken, Task<T>> query, CancellationToken cancellationToken)
     {
-        var milliseconds = StatementTimeoutMilliseconds();
-        var ambient = db.Database.CurrentTransaction;
-        var own = ambient is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await ambient.CreateSavepointAsync(Savepoint, cancellationToken);
         try
         {
-            if (ambient is not null)
-                await ambient.CreateSavepointAsync(Savepoint, cancellationToken);
-            await db.Database.ExecuteSqlAsync($"SELECT set_config('statement_timeout', {milliseconds}, true)", cancellationToken);
-            try
-            {
-                return await query(cancellationToken);
-            }
-            finally
-            {
-                if (ambient is not null)
-                    await ambient.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
-            }
+            await db.Database.ExecuteSqlAsync($"SELECT set_config('statement_timeout', {StatementTimeoutMilliseconds()}, true)", cancellationToken);
+            return await query(cancellationToken);
         }
         finally
         {
-            if (own is not null)
-            {
-                await own.RollbackAsync(CancellationToken.None);
-                await own.DisposeAsync();
-            }
+            await ambient.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
         }
     }
 
