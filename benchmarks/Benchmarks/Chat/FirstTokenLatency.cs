@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Answering;
+using Pipeline.Benchmarks.Load;
 using Pipeline.Benchmarks.Warmup;
 using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
@@ -119,13 +120,7 @@ public static class FirstTokenLatency
         return first;
     }
 
-    private static double Median(IReadOnlyList<double> values) => Percentile(values, 0.5);
+    private static double Median(IReadOnlyList<double> values) => LoadResult.PercentileOf(values, 0.5);
 
-    private static double Percentile(IReadOnlyList<double> values, double p)
-    {
-        if (values.Count == 0)
-            return double.NaN;
-        var sorted = values.Order().ToArray();
-        return sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
-    }
+    private static double Percentile(IReadOnlyList<double> values, double p) => LoadResult.PercentileOf(values, p);
 }
