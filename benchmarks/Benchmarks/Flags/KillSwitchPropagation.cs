@@ -12,6 +12,7 @@ using Pipeline.Platform.Bus;
 using Pipeline.Flags;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Flags;
+using Pipeline.Benchmarks.Load;
 using Pipeline.Testing;
 using Pipeline.ServiceDefaults;
 
@@ -76,7 +77,7 @@ public static class KillSwitchPropagation
 
             samples.Sort();
             Console.WriteLine($"kill-switch propagation to {Routers} routers over {Toggles} toggles: " +
-                $"p50 {Percentile(samples, 0.50):0.0} ms, p99 {Percentile(samples, 0.99):0.0} ms, max {samples[^1]:0.0} ms");
+                $"p50 {LoadResult.PercentileOf(samples, 0.50):0.0} ms, p99 {LoadResult.PercentileOf(samples, 0.99):0.0} ms, max {samples[^1]:0.0} ms");
             return 0;
         }
         finally
@@ -87,6 +88,4 @@ public static class KillSwitchPropagation
             await infrastructure.DisposeAsync();
         }
     }
-
-    private static double Percentile(List<double> sorted, double p) => sorted[(int)Math.Ceiling(p * sorted.Count) - 1];
 }

@@ -1,3 +1,5 @@
+using Pipeline.KnowledgeBase.Quality;
+
 namespace Pipeline.Benchmarks.Load;
 
 /// <summary>One request of a load run: its id (when the API gave one), caller-observed latency, success, and client kind.</summary>
@@ -12,9 +14,10 @@ public sealed record LoadResult(IReadOnlyList<LoadSample> Samples, double Second
 
     public double Percentile(double fraction) => PercentileOf(Samples.Where(s => s.Succeeded).Select(s => s.LatencyMs), fraction);
 
+    /// <summary>The nearest-rank percentile of the quality metrics (one definition for every report); NaN for no values, so an empty phase never reads as 0 ms.</summary>
     public static double PercentileOf(IEnumerable<double> values, double fraction)
     {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[Math.Max(0, (int)Math.Ceiling(fraction * sorted.Length) - 1)];
+        var list = values.ToList();
+        return list.Count == 0 ? double.NaN : QualityMetrics.Percentile(list, fraction);
     }
 }
