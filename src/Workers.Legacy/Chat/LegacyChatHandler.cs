@@ -10,8 +10,9 @@ using Pipeline.Answering.WebSearch;
 namespace Pipeline.Workers.Legacy.Chat;
 
 /// <summary>
-/// The legacy pipeline as it was: one sequential handler — count questions from the database, the semantic cache,
-/// keyword search over the knowledge base, then a grounded answer from the top passages.
+/// The legacy pipeline as it was: one handler — count questions from the database, the semantic cache, keyword search
+/// over the knowledge base, then a grounded answer from the top passages. Only the order of its work changed: a new
+/// question's keyword search runs while the cache embeds it.
 /// </summary>
 public sealed class LegacyChatHandler(
     KnowledgeBaseStatsAnswer stats,
