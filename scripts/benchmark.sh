@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one benchmark mode against the real servers: bash scripts/benchmark.sh flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | hops-peer [rounds] | hops-wire [seconds] | timeline | first-token | load-profile [status] [seconds] | retrieval | chat50 | quality | quality-retrieval
+# Runs one benchmark mode against the real servers: bash scripts/benchmark.sh flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | hops-peer [rounds] | hops-wire [seconds] | timeline | first-token | embedding | load-profile [status] [seconds] | retrieval | chat50 | quality | quality-retrieval
 # hops-peer alternates `hops` with the WolverineFx peer of ../shared/peer-bench (same chains, clients, warm-up and
 # measure) and prints, per round, each chain's requests/s beside the peer's and their ratio, all from the same run.
 # hops-wire holds the durable flag-off chain (`hops durable`) under strace and counts, per request, the round trips to

@@ -39,7 +39,7 @@ public static class LatencyTimeline
         return 0;
     }
 
-    private sealed class SpanRecorder : IDisposable
+    internal sealed class SpanRecorder : IDisposable
     {
         private readonly ConcurrentBag<Activity> _spans = [];
         private readonly ActivityListener _listener;
@@ -84,6 +84,43 @@ public static class LatencyTimeline
 
             Console.WriteLine($"{traces.Count} traces; per trace: count, median start, median end (ms from the HTTP request's start)");
             foreach (var row in rows)
+                Console.WriteLine($"  {row.Count,5:0.0} {row.Start,8:0.0} {row.End,8:0.0}  {row.Key}");
+        }
+
+        /// <summary>
+        /// For requests made one at a time (each with its start and the caller's first token), the median of every span's
+        /// start and end and of every span event, in ms from the caller's start: the trace of a request is the one whose
+        /// span named <paramref name="anchor"/> started between the request's start and its first token.
+        /// </summary>
+        public void PrintAgainstCallers(IReadOnlyList<(DateTime Started, double FirstTokenMs)> requests, string anchor)
+        {
+            var traces = _spans.GroupBy(s => s.TraceId).Select(t => t.ToList()).ToList();
+            var rows = new List<(string Key, double Start, double End)>();
+            var matched = 0;
+            foreach (var (started, firstTokenMs) in requests)
+            {
+                var trace = traces.FirstOrDefault(t => t.Any(s => s.OperationName == anchor
+                    && s.StartTimeUtc >= started && (s.StartTimeUtc - started).TotalMilliseconds <= firstTokenMs));
+                if (trace is null)
+                    continue;
+                matched++;
+                rows.Add(("token event at the caller", firstTokenMs, firstTokenMs));
+                foreach (var group in trace.GroupBy(Describe))
+                {
+                    foreach (var (span, n) in group.OrderBy(s => s.StartTimeUtc).Select((s, n) => (s, n)))
+                    {
+                        rows.Add(($"{group.Key} #{n + 1}", (span.StartTimeUtc - started).TotalMilliseconds, (span.StartTimeUtc + span.Duration - started).TotalMilliseconds));
+                        foreach (var e in span.Events)
+                            rows.Add(($"event {e.Name} in {span.DisplayName}", (e.Timestamp.UtcDateTime - started).TotalMilliseconds, (e.Timestamp.UtcDateTime - started).TotalMilliseconds));
+                    }
+                }
+            }
+
+            Console.WriteLine($"{matched} of {requests.Count} requests traced; per request: count, median start, median end (ms from the caller's start)");
+            foreach (var row in rows.GroupBy(r => r.Key)
+                         .Select(g => (g.Key, Count: g.Count() / (double)Math.Max(1, matched), Start: Median(g.Select(r => r.Start)), End: Median(g.Select(r => r.End))))
+                         .Where(r => r.Count >= 0.5)
+                         .OrderBy(r => r.Start))
                 Console.WriteLine($"  {row.Count,5:0.0} {row.Start,8:0.0} {row.End,8:0.0}  {row.Key}");
         }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using MassTransit;
 using Pipeline.Contracts;
@@ -16,6 +17,9 @@ namespace Pipeline.Answering.Execution;
 /// </summary>
 public sealed class CallerTokenStream
 {
+    /// <summary>The span event marking when the first piece left for the caller: where a first token's time ends in the worker.</summary>
+    public const string FirstPieceEvent = "pipeline.first_piece";
+
     private readonly ISendEndpoint? _caller;
     private readonly ExecuteChat _command;
     private readonly TokenBatchSizes _sizes;
@@ -66,6 +70,8 @@ public sealed class CallerTokenStream
 
     private void SendBatch(CancellationToken cancellationToken)
     {
+        if (Count == 0)
+            Activity.Current?.AddEvent(new ActivityEvent(FirstPieceEvent));
         var message = new ChatTokenStreamed(_command.RequestId, _command.Pipeline, _command.Attempt, Count++, _batch.ToString());
         _pending.Add(Untraced.RunAsync(() => _caller!.Send(message, cancellationToken)));
         _batch.Clear();

@@ -23,10 +23,12 @@ namespace Pipeline.KnowledgeBase.SemanticCache;
 public sealed class SemanticAnswerCache(
     PipelineDbContext db,
     IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    QuestionEmbeddings recent,
     IOptions<SemanticCacheOptions> options,
     TimeProvider time)
 {
     private IReadOnlyList<ChatPipeline>? _writeInto;
+    private (string Question, Task<Vector> Vector)? _embedded;
 
     /// <summary>
     /// Which pipelines' entries this execution's answer is written into (by default its own pipeline's): the workflow's
@@ -37,7 +39,7 @@ public sealed class SemanticAnswerCache(
     /// <summary>The nearest earlier answer kept for <paramref name="pipeline"/>, if close enough.</summary>
     public async Task<ChatAnswer?> LookupAsync(ChatPipeline pipeline, ExecuteChat command, CancellationToken cancellationToken)
     {
-        var vector = await EmbedAsync(command.Question.Message, cancellationToken);
+        var vector = await EmbedQuestionAsync(command.Question.Message, cancellationToken);
         var model = embeddings.ModelId();
         var scope = ScopeOf(command.Question.Message);
         // Never the entry this very request wrote: in shadow mode the legacy run may have stored its answer before
@@ -63,7 +65,7 @@ public sealed class SemanticAnswerCache(
             return;
 
         var owners = _writeInto ?? [command.Pipeline];
-        var embedding = await EmbedAsync(command.Question.Message, cancellationToken);
+        var embedding = await EmbedQuestionAsync(command.Question.Message, cancellationToken);
         var model = embeddings.ModelId();
         var scope = ScopeOf(command.Question.Message);
         var serialized = JsonSerializer.Serialize(answer, PipelineJson.Options);
@@ -99,9 +101,29 @@ public sealed class SemanticAnswerCache(
 
     private static string PipelineName(ChatPipeline pipeline) => pipeline.ToString().ToLowerInvariant();
 
+    /// <summary>
+    /// The question's vector, embedded once per execution: the lookup, a second lookup of a shadowed cache step and the
+    /// store after a miss all need the same one, and the model's run is the cache's largest cost.
+    /// </summary>
+    public Task<Vector> EmbedQuestionAsync(string question, CancellationToken cancellationToken)
+    {
+        if (_embedded is { } done && done.Question == question && !done.Vector.IsFaulted && !done.Vector.IsCanceled)
+            return done.Vector;
+        var vector = recent.TryGet(embeddings.ModelId(), question, out var known) ? Task.FromResult(known) : EmbedAsync(question, cancellationToken);
+        _embedded = (question, vector);
+        return vector;
+    }
+
+    /// <summary>True when the question's vector is at hand without running the model (this execution's or a recent one).</summary>
+    public bool HasEmbedded(string question) =>
+        _embedded is { } done && done.Question == question && done.Vector.IsCompletedSuccessfully
+        || recent.TryGet(embeddings.ModelId(), question, out _);
+
     private async Task<Vector> EmbedAsync(string text, CancellationToken cancellationToken)
     {
         var generated = await embeddings.GenerateAsync([text], cancellationToken: cancellationToken);
-        return new Vector(generated[0].Vector);
+        var vector = new Vector(generated[0].Vector);
+        recent.Remember(embeddings.ModelId(), text, vector);
+        return vector;
     }
 }

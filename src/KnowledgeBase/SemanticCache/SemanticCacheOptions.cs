@@ -14,6 +14,12 @@ public sealed class SemanticCacheOptions
     /// </summary>
     [Range(0.5, 1.0)] public double SimilarityThreshold { get; set; } = 0.85;
 
+    /// <summary>
+    /// Questions whose vectors the process keeps (<see cref="QuestionEmbeddings"/>), so a repeated question is not
+    /// embedded again; 0 embeds every time. ~1.5 KB each with the 384-dimension models.
+    /// </summary>
+    [Range(0, 1_000_000)] public int MemoizedQuestions { get; set; } = 4096;
+
     /// <summary>Entries older than this are ignored.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")] public TimeSpan TimeToLive { get; set; } = TimeSpan.FromHours(24);
 }

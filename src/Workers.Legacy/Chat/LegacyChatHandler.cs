@@ -10,8 +10,9 @@ using Pipeline.Answering.WebSearch;
 namespace Pipeline.Workers.Legacy.Chat;
 
 /// <summary>
-/// The legacy pipeline as it was: one sequential handler — count questions from the database, the semantic cache,
-/// keyword search over the knowledge base, then a grounded answer from the top passages.
+/// The legacy pipeline as it was: one handler — count questions from the database, the semantic cache, keyword search
+/// over the knowledge base, then a grounded answer from the top passages. Only the order of its work changed: a new
+/// question's keyword search runs while the cache embeds it.
 /// </summary>
 public sealed class LegacyChatHandler(
     KnowledgeBaseStatsAnswer stats,
@@ -33,13 +34,52 @@ public sealed class LegacyChatHandler(
             return await stats.WriteAsync(command.Question.Message, tokens.SendAsync, cancellationToken);
 
         // Web results are fresh by request; a cached answer would not be.
-        if (!command.Question.WebSearchEnabled && await cache.LookupAsync(command.Pipeline, command, cancellationToken) is { } cached)
+        var question = command.Question.Message;
+        var (cached, passages) = command.Question.WebSearchEnabled ? (null, null) : await LookupAsync(command, cancellationToken);
+        if (cached is not null)
             return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
 
-        var passages = await retrieval.RetrieveAsync(command.Question.Message, options.Value.TopK, cancellationToken);
+        passages ??= await RetrieveAsync(question, cancellationToken);
         passages = await web.AppendAsync(command, passages, cancellationToken);
         var answer = await writer.WriteAsync(command.Question.Message, passages, tokens.SendAsync, cancellationToken);
         // The pipeline's whole work, retrieval included, as for a cached answer: the writer times only the generation.
         return answer with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
+    }
+
+    /// <summary>
+    /// The semantic cache's answer, and the retrieval's passages when they were fetched meanwhile. Embedding the question
+    /// (the model, on the CPU) and the keyword retrieval (the database) need nothing of each other, so a new question's
+    /// retrieval runs while it is embedded and a cache hit drops the passages; a question embedded before (a repeat, the
+    /// cache's usual hit) waits for no model, so its retrieval waits for the cache's answer rather than run in vain.
+    /// The vector search follows both: it needs the vector, and shares the retrieval's connection.
+    /// </summary>
+    private async Task<(ChatAnswer? Cached, IReadOnlyList<RetrievedPassage>? Passages)> LookupAsync(ExecuteChat command, CancellationToken cancellationToken)
+    {
+        var question = command.Question.Message;
+        IReadOnlyList<RetrievedPassage>? passages = null;
+        if (!cache.HasEmbedded(question))
+        {
+            var embedding = Task.Run(() => EmbedAsync(question, cancellationToken), cancellationToken);
+            var retrieving = RetrieveAsync(question, cancellationToken);
+            // Both finish before anything goes on: a failed embedding must not leave the retrieval's statement running
+            // on the execution's connection.
+            await Task.WhenAll(embedding, retrieving);
+            passages = retrieving.Result;
+        }
+
+        using (PipelineTelemetry.Source.StartActivity("legacy.cache.search"))
+            return (await cache.LookupAsync(command.Pipeline, command, cancellationToken), passages);
+    }
+
+    private async Task EmbedAsync(string question, CancellationToken cancellationToken)
+    {
+        using (PipelineTelemetry.Source.StartActivity("legacy.cache.embedding"))
+            await cache.EmbedQuestionAsync(question, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(string question, CancellationToken cancellationToken)
+    {
+        using (PipelineTelemetry.Source.StartActivity("legacy.retrieval"))
+            return await retrieval.RetrieveAsync(question, options.Value.TopK, cancellationToken);
     }
 }

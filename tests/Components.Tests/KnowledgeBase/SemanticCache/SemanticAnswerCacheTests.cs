@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.KnowledgeBase;
 using Pipeline.Persistence;
@@ -95,10 +97,58 @@ public sealed class SemanticAnswerCacheTests(IsolatedInfrastructure infrastructu
         Assert.Null(await LookupAsync(ChatPipeline.Legacy, question));
     }
 
+    [Theory]
+    [InlineData(4096, 1)]
+    [InlineData(0, 2)]
+    public async Task A_question_is_embedded_once_for_its_lookup_and_store_and_a_repeat_only_when_nothing_is_memoised(int memoizedQuestions, int expectedRuns)
+    {
+        const string question = "Which obligations does NIS2 place on essential entities?";
+        var options = Options.Create(new SemanticCacheOptions { MemoizedQuestions = memoizedQuestions });
+        var model = new CountingEmbeddings(_services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        var recent = new QuestionEmbeddings(options);
+        var command = Command(ChatPipeline.Legacy, question);
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+            var cache = new SemanticAnswerCache(db, model, recent, options, TimeProvider.System);
+            Assert.Null(await cache.LookupAsync(ChatPipeline.Legacy, command, CancellationToken.None));
+            await cache.StoreAsync(command, Answer(question), CancellationToken.None);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var scope = _services.CreateAsyncScope())
+        {
+            var cache = new SemanticAnswerCache(scope.ServiceProvider.GetRequiredService<PipelineDbContext>(), model, recent, options, TimeProvider.System);
+            Assert.NotNull(await cache.LookupAsync(ChatPipeline.Legacy, Command(ChatPipeline.Legacy, question), CancellationToken.None));
+        }
+
+        Assert.Equal(expectedRuns, model.Runs);
+    }
+
+    private sealed class CountingEmbeddings(IEmbeddingGenerator<string, Embedding<float>> inner) : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        public int Runs { get; private set; }
+
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            Runs++;
+            return inner.GenerateAsync(values, options, cancellationToken);
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => inner.GetService(serviceType, serviceKey);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private static ChatAnswer Answer(string question) =>
+        new($"answer to {question} ({Guid.NewGuid()})", [new ChatCitation(1, "s1")],
+            [new ChatSource("s1", Guid.NewGuid().ToString(), "GDPR — Art. 1", 1, 0.9, "document", null)], false, 10, new ChatUsage(0, 0, 0));
+
     private async Task<ChatAnswer> StoreAsync(ChatPipeline pipeline, string question)
     {
-        var answer = new ChatAnswer($"answer to {question} ({Guid.NewGuid()})", [new ChatCitation(1, "s1")],
-            [new ChatSource("s1", Guid.NewGuid().ToString(), "GDPR — Art. 1", 1, 0.9, "document", null)], false, 10, new ChatUsage(0, 0, 0));
+        var answer = Answer(question);
         await using var scope = _services.CreateAsyncScope();
         var cache = scope.ServiceProvider.GetRequiredService<SemanticAnswerCache>();
         await cache.StoreAsync(Command(pipeline, question), answer, CancellationToken.None);
