@@ -64,7 +64,7 @@ public sealed class LegacyChatHandler(
             // Both finish before anything goes on: a failed embedding must not leave the retrieval's statement running
             // on the execution's connection.
             await Task.WhenAll(embedding, retrieving);
-            passages = retrieving.Result;
+            passages = await retrieving;
         }
 
         using (PipelineTelemetry.Source.StartActivity("legacy.cache.search"))
