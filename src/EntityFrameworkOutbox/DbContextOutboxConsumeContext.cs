@@ -3,6 +3,7 @@ using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Pipeline.EntityFrameworkOutbox;
 
@@ -17,6 +18,7 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
 {
     private readonly TDbContext _db;
     private readonly IDbContextTransaction _transaction;
+    private readonly IServiceProvider _provider;
     private readonly List<OutboxMessage> _captured = [];
     private int _stored;
 
@@ -26,6 +28,7 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
     {
         _db = db;
         _transaction = transaction;
+        _provider = provider;
     }
 
     public Guid TransactionId => _transaction.TransactionId;
@@ -38,6 +41,12 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
 
     /// <summary>Whether <see cref="SetConsumed"/> released <see cref="Claim"/> (the outbox then delivered with the consume step).</summary>
     internal bool ClaimReleased { get; private set; }
+
+    /// <summary>
+    /// Whether <see cref="SetConsumed"/> committed the step's transaction with its last statements: the step then has
+    /// nothing left to save or commit.
+    /// </summary>
+    internal bool Committed { get; private set; }
 
     public override async Task SetConsumed()
     {
@@ -53,17 +62,28 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
         if (release is not null)
             Inbox.Delivered = Inbox.Consumed;
         _db.Update(Inbox);
-        await SaveAsync(release);
+        // The consume step's last statements (the core outbox pipe returns once the message is consumed): unless the
+        // consumer left rows of its own for this save, its COMMIT rides in the same batch instead of a round trip of
+        // its own after it. Nothing is acknowledged or sent before this returns, so the promise is the same: the sends
+        // follow the commit, a failed batch commits nothing and the step rolls back.
+        var commit = !HasUnsavedRowsBesideInbox();
+        await SaveAsync(release, commit);
         ClaimReleased = release is not null;
+        if (commit)
+        {
+            Committed = true;
+            // EF saw no commit: whatever the transaction's bus outboxes hold is deliverable now all the same.
+            _provider.GetService<OutboxTransactionCommitInterceptor>()?.CommittedInBatch(_db);
+        }
     }
 
     /// <summary>
     /// Stores the messages captured since the last save with the inbox row's changes, in one round trip, then the rest
     /// of the unit of work (the consumer's own rows, if any), in the step's transaction.
     /// </summary>
-    public Task SaveAsync() => SaveAsync(null);
+    public Task SaveAsync() => SaveAsync(null, commit: false);
 
-    private async Task SaveAsync(InboxClaim? release)
+    private async Task SaveAsync(InboxClaim? release, bool commit)
     {
         List<OutboxMessage> unstored;
         lock (_captured)
@@ -71,7 +91,7 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
         // Entry detects the row's changes (a redelivery's lock id and count) as SaveChanges would have.
         var inbox = _db.Entry(Inbox);
         var inboxChanged = inbox.State == EntityState.Modified;
-        await OutboxMessageInserter.InsertAsync(_db, unstored, inboxChanged ? Inbox : null, release, CancellationToken);
+        await OutboxMessageInserter.InsertAsync(_db, unstored, inboxChanged ? Inbox : null, release, commit, CancellationToken);
         _stored += unstored.Count;
         if (inboxChanged)
         {
@@ -79,8 +99,21 @@ public sealed class DbContextOutboxConsumeContext<TDbContext, TMessage> : InboxR
             inbox.OriginalValues.SetValues(inbox.CurrentValues);
             inbox.State = EntityState.Unchanged;
         }
-        // Nothing else changed (a consumer without rows of its own): no round trip.
-        await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
+        // Nothing else changed (a consumer without rows of its own): no round trip. (Committed already, nothing did.)
+        if (!commit)
+            await _db.SaveChangesWithoutSavepointAsync(CancellationToken);
+    }
+
+    /// <summary>Whether the change tracker holds anything to save besides the inbox row (detecting changes as a save would).</summary>
+    private bool HasUnsavedRowsBesideInbox()
+    {
+        foreach (var entry in _db.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && !ReferenceEquals(entry.Entity, Inbox))
+                return true;
+        }
+
+        return false;
     }
 
     public override async Task SetDelivered()

@@ -126,8 +126,14 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                 await next.Send(outboxContext);
             }
 
-            await outboxContext.SaveAsync();
-            await transaction.CommitAsync(context.CancellationToken);
+            // Consumed with the COMMIT in the step's last batch (see SetConsumed): nothing left to save or commit, and
+            // the transaction is over as far as Npgsql knows (it reads the server's idle status), so disposing it
+            // sends no rollback.
+            if (!outboxContext.Committed)
+            {
+                await outboxContext.SaveAsync();
+                await transaction.CommitAsync(context.CancellationToken);
+            }
 
             // Consumed under a claim of our own (only an insert takes one, and a consumed message's claim is released
             // before the next step): what it captured is committed and still in memory, and nobody else can deliver

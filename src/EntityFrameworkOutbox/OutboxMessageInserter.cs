@@ -20,12 +20,13 @@ internal static class OutboxMessageInserter
 
     /// <summary>
     /// Inserts <paramref name="messages"/>, updates <paramref name="inbox"/>'s row to its values and releases
-    /// <paramref name="claim"/>, each when there is one.
+    /// <paramref name="claim"/>, each when there is one; with <paramref name="commit"/>, ends the batch with the
+    /// transaction's <c>COMMIT</c> (see <see cref="DbContextOutboxConsumeContext{TDbContext,TMessage}.SetConsumed"/>).
     /// </summary>
     public static async Task InsertAsync(DbContext db, IReadOnlyList<OutboxMessage> messages, InboxState? inbox, InboxClaim? claim,
-        CancellationToken cancellationToken)
+        bool commit, CancellationToken cancellationToken)
     {
-        if (messages.Count == 0 && inbox is null && claim is null)
+        if (messages.Count == 0 && inbox is null && claim is null && !commit)
             return;
 
         var shape = Shapes.GetValue(db.Model, static model => new Shape(model));
@@ -43,6 +44,10 @@ internal static class OutboxMessageInserter
             {
                 Parameters = { new NpgsqlParameter { Value = release.Space }, new NpgsqlParameter { Value = release.Key } },
             });
+        // Last of all: a statement that fails makes the server skip the rest of the batch, COMMIT included, and leaves
+        // the transaction failed for the step's rollback.
+        if (commit)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
 
         await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
         {

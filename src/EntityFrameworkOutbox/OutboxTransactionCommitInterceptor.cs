@@ -41,6 +41,12 @@ public sealed class OutboxTransactionCommitInterceptor(ICommittedOutboxes commit
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The current transaction of <paramref name="db"/> committed by a <c>COMMIT</c> sent in a statement batch, which
+    /// EF does not see: reports what it held as <see cref="TransactionCommitted"/> would have.
+    /// </summary>
+    public void CommittedInBatch(DbContext db) => Committed(db);
+
     private void Committed(DbContext? db)
     {
         if (db is null || !_pending.TryGetValue(db, out var outboxes))

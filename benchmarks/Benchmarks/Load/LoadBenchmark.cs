@@ -58,8 +58,8 @@ public static class LoadBenchmark
 
     /// <summary>
     /// <c>hops</c>: the baselines alone, for quick comparisons of the bus and outbox layers and with the peer
-    /// (<c>scripts/benchmark.sh hops-peer</c>); <c>hops durable N</c> holds the durable chain alone for N seconds, for
-    /// profilers (prints the process id and database first). Only the chain runs: a migrated database and a virtual
+    /// (<c>scripts/benchmark.sh hops-peer</c>); <c>hops durable N</c> (<c>hops none N</c>) holds the durable (no-database)
+    /// flag-off chain alone for N seconds, for profilers and A/B runs of two builds (prints the process id and database first). Only the chain runs: a migrated database and a virtual
     /// host of its own, no pipeline host beside it, so no background work shares the servers while it is measured.
     /// </summary>
     public static async Task<int> RunBaselinesOnlyAsync(string[] args)
@@ -69,12 +69,15 @@ public static class LoadBenchmark
         try
         {
             var settings = infrastructure.Settings;
-            if (args is ["durable", var seconds])
+            if (args is [("durable" or "none") and var level, var seconds])
             {
+                var durability = level == "durable" ? HopDurability.CallerAndConsumers : HopDurability.None;
                 var database = new NpgsqlConnectionStringBuilder(infrastructure.DatabaseConnectionString).Database;
-                Console.WriteLine($"hops: pid {Environment.ProcessId}, database {database}, durable chain for {seconds} s after {HopChainWarmup.TotalSeconds:0} s of warm-up");
-                var held = await HopChainBaseline.RunAsync(settings, HopShape.Off, HopDurability.CallerAndConsumers, Clients, HopChainWarmup, TimeSpan.FromSeconds(int.Parse(seconds)));
-                Report("durable hops", held, "requests/s", raw: null);
+                Console.WriteLine($"hops: pid {Environment.ProcessId}, database {database}, {level} chain for {seconds} s after {HopChainWarmup.TotalSeconds:0} s of warm-up");
+                var cpu = TimeSpan.Zero;
+                var held = await HopChainBaseline.RunAsync(settings, HopShape.Off, durability, Clients, HopChainWarmup, TimeSpan.FromSeconds(int.Parse(seconds)), used => cpu = used);
+                Report(durability == HopDurability.None ? "hops" : "durable hops", held, "requests/s", raw: null);
+                Console.WriteLine($"process CPU {cpu.TotalMilliseconds / Math.Max(1, held.Completed):0.00} ms per request");
                 return 0;
             }
 

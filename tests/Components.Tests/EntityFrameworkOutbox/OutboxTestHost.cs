@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Pipeline.Platform.Bus;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
+using Pipeline.Persistence.Requests;
 
 namespace Pipeline.Components.Tests.EntityFrameworkOutbox;
 
@@ -89,11 +90,20 @@ public static class OutboxTestHost
     }
 
     /// <summary>Counts executions and publishes behind the consumer outbox; fails on request.</summary>
-    public sealed class RecordVisitConsumer(Received received) : IConsumer<RecordVisit>
+    public sealed class RecordVisitConsumer(Received received, PipelineDbContext db) : IConsumer<RecordVisit>
     {
         public async Task Consume(ConsumeContext<RecordVisit> context)
         {
             received.Add(context.Message);
+            if (context.Message.ArchiveUnsaved)
+            {
+                db.Add(new ArchivedChatRequest
+                {
+                    RequestId = context.Message.VisitId, ConversationId = context.Message.VisitId, Message = "outbox test",
+                    BucketingKey = "test", RequestedAt = DateTime.UtcNow,
+                });
+            }
+
             for (var echo = 0; echo < context.Message.Echoes; echo++)
                 await context.Publish(new VisitRecorded(context.Message.VisitId, echo));
             if (context.Message.Fail)

@@ -171,6 +171,20 @@ public sealed class TransactionalOutboxTests(IsolatedInfrastructure infrastructu
     }
 
     [Fact]
+    public async Task A_row_the_consumer_leaves_to_the_outbox_save_is_committed_with_its_captured_messages()
+    {
+        var visitId = Guid.NewGuid();
+        var endpoint = await _host.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"exchange:{OutboxTestHost.VisitsQueue}"));
+
+        await endpoint.Send(new RecordVisit(visitId, Fail: false, ArchiveUnsaved: true));
+
+        await Eventually.TrueAsync(() => Task.FromResult(Received.Of<VisitRecorded>().Any(v => v.VisitId == visitId)));
+        await using var db = infrastructure.CreateDbContext();
+        Assert.True(await db.Set<ArchivedChatRequest>().AnyAsync(a => a.RequestId == visitId),
+            "the consumer's unsaved row must be saved and committed with the step that sent its event");
+    }
+
+    [Fact]
     public async Task A_consumer_that_throws_publishes_nothing()
     {
         var visitId = Guid.NewGuid();

@@ -28,8 +28,12 @@ public static class HopChainBaseline
     /// <summary>Where a hop's queue is sent to (the router's by publish, the others only by send, as in the pipeline).</summary>
     public static Uri QueueAddress(string name) => new($"exchange:{QueueName(name)}");
 
-    /// <summary>Starts the chain in a host of its own, warms it up, measures it, stops it.</summary>
-    public static async Task<LoadResult> RunAsync(IReadOnlyDictionary<string, string?> settings, HopShape shape, HopDurability durability, int clients, TimeSpan warmup, TimeSpan duration)
+    /// <summary>
+    /// Starts the chain in a host of its own, warms it up, measures it, stops it; <paramref name="measuredCpu"/> hears the
+    /// process CPU the measured part took (far less sensitive to a busy machine than requests/s).
+    /// </summary>
+    public static async Task<LoadResult> RunAsync(IReadOnlyDictionary<string, string?> settings, HopShape shape, HopDurability durability, int clients, TimeSpan warmup, TimeSpan duration,
+        Action<TimeSpan>? measuredCpu = null)
     {
         var waiters = new ConcurrentDictionary<Guid, TaskCompletionSource>();
         var instance = BusServiceCollectionExtensions.InstanceEndpointName("hops");
@@ -52,7 +56,7 @@ public static class HopChainBaseline
                 bus.AddConsumer<HopExecutor>().Endpoint(SentToOnly(HopExecutor.Queue));
                 bus.AddConsumer<HopShadowExecutor>().Endpoint(SentToOnly(HopShadowExecutor.Queue));
                 bus.AddConsumer<HopComparator>().Endpoint(SentToOnly(HopComparator.Queue));
-            }, (_, cfg) => cfg.ReceiveInstanceEndpoint(instance, e =>
+            }, (_, cfg) => TryBusSetting(cfg), (_, cfg) => cfg.ReceiveInstanceEndpoint(instance, e =>
             {
                 e.Handler<HopRouted>(_ => Task.CompletedTask);
                 e.Handler<HopServed>(context =>
@@ -67,12 +71,34 @@ public static class HopChainBaseline
         {
             var request = durability == HopDurability.CallerAndConsumers ? RequestThroughOutboxAsync(host.Services) : RequestDirectly(host.Services);
             await MeasureAsync(request, waiters, caller, shape, clients, warmup);
-            return await MeasureAsync(request, waiters, caller, shape, clients, duration);
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var run = await MeasureAsync(request, waiters, caller, shape, clients, duration);
+            measuredCpu?.Invoke(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu);
+            return run;
         }
         finally
         {
             await TestHosts.StopQuietlyAsync(host);
             host.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// A bus setting to compare against the pipeline's own, named by <c>HOPS_BUS_SETTING</c>, so two runs of one build
+    /// can alternate: <c>raw-json</c> (MassTransit's raw JSON serializer instead of its envelope).
+    /// </summary>
+    private static void TryBusSetting(IRabbitMqBusFactoryConfigurator cfg)
+    {
+        switch (Environment.GetEnvironmentVariable("HOPS_BUS_SETTING"))
+        {
+            case null or "":
+                return;
+            case "raw-json":
+                cfg.UseRawJsonSerializer(RawSerializerOptions.AddTransportHeaders | RawSerializerOptions.CopyHeaders, isDefault: true);
+                cfg.UseRawJsonDeserializer(isDefault: true);
+                return;
+            case var unknown:
+                throw new InvalidOperationException($"Unknown HOPS_BUS_SETTING '{unknown}'.");
         }
     }
 
