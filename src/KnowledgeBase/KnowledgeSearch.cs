@@ -50,8 +50,9 @@ internal sealed partial class KnowledgeSearch(
     /// statements of a batch share the implicit transaction that ends at its Sync, so the local setting ends with
     /// them, and PostgreSQL times each statement on its own. A statement that runs out of time aborts that
     /// transaction: it and the searches after it find nothing, the ones before keep what they found, and the request
-    /// goes on, having held the database one timeout at most. The vector searches (index walks, milliseconds) go
-    /// first, so a keyword search that runs out of time (a question of many rare words) costs only keyword lists.
+    /// goes on, having held the database one timeout at most. The vector searches (an index walk, or the
+    /// distances to one act's passages: their cost does not grow with the question) go first, so a keyword search that
+    /// runs out of time (a question of many rare words) costs only keyword lists.
     /// </summary>
     private async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> InOneRoundTripAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
     {
@@ -79,10 +80,10 @@ internal sealed partial class KnowledgeSearch(
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT set_config('statement_timeout', '{StatementTimeoutMilliseconds()}', true)"));
             foreach (var statement in statements)
                 batch.BatchCommands.Add(ToBatchCommand(statement.Command));
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
             var read = 0;
             try
             {
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
                 // The first result is set_config's own row.
                 for (; read < statements.Count; read++)
                 {
