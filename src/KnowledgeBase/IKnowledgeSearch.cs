@@ -12,13 +12,17 @@ public interface IKnowledgeSearch
     /// Several searches at once, their results in the order asked. This default runs them one after another; the
     /// database's search sends them together, in one round trip.
     /// </summary>
-    async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
+    Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken) =>
+        OneByOneAsync(this, searches, cancellationToken);
+
+    /// <summary>The searches through <paramref name="search"/>'s single-search methods, one after another.</summary>
+    static async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> OneByOneAsync(IKnowledgeSearch search, IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
     {
         var results = new List<IReadOnlyList<RetrievedChunk>>(searches.Count);
-        foreach (var search in searches)
-            results.Add(search.Kind == SearchKind.Keywords
-                ? await SearchKeywordsAsync(search.Query, search.TopK, search.Filter, cancellationToken)
-                : await SearchVectorAsync(search.Query, search.TopK, search.Filter, cancellationToken));
+        foreach (var s in searches)
+            results.Add(s.Kind == SearchKind.Keywords
+                ? await search.SearchKeywordsAsync(s.Query, s.TopK, s.Filter, cancellationToken)
+                : await search.SearchVectorAsync(s.Query, s.TopK, s.Filter, cancellationToken));
         return results;
     }
 

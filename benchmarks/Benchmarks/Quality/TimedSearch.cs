@@ -40,17 +40,10 @@ public sealed class TimedSearch(IKnowledgeSearch inner, SearchClock clock) : IKn
     public Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken) =>
         TimeAsync(() => inner.SearchVectorAsync(query, topK, filter, cancellationToken));
 
-    public async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
-    {
-        if (!clock.OneByOne)
-            return await TimeAsync(() => inner.SearchAsync(searches, cancellationToken));
-        var found = new List<IReadOnlyList<RetrievedChunk>>();
-        foreach (var search in searches)
-            found.Add(search.Kind == SearchKind.Keywords
-                ? await SearchKeywordsAsync(search.Query, search.TopK, search.Filter, cancellationToken)
-                : await SearchVectorAsync(search.Query, search.TopK, search.Filter, cancellationToken));
-        return found;
-    }
+    public Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken) =>
+        clock.OneByOne
+            ? IKnowledgeSearch.OneByOneAsync(this, searches, cancellationToken)
+            : TimeAsync(() => inner.SearchAsync(searches, cancellationToken));
 
     public Task<KnowledgeBaseStats> GetStatsAsync(CancellationToken cancellationToken) => inner.GetStatsAsync(cancellationToken);
 

@@ -179,15 +179,10 @@ public sealed class HybridRetrievalTests
         public List<string> VectorQueries { get; } = [];
         public int Batches { get; private set; }
 
-        public async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
         {
             Batches++;
-            var found = new List<IReadOnlyList<RetrievedChunk>>();
-            foreach (var s in searches)
-                found.Add(s.Kind == SearchKind.Keywords
-                    ? await SearchKeywordsAsync(s.Query, s.TopK, s.Filter, cancellationToken)
-                    : await SearchVectorAsync(s.Query, s.TopK, s.Filter, cancellationToken));
-            return found;
+            return IKnowledgeSearch.OneByOneAsync(this, searches, cancellationToken);
         }
 
         public Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken) =>
