@@ -30,17 +30,17 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         List<RetrievedChunk> fused;
         if (analysis.Regulations.Count > 1 && analysis.Intent != QueryIntent.ArticleLookup)
         {
-            // Each named regulation gets its share, so a comparison never cites only one side.
+            // Each named regulation gets its share, so a comparison never cites only one side; every act's searches
+            // go to the database together.
             var perRegulation = Math.Max(1, settings.TopK / analysis.Regulations.Count);
-            fused = [];
-            foreach (var regulation in analysis.Regulations)
-                fused.AddRange((await FuseAsync(query, new SearchFilter(null, regulation), cancellationToken)).Take(perRegulation));
+            var perAct = await FuseAsync(query, analysis.Regulations.Select(r => new SearchFilter(null, r)).ToList(), cancellationToken);
+            fused = perAct.SelectMany(act => act.Take(perRegulation)).ToList();
         }
         else
         {
-            fused = await FuseAsync(query, filter, cancellationToken);
+            fused = (await FuseAsync(query, [filter], cancellationToken))[0];
             if (fused.Count == 0 && filter is not null)
-                fused = await FuseAsync(query, filter with { Regulation = null }, cancellationToken);
+                fused = (await FuseAsync(query, [filter with { Regulation = null }], cancellationToken))[0];
         }
 
         // The regulation names enhancement expands would match every title of their act; the question and its
@@ -90,14 +90,32 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
 
     private sealed record FusionQuery(string Question, string Enhanced, string Translation, int Candidates);
 
-    private async Task<List<RetrievedChunk>> FuseAsync(FusionQuery query, SearchFilter? filter, CancellationToken cancellationToken)
+    /// <summary>The searches of every filter in one call to the knowledge base, fused per filter.</summary>
+    private async Task<List<List<RetrievedChunk>>> FuseAsync(FusionQuery query, IReadOnlyList<SearchFilter?> filters, CancellationToken cancellationToken)
+    {
+        var searches = new List<SearchRequest>();
+        int Search(SearchKind kind, string text, SearchFilter? filter)
+        {
+            searches.Add(new SearchRequest(kind, text, query.Candidates, filter));
+            return searches.Count - 1;
+        }
+
+        // Where each filter's lists are among the searches; -1 for a list not searched.
+        var lists = filters.Select(filter => (
+            Keyword: Search(SearchKind.Keywords, query.Question, filter),
+            Enhanced: query.Enhanced == query.Question ? -1 : Search(SearchKind.Keywords, query.Enhanced, filter),
+            Vector: Search(SearchKind.Vector, query.Question, filter),
+            Translated: query.Translation.Length == 0 ? -1 : Search(SearchKind.Vector, query.Translation, filter))).ToList();
+        var found = await search.SearchAsync(searches, cancellationToken);
+        IReadOnlyList<RetrievedChunk> Found(int index) => index < 0 ? [] : found[index];
+        return lists.Select(l => Fuse(Found(l.Keyword), Found(l.Enhanced), Found(l.Vector), Found(l.Translated))).ToList();
+    }
+
+    /// <summary>Weighted reciprocal rank fusion of one filter's lists.</summary>
+    private List<RetrievedChunk> Fuse(IReadOnlyList<RetrievedChunk> keyword, IReadOnlyList<RetrievedChunk> enhanced,
+        IReadOnlyList<RetrievedChunk> vector, IReadOnlyList<RetrievedChunk> translated)
     {
         var (alpha, rankConstant) = (options.Value.Alpha, options.Value.RankConstant);
-        var (question, enhancedQuery, candidates) = (query.Question, query.Enhanced, query.Candidates);
-        var keyword = await search.SearchKeywordsAsync(question, candidates, filter, cancellationToken);
-        var enhanced = enhancedQuery == question ? [] : await search.SearchKeywordsAsync(enhancedQuery, candidates, filter, cancellationToken);
-        var vector = await search.SearchVectorAsync(question, candidates, filter, cancellationToken);
-        var translated = query.Translation.Length == 0 ? [] : await search.SearchVectorAsync(query.Translation, candidates, filter, cancellationToken);
         var scores = new Dictionary<string, (RetrievedChunk Chunk, double Score)>();
         void Add(IReadOnlyList<RetrievedChunk> ranked, double weight)
         {

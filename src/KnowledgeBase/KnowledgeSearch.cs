@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -15,9 +17,10 @@ using Pipeline.Persistence.KnowledgeBase;
 namespace Pipeline.KnowledgeBase;
 
 /// <summary>
-/// Full-text search ranked by cover density, and nearest-neighbour search over the HNSW index. A keyword search runs
-/// under <see cref="KnowledgeBaseOptions.SearchStatementTimeout"/>; one that runs out of time finds nothing rather
-/// than failing the request or holding the database.
+/// Full-text search ranked by cover density, and nearest-neighbour search over the HNSW index, the searches of a
+/// request sent together. They run under <see cref="KnowledgeBaseOptions.SearchStatementTimeout"/> (inside a caller's
+/// transaction, the keyword searches); one that runs out of time finds nothing rather than failing the request or
+/// holding the database.
 /// </summary>
 internal sealed partial class KnowledgeSearch(
     PipelineDbContext db,
@@ -27,25 +30,127 @@ internal sealed partial class KnowledgeSearch(
 {
     private const string Savepoint = "knowledge_search";
 
-    public async Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
-    {
-        var tsQuery = KeywordQuery.Build(query, options.Value.KeywordTermLimit);
-        if (tsQuery is null)
-            return [];
+    public async Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken) =>
+        (await SearchAsync([new SearchRequest(SearchKind.Keywords, query, topK, filter)], cancellationToken))[0];
 
+    public async Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken) =>
+        (await SearchAsync([new SearchRequest(SearchKind.Vector, query, topK, filter)], cancellationToken))[0];
+
+    public async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
+    {
+        await EmbedAsync(searches.Where(s => s.Kind == SearchKind.Vector).Select(s => s.Query), cancellationToken);
+        var ambient = db.Database.CurrentTransaction;
+        return ambient is null
+            ? await InOneRoundTripAsync(searches, cancellationToken)
+            : await InCallersTransactionAsync(ambient, searches, cancellationToken);
+    }
+
+    /// <summary>
+    /// Outside a caller's transaction: the statement timeout and every search in one batch, one round trip. The
+    /// statements of a batch share the implicit transaction that ends at its Sync, so the local setting ends with
+    /// them, and PostgreSQL times each statement on its own. A statement that runs out of time aborts that
+    /// transaction: it and the searches after it find nothing, the ones before keep what they found, and the request
+    /// goes on, having held the database one timeout at most. The vector searches (an index walk, or the
+    /// distances to one act's passages: their cost does not grow with the question) go first, so a keyword search that
+    /// runs out of time (a question of many rare words) costs only keyword lists.
+    /// </summary>
+    private async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> InOneRoundTripAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
+    {
+        var results = searches.Select(_ => (IReadOnlyList<RetrievedChunk>)[]).ToArray();
+        var statements = new List<(int Index, SearchKind Kind, DbCommand Command)>();
+        for (var i = 0; i < searches.Count; i++)
+        {
+            if (searches[i] is { Kind: SearchKind.Vector } vector)
+                statements.Add((i, SearchKind.Vector, VectorHits(_queryVectors[vector.Query], vector.TopK, vector.Filter).CreateDbCommand()));
+        }
+
+        for (var i = 0; i < searches.Count; i++)
+        {
+            if (searches[i] is { Kind: SearchKind.Keywords } keywords && KeywordQuery.Build(keywords.Query, options.Value.KeywordTermLimit) is { } tsQuery)
+                statements.Add((i, SearchKind.Keywords, KeywordHits(tsQuery, keywords.TopK, keywords.Filter).CreateDbCommand()));
+        }
+
+        if (statements.Count == 0)
+            return results;
+
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            var ambient = db.Database.CurrentTransaction;
-            return ambient is null
-                ? await KeywordsWithTimeoutAsync(tsQuery, topK, filter, cancellationToken)
-                : await InSavepointWithTimeoutAsync(ambient, token => KeywordsAsync(tsQuery, topK, filter, token), cancellationToken);
+            await using var batch = ((NpgsqlConnection)db.Database.GetDbConnection()).CreateBatch();
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT set_config('statement_timeout', '{StatementTimeoutMilliseconds()}', true)"));
+            foreach (var statement in statements)
+                batch.BatchCommands.Add(ToBatchCommand(statement.Command));
+            var read = 0;
+            try
+            {
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+                // The first result is set_config's own row.
+                for (; read < statements.Count; read++)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                    var (index, kind, _) = statements[read];
+                    var hits = new List<Hit>();
+                    while (await reader.ReadAsync(cancellationToken))
+                        hits.Add(ReadHit(reader));
+                    results[index] = kind == SearchKind.Vector ? NearestFirst(hits) : hits.Select(ToRetrieved).ToList();
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
+            {
+                // The question's own query ran out of time: the database is fine, and retrying would only hold it again.
+                SearchTimedOut(logger, options.Value.SearchStatementTimeout.TotalMilliseconds, statements[read].Kind, statements.Count - read - 1);
+            }
+
+            return results;
         }
-        catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
+        finally
         {
-            // The question's own query ran out of time: the database is fine, and retrying would only hold it again.
-            KeywordSearchTimedOut(logger, options.Value.SearchStatementTimeout.TotalMilliseconds, tsQuery.Length);
-            return [];
+            await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>A search's command as EF Core writes it, moved into the batch (a parameter belongs to one command).</summary>
+    private static NpgsqlBatchCommand ToBatchCommand(DbCommand command)
+    {
+        var statement = new NpgsqlBatchCommand(command.CommandText);
+        foreach (NpgsqlParameter parameter in command.Parameters)
+            statement.Parameters.Add(parameter.Clone());
+        command.Dispose();
+        return statement;
+    }
+
+    /// <summary>The columns in the order <see cref="KeywordHits"/> and <see cref="VectorHits"/> project them.</summary>
+    private static Hit ReadHit(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
+            reader.GetDouble(7));
+
+    /// <summary>Inside a caller's transaction: one search after another, each keyword search in its own savepoint.</summary>
+    private async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> InCallersTransactionAsync(IDbContextTransaction ambient, IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
+    {
+        var results = new List<IReadOnlyList<RetrievedChunk>>(searches.Count);
+        foreach (var search in searches)
+        {
+            if (search.Kind == SearchKind.Vector)
+            {
+                var hits = await VectorHits(_queryVectors[search.Query], search.TopK, search.Filter).ToListAsync(cancellationToken);
+                results.Add(NearestFirst(hits));
+                continue;
+            }
+
+            var tsQuery = KeywordQuery.Build(search.Query, options.Value.KeywordTermLimit);
+            try
+            {
+                results.Add(tsQuery is null ? [] : (await InSavepointWithTimeoutAsync(ambient, token => KeywordHits(tsQuery, search.TopK, search.Filter).ToListAsync(token), cancellationToken)).Select(ToRetrieved).ToList());
+            }
+            catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
+            {
+                SearchTimedOut(logger, options.Value.SearchStatementTimeout.TotalMilliseconds, SearchKind.Keywords, 0);
+                results.Add([]);
+            }
+        }
+
+        return results;
     }
 
     /// <summary>
@@ -66,52 +171,18 @@ internal sealed partial class KnowledgeSearch(
         }
     }
 
-    /// <summary>
-    /// Outside a caller's transaction: the timeout and the query in one command, one round trip. The statements of
-    /// one command share the implicit transaction that ends at its Sync, so the local setting ends with the query.
-    /// </summary>
-    private async Task<IReadOnlyList<RetrievedChunk>> KeywordsWithTimeoutAsync(string tsQuery, int topK, SearchFilter? filter, CancellationToken cancellationToken)
-    {
-        await using var command = KeywordHits(tsQuery, topK, filter).CreateDbCommand();
-        command.CommandText = $"SELECT set_config('statement_timeout', '{StatementTimeoutMilliseconds()}', true);\n{command.CommandText}";
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            // The first result is set_config's own row.
-            await reader.NextResultAsync(cancellationToken);
-            var found = new List<RetrievedChunk>();
-            // The columns in the order KeywordHits projects them.
-            while (await reader.ReadAsync(cancellationToken))
-                found.Add(ToRetrieved(reader.GetString(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
-                    reader.GetFloat(7)));
-            return found;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
     private string StatementTimeoutMilliseconds() =>
         ((long)Math.Ceiling(options.Value.SearchStatementTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Keyword search ran past its statement timeout of {TimeoutMs} ms (tsquery of {QueryLength} characters); retrieval goes on without it")]
-    private static partial void KeywordSearchTimedOut(ILogger logger, double timeoutMs, int queryLength);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A {Kind} search ran past its statement timeout of {TimeoutMs} ms ({Skipped} later searches of its batch skipped); retrieval goes on without them")]
+    private static partial void SearchTimedOut(ILogger logger, double timeoutMs, SearchKind kind, int skipped);
 
-    private async Task<IReadOnlyList<RetrievedChunk>> KeywordsAsync(string tsQuery, int topK, SearchFilter? filter, CancellationToken cancellationToken)
-    {
-        var found = await KeywordHits(tsQuery, topK, filter).ToListAsync(cancellationToken);
-        return found.Select(x => ToRetrieved(x.Id, x.DocumentId, x.ArticleNumber, x.ArticleTitle, x.Text, x.Title, x.Regulation, x.Score)).ToList();
-    }
-
-    private IQueryable<KeywordHit> KeywordHits(string tsQuery, int topK, SearchFilter? filter) =>
+    private IQueryable<Hit> KeywordHits(string tsQuery, int topK, SearchFilter? filter) =>
         Filtered(filter)
             .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery)))
             // The columns a hit needs, not the entity: its embedding and text-search vector would travel and be
             // materialised for every hit of every request only to be dropped.
-            .Select(c => new KeywordHit
+            .Select(c => new Hit
             {
                 Id = c.Id, DocumentId = c.DocumentId, ArticleNumber = c.ArticleNumber, ArticleTitle = c.ArticleTitle, Text = c.Text,
                 Title = c.Document!.Title,
@@ -124,7 +195,8 @@ internal sealed partial class KnowledgeSearch(
             .Take(topK)
             .AsNoTracking();
 
-    private sealed record KeywordHit
+    /// <summary>A passage a search found, with its keyword score or its vector distance.</summary>
+    private sealed record Hit
     {
         public required string Id { get; init; }
         public required Guid DocumentId { get; init; }
@@ -133,32 +205,42 @@ internal sealed partial class KnowledgeSearch(
         public required string Text { get; init; }
         public required string Title { get; init; }
         public required string Regulation { get; init; }
-        public required float Score { get; init; }
+        public required double Score { get; init; }
+
+        [SetsRequiredMembers]
+        public Hit(string id, Guid documentId, int? articleNumber, string? articleTitle, string text, string title, string regulation, double score) =>
+            (Id, DocumentId, ArticleNumber, ArticleTitle, Text, Title, Regulation, Score) = (id, documentId, articleNumber, articleTitle, text, title, regulation, score);
+
+        public Hit()
+        {
+        }
     }
 
-    public async Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ordered by distance alone, so PostgreSQL can walk the HNSW index (a second sort key makes it scan and sort
+    /// every row); equal distances are put in a stable order by <see cref="NearestFirst"/>. Vectors of another model
+    /// are in another space: until the ingest verb re-embeds them they are not compared.
+    /// </summary>
+    private IQueryable<Hit> VectorHits(Vector vector, int topK, SearchFilter? filter)
     {
-        var vector = await EmbedAsync(query, cancellationToken);
         var model = embeddings.ModelId();
-        // Ordered by distance alone, so PostgreSQL can walk the HNSW index (a second sort key makes it scan and sort
-        // every row); equal distances are put in a stable order afterwards.
-        // Vectors of another model are in another space: until the ingest verb re-embeds them they are not compared.
-        var found = await Filtered(filter)
+        return Filtered(filter)
             .Where(c => c.EmbeddingModel == model)
-            .Select(c => new
+            .Select(c => new Hit
             {
-                c.Id, c.DocumentId, c.ArticleNumber, c.ArticleTitle, c.Text,
-                c.Document!.Title,
-                c.Document.Regulation,
-                Distance = c.Embedding!.CosineDistance(vector),
+                Id = c.Id, DocumentId = c.DocumentId, ArticleNumber = c.ArticleNumber, ArticleTitle = c.ArticleTitle, Text = c.Text,
+                Title = c.Document!.Title,
+                Regulation = c.Document.Regulation,
+                // The distance; NearestFirst turns it into a similarity.
+                Score = c.Embedding!.CosineDistance(vector),
             })
-            .OrderBy(x => x.Distance)
+            .OrderBy(x => x.Score)
             .Take(topK)
-            .AsNoTracking()
-            .ToListAsync(cancellationToken);
-        return found.OrderBy(x => x.Distance).ThenBy(x => x.Id, StringComparer.Ordinal)
-            .Select(x => ToRetrieved(x.Id, x.DocumentId, x.ArticleNumber, x.ArticleTitle, x.Text, x.Title, x.Regulation, 1 - x.Distance)).ToList();
+            .AsNoTracking();
     }
+
+    private static List<RetrievedChunk> NearestFirst(IEnumerable<Hit> hits) =>
+        hits.OrderBy(x => x.Score).ThenBy(x => x.Id, StringComparer.Ordinal).Select(x => ToRetrieved(x with { Score = 1 - x.Score })).ToList();
 
     /// <summary>
     /// A search lives for one request (scoped), and a comparison searches each named regulation with the same question
@@ -166,12 +248,15 @@ internal sealed partial class KnowledgeSearch(
     /// </summary>
     private readonly Dictionary<string, Vector> _queryVectors = new(StringComparer.Ordinal);
 
-    private async Task<Vector> EmbedAsync(string query, CancellationToken cancellationToken)
+    /// <summary>The texts not embedded yet in this request, in one call to the model.</summary>
+    private async Task EmbedAsync(IEnumerable<string> queries, CancellationToken cancellationToken)
     {
-        if (_queryVectors.TryGetValue(query, out var known))
-            return known;
-        var generated = await embeddings.GenerateAsync([query], cancellationToken: cancellationToken);
-        return _queryVectors[query] = new Vector(generated[0].Vector);
+        var missing = queries.Where(q => !_queryVectors.ContainsKey(q)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0)
+            return;
+        var generated = await embeddings.GenerateAsync(missing, cancellationToken: cancellationToken);
+        for (var i = 0; i < missing.Count; i++)
+            _queryVectors[missing[i]] = new Vector(generated[i].Vector);
     }
 
     public async Task<KnowledgeBaseStats> GetStatsAsync(CancellationToken cancellationToken) =>
@@ -187,7 +272,7 @@ internal sealed partial class KnowledgeSearch(
         return chunks;
     }
 
-    private static RetrievedChunk ToRetrieved(string id, Guid documentId, int? articleNumber, string? articleTitle, string text,
-        string title, string regulation, double score) =>
-        new(id, documentId, articleNumber is { } n ? $"{title} — Art. {n}" : title, regulation, articleNumber, articleTitle, text, Math.Round(score, 6));
+    private static RetrievedChunk ToRetrieved(Hit hit) =>
+        new(hit.Id, hit.DocumentId, hit.ArticleNumber is { } n ? $"{hit.Title} — Art. {n}" : hit.Title, hit.Regulation, hit.ArticleNumber,
+            hit.ArticleTitle, hit.Text, Math.Round(hit.Score, 6));
 }

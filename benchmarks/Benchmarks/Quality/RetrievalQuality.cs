@@ -25,7 +25,10 @@ namespace Pipeline.Benchmarks.Quality;
 /// first five sources. It times query embedding plus hybrid retrieval (<see cref="HybridRetrieval.RetrieveAsync"/>,
 /// which embeds the question and, for an Italian one, its translation) per question, over several rounds after a
 /// warm-up round. Goal (docs/benchmarks.md): p95 ≤ 50 ms. The ranked metrics match <c>quality --only "workflow (all"</c>
-/// (no web search engine is configured), without the bus, the workers or the answer text.
+/// (no web search engine is configured), without the bus, the workers or the answer text. It also times the share of
+/// each retrieval spent in the knowledge base's searches (query embedding and database), and with <c>--one-by-one</c>
+/// runs every question a second time with the searches sent one after another (one round trip each), alternating
+/// which goes first, so the two are compared under the same load of a shared machine.
 /// </summary>
 public static class RetrievalQuality
 {
@@ -35,6 +38,7 @@ public static class RetrievalQuality
     {
         var datasetPath = args.FirstOrDefault(a => a.EndsWith(".jsonl", StringComparison.Ordinal)) ?? Path.Combine(RepositoryPaths.Root, GoldenDataset.DefaultPath);
         var detailsPath = args.SkipWhile(a => a != "--details").Skip(1).FirstOrDefault();
+        var oneByOne = args.Contains("--one-by-one");
         var rounds = int.Parse(args.SkipWhile(a => a != "--rounds").Skip(1).FirstOrDefault() ?? DefaultRounds.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         var dataset = await GoldenDataset.LoadAsync(datasetPath, CancellationToken.None);
 
@@ -44,6 +48,7 @@ public static class RetrievalQuality
             .AddPipelineDatabase(configuration)
             .AddKnowledgeBase(configuration)
             .AddRetrieval(configuration);
+        TimedSearch.Decorate(services);
         services.AddValidatedOptions<EnhancementOptions>(configuration, EnhancementOptions.SectionName);
         services.AddSingleton<ParallelTermStore>();
         services.AddScoped<ParallelTermRefresh>();
@@ -57,6 +62,9 @@ public static class RetrievalQuality
         Console.WriteLine($"quality-retrieval: {dataset.Count} questions from {datasetPath}; {store.Current.Count} learnt translations; retrieval {JsonSerializer.Serialize(provider.GetRequiredService<IOptions<RetrievalOptions>>().Value)}");
 
         var latencies = new List<double>();
+        var searching = new List<double>();
+        var oneByOneLatencies = new List<double>();
+        var clock = provider.GetRequiredService<SearchClock>();
         // The question's embedding on its own, to tell the model's share of a retrieval's time from the database's.
         var embeddingLatencies = new List<double>();
         var generator = provider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
@@ -81,13 +89,35 @@ public static class RetrievalQuality
                 await generator.GenerateAsync([question.Question]);
                 if (round > 0)
                     embeddingLatencies.Add(Stopwatch.GetElapsedTime(embeddingStarted).TotalMilliseconds);
-                await using var scope = provider.CreateAsyncScope();
-                var retrieval = scope.ServiceProvider.GetRequiredService<HybridRetrieval>();
-                var started = Stopwatch.GetTimestamp();
-                var passages = await retrieval.RetrieveAsync(question.Question, enhanced, analysis, CancellationToken.None);
-                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                // Each retrieval in a scope of its own, as a request is: its query vectors are not remembered.
+                async Task<(IReadOnlyList<RetrievedPassage> Passages, double Elapsed)> RetrieveAsync(bool searchOneByOne)
+                {
+                    await using var scope = provider.CreateAsyncScope();
+                    var retrieval = scope.ServiceProvider.GetRequiredService<HybridRetrieval>();
+                    clock.OneByOne = searchOneByOne;
+                    clock.Reset();
+                    var started = Stopwatch.GetTimestamp();
+                    var found = await retrieval.RetrieveAsync(question.Question, enhanced, analysis, CancellationToken.None);
+                    return (found, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+
+                // Alternately first, so neither side always meets the caches the other warmed.
+                var oneByOneFirst = oneByOne && results.Count % 2 == 1;
+                var sequential = oneByOneFirst ? await RetrieveAsync(true) : default;
+                var (passages, elapsed) = await RetrieveAsync(false);
+                var searchElapsed = clock.Searching.TotalMilliseconds;
+                if (oneByOne && !oneByOneFirst)
+                    sequential = await RetrieveAsync(true);
                 if (round > 0)
+                {
                     latencies.Add(elapsed);
+                    searching.Add(searchElapsed);
+                    if (oneByOne)
+                        oneByOneLatencies.Add(sequential.Elapsed);
+                }
+
+                if (oneByOne && !sequential.Passages.Select(p => (p.Source.Id, p.Source.Score)).SequenceEqual(passages.Select(p => (p.Source.Id, p.Source.Score))))
+                    throw new InvalidOperationException($"The searches one by one retrieved other passages than together for {question.Id}.");
                 var sources = AnalysisAwareSourceOrder.Order(passages, analysis).Take(QualityMetrics.DefaultK).Select(p => p.Source).ToList();
                 var answer = GoldenAnswer.From(new ChatAnswer("", [], sources, false, 0, new ChatUsage(0, 0, 0)), elapsed);
                 results.Add((question, answer));
@@ -109,6 +139,11 @@ public static class RetrievalQuality
             $"workflow retrieval: hit@1 {report.HitAt1:0.000} hit@5 {report.HitAtK:0.000} MRR {report.MeanReciprocalRank:0.000} rightReg {report.RightRegulationShare:0.000} ({report.Ranked} ranked of {report.Questions})"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"query embedding + hybrid retrieval: {latencies.Count} retrievals over {rounds} rounds, p50 {QualityMetrics.Percentile(latencies, 0.50):0.0} ms, p95 {QualityMetrics.Percentile(latencies, 0.95):0.0} ms, max {latencies.DefaultIfEmpty(0).Max():0.0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"of which the searches (query embedding and database): p50 {QualityMetrics.Percentile(searching, 0.50):0.0} ms, p95 {QualityMetrics.Percentile(searching, 0.95):0.0} ms; the rest (fusion, reranking): p50 {QualityMetrics.Percentile(latencies.Zip(searching, (a, b) => a - b).ToList(), 0.50):0.0} ms"));
+        if (oneByOne)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"the same retrievals with the searches one by one: p50 {QualityMetrics.Percentile(oneByOneLatencies, 0.50):0.0} ms, p95 {QualityMetrics.Percentile(oneByOneLatencies, 0.95):0.0} ms; together / one by one: p50 {QualityMetrics.Percentile(latencies, 0.50) / QualityMetrics.Percentile(oneByOneLatencies, 0.50):0.00}, p95 {QualityMetrics.Percentile(latencies, 0.95) / QualityMetrics.Percentile(oneByOneLatencies, 0.95):0.00}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"the question's embedding alone: p50 {QualityMetrics.Percentile(embeddingLatencies, 0.50):0.0} ms, p95 {QualityMetrics.Percentile(embeddingLatencies, 0.95):0.0} ms"));
         return 0;

@@ -51,6 +51,17 @@ public sealed class HybridRetrievalTests
     }
 
     [Fact]
+    public async Task A_comparison_sends_the_searches_of_every_named_act_to_the_knowledge_base_at_once()
+    {
+        var search = new FakeSearch(Corpus);
+
+        await Retrieve(search, "Confronta il GDPR e l'AI Act sulla trasparenza");
+
+        Assert.Equal(1, search.Batches);
+        Assert.Equal(["GDPR", "AI Act"], search.Filters.Select(f => f?.Regulation).Distinct());
+    }
+
+    [Fact]
     public async Task An_article_whose_title_the_question_says_ranks_first_even_when_the_searches_put_it_last()
     {
         // The searches rank the erasure article last; its title is what the question asks about.
@@ -166,6 +177,13 @@ public sealed class HybridRetrievalTests
     {
         public List<SearchFilter?> Filters { get; } = [];
         public List<string> VectorQueries { get; } = [];
+        public int Batches { get; private set; }
+
+        public Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
+        {
+            Batches++;
+            return IKnowledgeSearch.OneByOneAsync(this, searches, cancellationToken);
+        }
 
         public Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken) =>
             Task.FromResult(Find(filter, topK));

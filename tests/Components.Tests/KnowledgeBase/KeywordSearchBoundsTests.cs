@@ -99,6 +99,39 @@ public sealed class KeywordSearchBoundsTests(KnowledgeBaseIngestionTests.CorpusD
     }
 
     [Fact]
+    public async Task Searches_sent_together_each_run_under_the_statement_timeout_and_leave_the_connection_without_it()
+    {
+        await using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddPipelineDatabase(corpus.Configuration())
+            .AddKnowledgeBase(corpus.Configuration(new Dictionary<string, string?>
+            {
+                ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider,
+                ["KnowledgeBase:SearchStatementTimeout"] = "00:00:00.001",
+                ["KnowledgeBase:KeywordTermLimit"] = "1000",
+            }))
+            .BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        var question = await HostileQuestionAsync(db);
+        // Held open, so the searches run on the connection the setting is read from afterwards.
+        await db.Database.OpenConnectionAsync();
+
+        // The hostile search comes last of the batch: the timeout set at its start still bounds it.
+        var found = await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().SearchAsync(
+            [
+                new SearchRequest(SearchKind.Vector, "personal data", 20, null),
+                new SearchRequest(SearchKind.Keywords, "personal data", 20, null),
+                new SearchRequest(SearchKind.Keywords, question, 20, null),
+            ], CancellationToken.None);
+
+        Assert.Equal(3, found.Count);
+        Assert.Empty(found[2]);
+        Assert.Equal("0", await db.Database.SqlQuery<string>($"SELECT current_setting('statement_timeout') AS \"Value\"").SingleAsync());
+    }
+
+    [Fact]
     public void A_statement_cancelled_by_its_timeout_is_not_an_outage()
     {
         var cancelled = new PostgresException("canceling statement due to statement timeout", "ERROR", "ERROR", InfrastructureOutage.QueryCanceled);

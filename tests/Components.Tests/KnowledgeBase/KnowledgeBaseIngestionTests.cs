@@ -110,6 +110,53 @@ public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.Corp
     }
 
     [Fact]
+    public async Task Searches_sent_together_find_what_each_finds_on_its_own_and_inside_a_callers_transaction()
+    {
+        SearchRequest[] searches =
+        [
+            new(SearchKind.Keywords, "notifica di una violazione dei dati personali all'autorità di controllo", 50, new SearchFilter(null, "GDPR")),
+            new(SearchKind.Keywords, "notification of a personal data breach to the supervisory authority", 50, new SearchFilter(null, "GDPR")),
+            new(SearchKind.Vector, "notifica di una violazione dei dati personali all'autorità di controllo", 50, new SearchFilter(null, "GDPR")),
+            new(SearchKind.Vector, "notification of a personal data breach to the supervisory authority", 50, null),
+            new(SearchKind.Keywords, "prohibited artificial intelligence practices", 50, new SearchFilter(null, "AI Act")),
+            new(SearchKind.Vector, "prohibited artificial intelligence practices", 50, new SearchFilter(5, "AI Act")),
+            // Stop words only: no keyword query, nothing to find.
+            new(SearchKind.Keywords, "della di the", 50, null),
+        ];
+
+        IReadOnlyList<IReadOnlyList<RetrievedChunk>> together, oneByOne, inTransaction;
+        await using (var scope = corpus.Services.CreateAsyncScope())
+            together = await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().SearchAsync(searches, CancellationToken.None);
+        await using (var scope = corpus.Services.CreateAsyncScope())
+        {
+            var search = scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>();
+            var found = new List<IReadOnlyList<RetrievedChunk>>();
+            foreach (var s in searches)
+                found.Add(s.Kind == SearchKind.Keywords
+                    ? await search.SearchKeywordsAsync(s.Query, s.TopK, s.Filter, CancellationToken.None)
+                    : await search.SearchVectorAsync(s.Query, s.TopK, s.Filter, CancellationToken.None));
+            oneByOne = found;
+        }
+
+        await using (var scope = corpus.Services.CreateAsyncScope())
+        {
+            // Inside a transaction each search is its own query, materialised by EF Core.
+            await using var transaction = await scope.ServiceProvider.GetRequiredService<PipelineDbContext>().Database.BeginTransactionAsync();
+            inTransaction = await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().SearchAsync(searches, CancellationToken.None);
+        }
+
+        Assert.Equal(searches.Length, together.Count);
+        Assert.All(together.Take(searches.Length - 1), Assert.NotEmpty);
+        Assert.Empty(together[^1]);
+        Assert.All(together[5], c => Assert.Equal(5, c.ArticleNumber));
+        for (var i = 0; i < searches.Length; i++)
+        {
+            Assert.Equal(oneByOne[i], together[i]);
+            Assert.Equal(inTransaction[i], together[i]);
+        }
+    }
+
+    [Fact]
     public async Task Reingesting_a_changed_document_replaces_its_chunks_and_drops_cached_answers_built_on_it()
     {
         await using var scope = corpus.Services.CreateAsyncScope();
