@@ -94,10 +94,22 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
     {
         var (alpha, rankConstant) = (options.Value.Alpha, options.Value.RankConstant);
         var (question, enhancedQuery, candidates) = (query.Question, query.Enhanced, query.Candidates);
+        var translation = query.Translation;
+        var asked = QueryEnhancer.WithoutActNames(question);
+        if (filter?.Regulation is not null && KeywordQuery.Terms(asked).Any())
+        {
+            // Within one act, its name (and the words enhancement expanded it to) matches every passage alike and
+            // crowds out, in the keyword ranking, what the question asks about the act. The vector search keeps the
+            // question as asked, which measured better (docs/benchmarks.md).
+            enhancedQuery = enhancedQuery == question ? asked : QueryEnhancer.WithoutActNames(enhancedQuery);
+            question = asked;
+            translation = QueryEnhancer.WithoutActNames(translation);
+        }
+
         var keyword = await search.SearchKeywordsAsync(question, candidates, filter, cancellationToken);
         var enhanced = enhancedQuery == question ? [] : await search.SearchKeywordsAsync(enhancedQuery, candidates, filter, cancellationToken);
-        var vector = await search.SearchVectorAsync(question, candidates, filter, cancellationToken);
-        var translated = query.Translation.Length == 0 ? [] : await search.SearchVectorAsync(query.Translation, candidates, filter, cancellationToken);
+        var vector = await search.SearchVectorAsync(query.Question, candidates, filter, cancellationToken);
+        var translated = translation.Length == 0 ? [] : await search.SearchVectorAsync(translation, candidates, filter, cancellationToken);
         var scores = new Dictionary<string, (RetrievedChunk Chunk, double Score)>();
         void Add(IReadOnlyList<RetrievedChunk> ranked, double weight)
         {

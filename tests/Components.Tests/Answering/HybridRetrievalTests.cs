@@ -70,6 +70,35 @@ public sealed class HybridRetrievalTests
     }
 
     [Fact]
+    public async Task Within_the_act_a_question_names_the_keyword_searches_look_for_what_it_asks_not_for_the_acts_name()
+    {
+        var search = new FakeSearch(Corpus);
+
+        await Retrieve(search, "Quali sanzioni prevede l'AI Act?");
+
+        Assert.NotEmpty(search.KeywordQueries);
+        Assert.All(search.KeywordQueries, q =>
+        {
+            Assert.Contains("sanzioni", q, StringComparison.Ordinal);
+            Assert.DoesNotContain("AI Act", q, StringComparison.Ordinal);
+            Assert.DoesNotContain("artificial intelligence", q, StringComparison.Ordinal);
+        });
+        Assert.Contains(search.VectorQueries, q => q.Contains("penalties", StringComparison.Ordinal) && !q.Contains("artificial intelligence", StringComparison.Ordinal));
+        // The embedding of the question as asked measured better with the name in it.
+        Assert.Contains("Quali sanzioni prevede l'AI Act?", search.VectorQueries);
+    }
+
+    [Fact]
+    public async Task A_question_that_is_only_the_acts_name_is_searched_with_the_name()
+    {
+        var search = new FakeSearch(Corpus);
+
+        await Retrieve(search, "What is the CRA?");
+
+        Assert.Contains(search.KeywordQueries, q => q.Contains("CRA", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_article_ranks_above_the_recitals_the_searches_put_before_it()
     {
         RetrievedChunk[] corpus =
@@ -166,9 +195,13 @@ public sealed class HybridRetrievalTests
     {
         public List<SearchFilter?> Filters { get; } = [];
         public List<string> VectorQueries { get; } = [];
+        public List<string> KeywordQueries { get; } = [];
 
-        public Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken) =>
-            Task.FromResult(Find(filter, topK));
+        public Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+        {
+            KeywordQueries.Add(query);
+            return Task.FromResult(Find(filter, topK));
+        }
 
         public Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
         {
