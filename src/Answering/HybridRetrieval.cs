@@ -123,9 +123,19 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
             }
         }
 
-        // The Italian question meets the Italian texts; its English terms meet the acts the corpus has in English only.
-        Add(vector, translated.Count == 0 ? alpha : alpha / 2);
-        Add(translated, alpha / 2);
+        // The model is English-only: an Italian text and an English one are 0.1–0.2 apart whatever they say, so a
+        // passage's vector evidence is its similarity to the query in its own language (the Italian question for the
+        // Italian texts, its English terms for the acts held in English), each at the vector side's full weight.
+        if (translated.Count == 0)
+        {
+            Add(vector, alpha);
+        }
+        else
+        {
+            Add(vector.Where(c => LanguageGuesser.Guess(c.Text) == LanguageGuesser.Italian).ToList(), alpha);
+            Add(translated.Where(c => LanguageGuesser.Guess(c.Text) != LanguageGuesser.Italian).ToList(), alpha);
+        }
+
         // The enhanced query shares the keyword side with the question as asked, so expansion adds recall without
         // drowning what the user literally wrote.
         Add(keyword, enhanced.Count == 0 ? 1 - alpha : (1 - alpha) / 2);
