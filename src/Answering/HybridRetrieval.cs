@@ -33,6 +33,7 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
             // Each named regulation gets its share, so a comparison never cites only one side.
             var perRegulation = Math.Max(1, settings.TopK / analysis.Regulations.Count);
             fused = [];
+            query = query with { Comparison = true };
             foreach (var regulation in analysis.Regulations)
                 fused.AddRange((await FuseAsync(query, new SearchFilter(null, regulation), cancellationToken)).Take(perRegulation));
         }
@@ -88,7 +89,8 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
     /// <summary>The words a definition question asks with, beyond the keyword stop words.</summary>
     private static readonly HashSet<string> DefinitionWords = ["define", "definition", "definizione", "intende", "si", "mean", "means", "significa"];
 
-    private sealed record FusionQuery(string Question, string Enhanced, string Translation, int Candidates);
+    /// <param name="Comparison">The question compares acts and is searched in each in turn.</param>
+    private sealed record FusionQuery(string Question, string Enhanced, string Translation, int Candidates, bool Comparison = false);
 
     private async Task<List<RetrievedChunk>> FuseAsync(FusionQuery query, SearchFilter? filter, CancellationToken cancellationToken)
     {
@@ -96,19 +98,22 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         var (question, enhancedQuery, candidates) = (query.Question, query.Enhanced, query.Candidates);
         var translation = query.Translation;
         var asked = QueryEnhancer.WithoutActNames(question);
+        var vectorQuery = question;
         if (filter?.Regulation is not null && KeywordQuery.Terms(asked).Any())
         {
             // Within one act, its name (and the words enhancement expanded it to) matches every passage alike and
-            // crowds out, in the keyword ranking, what the question asks about the act. The vector search keeps the
-            // question as asked, which measured better (docs/benchmarks.md).
+            // crowds out what the question asks about the act. One side of a comparison keeps the whole question for
+            // its vector search: the relation between the acts is what it asks, and without the names little is
+            // left ("Compare GDPR and DORA"); measured, stripping it there lost comparisons (docs/benchmarks.md).
             enhancedQuery = enhancedQuery == question ? asked : QueryEnhancer.WithoutActNames(enhancedQuery);
+            vectorQuery = query.Comparison ? question : asked;
             question = asked;
             translation = QueryEnhancer.WithoutActNames(translation);
         }
 
         var keyword = await search.SearchKeywordsAsync(question, candidates, filter, cancellationToken);
         var enhanced = enhancedQuery == question ? [] : await search.SearchKeywordsAsync(enhancedQuery, candidates, filter, cancellationToken);
-        var vector = await search.SearchVectorAsync(query.Question, candidates, filter, cancellationToken);
+        var vector = await search.SearchVectorAsync(vectorQuery, candidates, filter, cancellationToken);
         var translated = translation.Length == 0 ? [] : await search.SearchVectorAsync(translation, candidates, filter, cancellationToken);
         var scores = new Dictionary<string, (RetrievedChunk Chunk, double Score)>();
         void Add(IReadOnlyList<RetrievedChunk> ranked, double weight)
