@@ -33,7 +33,7 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
             // Each named regulation gets its share, so a comparison never cites only one side; every act's searches
             // go to the database together.
             var perRegulation = Math.Max(1, settings.TopK / analysis.Regulations.Count);
-            var perAct = await FuseAsync(query, analysis.Regulations.Select(r => new SearchFilter(null, r)).ToList(), cancellationToken);
+            var perAct = await FuseAsync(query with { Comparison = true }, analysis.Regulations.Select(r => new SearchFilter(null, r)).ToList(), cancellationToken);
             fused = perAct.SelectMany(act => act.Take(perRegulation)).ToList();
         }
         else
@@ -88,7 +88,8 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
     /// <summary>The words a definition question asks with, beyond the keyword stop words.</summary>
     private static readonly HashSet<string> DefinitionWords = ["define", "definition", "definizione", "intende", "si", "mean", "means", "significa"];
 
-    private sealed record FusionQuery(string Question, string Enhanced, string Translation, int Candidates);
+    /// <param name="Comparison">The question compares acts and is searched in each in turn.</param>
+    private sealed record FusionQuery(string Question, string Enhanced, string Translation, int Candidates, bool Comparison = false);
 
     /// <summary>The searches of every filter in one call to the knowledge base, fused per filter.</summary>
     private async Task<List<List<RetrievedChunk>>> FuseAsync(FusionQuery query, IReadOnlyList<SearchFilter?> filters, CancellationToken cancellationToken)
@@ -101,14 +102,32 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         }
 
         // Where each filter's lists are among the searches; -1 for a list not searched.
-        var lists = filters.Select(filter => (
-            Keyword: Search(SearchKind.Keywords, query.Question, filter),
-            Enhanced: query.Enhanced == query.Question ? -1 : Search(SearchKind.Keywords, query.Enhanced, filter),
-            Vector: Search(SearchKind.Vector, query.Question, filter),
-            Translated: query.Translation.Length == 0 ? -1 : Search(SearchKind.Vector, query.Translation, filter))).ToList();
+        var lists = filters.Select(filter =>
+        {
+            var texts = TextsFor(query, filter);
+            return (
+                Keyword: Search(SearchKind.Keywords, texts.Question, filter),
+                Enhanced: texts.Enhanced == texts.Question ? -1 : Search(SearchKind.Keywords, texts.Enhanced, filter),
+                Vector: Search(SearchKind.Vector, texts.Vector, filter),
+                Translated: texts.Translation.Length == 0 ? -1 : Search(SearchKind.Vector, texts.Translation, filter));
+        }).ToList();
         var found = await search.SearchAsync(searches, cancellationToken);
         IReadOnlyList<RetrievedChunk> Found(int index) => index < 0 ? [] : found[index];
         return lists.Select(l => Fuse(Found(l.Keyword), Found(l.Enhanced), Found(l.Vector), Found(l.Translated))).ToList();
+    }
+
+    /// <summary>What each of one filter's searches looks for.</summary>
+    private static (string Question, string Enhanced, string Vector, string Translation) TextsFor(FusionQuery query, SearchFilter? filter)
+    {
+        var asked = QueryEnhancer.WithoutActNames(query.Question);
+        if (filter?.Regulation is null || !KeywordQuery.Terms(asked).Any())
+            return (query.Question, query.Enhanced, query.Question, query.Translation);
+        // Within one act, its name (and the words enhancement expanded it to) matches every passage alike and crowds
+        // out what the question asks about the act. One side of a comparison keeps the whole question for its vector
+        // search: the relation between the acts is what it asks, and without the names little is left ("Compare GDPR
+        // and DORA"); measured, stripping it there lost comparisons (docs/benchmarks.md).
+        var enhanced = query.Enhanced == query.Question ? asked : QueryEnhancer.WithoutActNames(query.Enhanced);
+        return (asked, enhanced, query.Comparison ? query.Question : asked, QueryEnhancer.WithoutActNames(query.Translation));
     }
 
     /// <summary>Weighted reciprocal rank fusion of one filter's lists.</summary>
@@ -129,9 +148,19 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
             }
         }
 
-        // The Italian question meets the Italian texts; its English terms meet the acts the corpus has in English only.
-        Add(vector, translated.Count == 0 ? alpha : alpha / 2);
-        Add(translated, alpha / 2);
+        // The model is English-only: an Italian text and an English one are 0.1–0.2 apart whatever they say, so a
+        // passage's vector evidence is its similarity to the query in its own language (the Italian question for the
+        // Italian texts, its English terms for the acts held in English), each at the vector side's full weight.
+        if (translated.Count == 0)
+        {
+            Add(vector, alpha);
+        }
+        else
+        {
+            Add(vector.Where(c => LanguageGuesser.Guess(c.Text) == LanguageGuesser.Italian).ToList(), alpha);
+            Add(translated.Where(c => LanguageGuesser.Guess(c.Text) != LanguageGuesser.Italian).ToList(), alpha);
+        }
+
         // The enhanced query shares the keyword side with the question as asked, so expansion adds recall without
         // drowning what the user literally wrote.
         Add(keyword, enhanced.Count == 0 ? 1 - alpha : (1 - alpha) / 2);

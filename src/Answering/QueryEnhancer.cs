@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Pipeline.KnowledgeBase;
+using Pipeline.KnowledgeBase.Questions;
 
 namespace Pipeline.Answering;
 
@@ -10,13 +11,18 @@ namespace Pipeline.Answering;
 /// </summary>
 public static partial class QueryEnhancer
 {
-    private static readonly (Regex Pattern, string Expansion)[] Expansions =
+    private static readonly (Regex Pattern, string Expansion)[] ActNames =
     [
         (Acronym("GDPR"), "protezione dei dati personali data protection personal data"),
         (Acronym("AI Act"), "intelligenza artificiale artificial intelligence"),
         (Acronym("DORA"), "resilienza operativa digitale digital operational resilience ICT"),
         (Acronym("CRA"), "cyber resilience prodotti con elementi digitali products with digital elements"),
         (Acronym("ESPR"), "ecodesign sustainable products prodotti sostenibili"),
+    ];
+
+    private static readonly (Regex Pattern, string Expansion)[] Expansions =
+    [
+        .. ActNames,
         (Acronym("DPO"), "responsabile della protezione dei dati data protection officer"),
         (Acronym("titolare"), "controller"),
         (Acronym("responsabile"), "processor"),
@@ -39,6 +45,17 @@ public static partial class QueryEnhancer
     /// <summary>What <see cref="Enhance"/> added to <paramref name="question"/>; empty when nothing was.</summary>
     public static string AdditionsOf(string question, string enhanced) =>
         enhanced.Length > question.Length && enhanced.StartsWith(question, StringComparison.Ordinal) ? enhanced[question.Length..].Trim() : "";
+
+    /// <summary>
+    /// <paramref name="text"/> (a question or its enhancement) without the acts' names and their expansions: within a
+    /// search restricted to the act they match every passage alike, and crowd out what the question asks about it.
+    /// </summary>
+    public static string WithoutActNames(string text)
+    {
+        foreach (var (_, expansion) in ActNames)
+            text = text.Replace(expansion, " ", StringComparison.Ordinal);
+        return RegulationDetector.WithoutNames(text).Trim();
+    }
 
     private static Regex Acronym(string term) => new($@"\b{Regex.Escape(term)}\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 }

@@ -124,7 +124,9 @@ public static class RetrievalQuality
                 var rank = answer.Sources.Select((s, i) => (s, i)).FirstOrDefault(x => question.IsAnsweredBy(x.s), (null!, -1)).Item2 + 1;
                 details.Add(JsonSerializer.Serialize(new
                 {
-                    question.Id, question.Question, rank, expected = question.Expected,
+                    question.Id, question.Question, question.Language, rank, expected = question.Expected,
+                    // Every expected regulation answered among the first five (each side of a comparison), as hit@5 counts it.
+                    hit = QualityMetrics.Score([(question, answer)]).HitAtK == 1,
                     // Where retrieval put the first answering passage among all it returned (TopK), before the source order.
                     retrievalRank = passages.Select((p, i) => (p, i)).FirstOrDefault(x => question.IsAnsweredBy(AnsweredSource.From(x.p.Source)), (null!, -1)).Item2 + 1,
                     sources = passages.Take(QualityMetrics.DefaultK + 3).Select(p => $"{p.Source.Score:0.0000} {p.Regulation} {p.Source.ArticleNumber} {p.Source.Id}"),

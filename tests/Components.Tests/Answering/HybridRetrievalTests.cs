@@ -81,6 +81,64 @@ public sealed class HybridRetrievalTests
     }
 
     [Fact]
+    public async Task Within_the_act_a_question_names_the_keyword_searches_look_for_what_it_asks_not_for_the_acts_name()
+    {
+        var search = new FakeSearch(Corpus);
+
+        await Retrieve(search, "Quali sanzioni prevede l'AI Act?");
+
+        Assert.NotEmpty(search.KeywordQueries);
+        Assert.All(search.KeywordQueries, q =>
+        {
+            Assert.Contains("sanzioni", q, StringComparison.Ordinal);
+            Assert.DoesNotContain("AI Act", q, StringComparison.Ordinal);
+            Assert.DoesNotContain("artificial intelligence", q, StringComparison.Ordinal);
+        });
+        Assert.Contains(search.VectorQueries, q => q.Contains("penalties", StringComparison.Ordinal) && !q.Contains("artificial intelligence", StringComparison.Ordinal));
+        Assert.All(search.VectorQueries, q => Assert.DoesNotContain("AI Act", q, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Each_side_of_a_comparison_is_searched_by_vector_with_the_whole_question()
+    {
+        var search = new FakeSearch(Corpus);
+
+        await Retrieve(search, "Compare the transparency duties of the GDPR and the AI Act");
+
+        Assert.Equal(["GDPR", "AI Act"], search.Filters.Select(f => f?.Regulation).Distinct());
+        Assert.All(search.VectorQueries, q => Assert.Equal("Compare the transparency duties of the GDPR and the AI Act", q));
+        Assert.All(search.KeywordQueries, q => Assert.DoesNotContain("GDPR", q, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_english_passage_is_ranked_by_the_italian_questions_english_terms_not_by_its_italian_words()
+    {
+        RetrievedChunk[] corpus =
+        [
+            // Titles the question does not say, so only the searches rank.
+            Chunk("cra-13", "CRA", 13, "General provisions", "Manufacturers shall ensure that products are designed in accordance with the essential requirements."),
+            Chunk("cra-20", "CRA", 20, "General provisions", "Distributors shall act with due care."),
+            Chunk("cra-14", "CRA", 14, "General provisions", "A manufacturer shall notify any actively exploited vulnerability."),
+        ];
+        // The Italian question's own embedding (cross-language, so near noise) puts cra-14 last; its English terms first.
+        var search = new FakeSearch(corpus, q => q.Contains("exploited", StringComparison.Ordinal) ? ["cra-14", "cra-13", "cra-20"] : ["cra-13", "cra-20", "cra-14"], keywords: false);
+
+        var passages = await Retrieve(search, "Cosa deve segnalare un fabbricante per una vulnerabilità attivamente sfruttata secondo il CRA?");
+
+        Assert.Equal("cra-14", passages[0].Source.Id);
+    }
+
+    [Fact]
+    public async Task A_question_that_is_only_the_acts_name_is_searched_with_the_name()
+    {
+        var search = new FakeSearch(Corpus);
+
+        await Retrieve(search, "What is the CRA?");
+
+        Assert.Contains(search.KeywordQueries, q => q.Contains("CRA", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_article_ranks_above_the_recitals_the_searches_put_before_it()
     {
         RetrievedChunk[] corpus =
@@ -173,10 +231,13 @@ public sealed class HybridRetrievalTests
         new(id, Guid.Empty, regulation, regulation, article, title, text, 0);
 
     /// <summary>Every search returns the corpus in its fixed order, filtered as asked; what was asked is recorded.</summary>
-    private sealed class FakeSearch(IReadOnlyList<RetrievedChunk> corpus) : IKnowledgeSearch
+    /// <param name="vectorOrder">The order a vector search returns for a query (default: the corpus's); its chunks are looked up by id.</param>
+    /// <param name="keywords">Off, keyword searches find nothing, so the vector side alone decides.</param>
+    private sealed class FakeSearch(IReadOnlyList<RetrievedChunk> corpus, Func<string, string[]>? vectorOrder = null, bool keywords = true) : IKnowledgeSearch
     {
         public List<SearchFilter?> Filters { get; } = [];
         public List<string> VectorQueries { get; } = [];
+        public List<string> KeywordQueries { get; } = [];
         public int Batches { get; private set; }
 
         public Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
@@ -185,13 +246,19 @@ public sealed class HybridRetrievalTests
             return IKnowledgeSearch.OneByOneAsync(this, searches, cancellationToken);
         }
 
-        public Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken) =>
-            Task.FromResult(Find(filter, topK));
+        public Task<IReadOnlyList<RetrievedChunk>> SearchKeywordsAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
+        {
+            KeywordQueries.Add(query);
+            return Task.FromResult(keywords ? Find(filter, topK) : []);
+        }
 
         public Task<IReadOnlyList<RetrievedChunk>> SearchVectorAsync(string query, int topK, SearchFilter? filter, CancellationToken cancellationToken)
         {
             VectorQueries.Add(query);
-            return Task.FromResult(Find(filter, topK));
+            if (vectorOrder is null)
+                return Task.FromResult(Find(filter, topK));
+            var order = vectorOrder(query).ToList();
+            return Task.FromResult<IReadOnlyList<RetrievedChunk>>(Find(filter, topK).OrderBy(c => order.IndexOf(c.ChunkId)).Select((c, i) => c with { Score = 1.0 / (i + 1) }).ToList());
         }
 
         public Task<KnowledgeBaseStats> GetStatsAsync(CancellationToken cancellationToken) => Task.FromResult(new KnowledgeBaseStats(1, corpus.Count));

@@ -24,6 +24,14 @@ public sealed class LegalGlossaryTests
     }
 
     [Fact]
+    public void The_english_only_acts_defined_terms_get_their_official_english_wording()
+    {
+        Assert.Contains("major ICT-related incidents", LegalGlossary.Translate("Come si segnalano gli incidenti gravi connessi alle TIC?"));
+        Assert.Contains("data governance", LegalGlossary.Translate("Quali regole di governance dei dati valgono?"));
+        Assert.Contains("threat-led penetration testing", LegalGlossary.Translate("Cosa sono i test di penetrazione guidati dalla minaccia?"));
+    }
+
+    [Fact]
     public void Accents_and_either_apostrophe_do_not_stop_a_match()
     {
         Assert.Contains("actively exploited vulnerability", LegalGlossary.Translate("Una vulnerabilità attivamente sfruttata"));
