@@ -97,7 +97,7 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
         var searches = new List<SearchRequest>();
         int Search(SearchKind kind, string text, SearchFilter? filter)
         {
-            searches.Add(new SearchRequest(kind, text, query.Candidates, filter));
+            searches.Add(new SearchRequest(kind, text, query.Candidates, filter, options.Value.KeywordRanking));
             return searches.Count - 1;
         }
 

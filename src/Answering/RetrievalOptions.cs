@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Pipeline.KnowledgeBase;
 
 namespace Pipeline.Answering;
 
@@ -38,4 +39,11 @@ public sealed class RetrievalOptions
 
     /// <summary>How many of an article's other candidate passages count as its evidence (the best ones).</summary>
     [Range(0, 10)] public int ArticleEvidencePassages { get; set; } = 1;
+
+    /// <summary>
+    /// How the workflow's keyword searches score their hits. Frequency (<c>ts_rank</c>) is the default: on the golden
+    /// dataset it ranks as well or better than cover density and costs a fraction of it for broad questions
+    /// (docs/benchmarks.md); the legacy pipeline keeps cover density.
+    /// </summary>
+    [EnumDataType(typeof(KeywordRanking))] public KeywordRanking KeywordRanking { get; set; } = KeywordRanking.Frequency;
 }

@@ -67,7 +67,7 @@ internal sealed partial class KnowledgeSearch(
         for (var i = 0; i < searches.Count; i++)
         {
             if (searches[i] is { Kind: SearchKind.Keywords } keywords && KeywordQuery.Build(keywords.Query, options.Value.KeywordTermLimit) is { } tsQuery)
-                statements.Add((i, SearchKind.Keywords, KeywordHits(tsQuery, keywords.TopK, keywords.Filter).CreateDbCommand()));
+                statements.Add((i, SearchKind.Keywords, KeywordHits(tsQuery, keywords.TopK, keywords.Filter, keywords.Ranking).CreateDbCommand()));
         }
 
         if (statements.Count == 0)
@@ -141,7 +141,7 @@ internal sealed partial class KnowledgeSearch(
             var tsQuery = KeywordQuery.Build(search.Query, options.Value.KeywordTermLimit);
             try
             {
-                results.Add(tsQuery is null ? [] : (await InSavepointWithTimeoutAsync(ambient, token => KeywordHits(tsQuery, search.TopK, search.Filter).ToListAsync(token), cancellationToken)).Select(ToRetrieved).ToList());
+                results.Add(tsQuery is null ? [] : (await InSavepointWithTimeoutAsync(ambient, token => KeywordHits(tsQuery, search.TopK, search.Filter, search.Ranking).ToListAsync(token), cancellationToken)).Select(ToRetrieved).ToList());
             }
             catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
             {
@@ -177,23 +177,32 @@ internal sealed partial class KnowledgeSearch(
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {Kind} search ran past its statement timeout of {TimeoutMs} ms ({Skipped} later searches of its batch skipped); retrieval goes on without them")]
     private static partial void SearchTimedOut(ILogger logger, double timeoutMs, SearchKind kind, int skipped);
 
-    private IQueryable<Hit> KeywordHits(string tsQuery, int topK, SearchFilter? filter) =>
-        Filtered(filter)
-            .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery)))
-            // The columns a hit needs, not the entity: its embedding and text-search vector would travel and be
-            // materialised for every hit of every request only to be dropped.
-            .Select(c => new Hit
+    private IQueryable<Hit> KeywordHits(string tsQuery, int topK, SearchFilter? filter, KeywordRanking ranking)
+    {
+        var matching = Filtered(filter)
+            .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery)));
+        // The columns a hit needs, not the entity: its embedding and text-search vector would travel and be materialised
+        // for every hit of every request only to be dropped. Normalisation 32 maps either rank to rank / (rank + 1): a
+        // score in [0, 1). Two projections rather than a CASE, so the database computes only the rank asked for.
+        var hits = ranking == KeywordRanking.Frequency
+            ? matching.Select(c => new Hit
             {
                 Id = c.Id, DocumentId = c.DocumentId, ArticleNumber = c.ArticleNumber, ArticleTitle = c.ArticleTitle, Text = c.Text,
                 Title = c.Document!.Title,
                 Regulation = c.Document.Regulation,
-                // Normalisation 32 maps the rank to rank / (rank + 1): a score in [0, 1).
-                Score = c.SearchVector.RankCoverDensity(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery),
+                Score = c.SearchVector.Rank(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery),
                     NpgsqlTsRankingNormalization.DivideByItselfPlusOne),
             })
-            .OrderByDescending(x => x.Score).ThenBy(x => x.Id)
-            .Take(topK)
-            .AsNoTracking();
+            : matching.Select(c => new Hit
+            {
+                Id = c.Id, DocumentId = c.DocumentId, ArticleNumber = c.ArticleNumber, ArticleTitle = c.ArticleTitle, Text = c.Text,
+                Title = c.Document!.Title,
+                Regulation = c.Document.Regulation,
+                Score = c.SearchVector.RankCoverDensity(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery),
+                    NpgsqlTsRankingNormalization.DivideByItselfPlusOne),
+            });
+        return hits.OrderByDescending(x => x.Score).ThenBy(x => x.Id).Take(topK).AsNoTracking();
+    }
 
     /// <summary>A passage a search found, with its keyword score or its vector distance.</summary>
     private sealed record Hit

@@ -22,8 +22,22 @@ public enum SearchKind
     Vector,
 }
 
-/// <summary>One search of several sent together (<see cref="IKnowledgeSearch.SearchAsync"/>).</summary>
-public sealed record SearchRequest(SearchKind Kind, string Query, int TopK, SearchFilter? Filter);
+/// <summary>How a keyword search scores its hits.</summary>
+public enum KeywordRanking
+{
+    /// <summary>PostgreSQL's cover density (<c>ts_rank_cd</c>): how close together the query's words occur.</summary>
+    CoverDensity,
+
+    /// <summary>
+    /// PostgreSQL's frequency rank (<c>ts_rank</c>): how often the query's words occur. Several times cheaper than cover
+    /// density for a broad query of prefix terms, which matches most passages and makes cover density walk every
+    /// position of each.
+    /// </summary>
+    Frequency,
+}
+
+/// <summary>One search of several sent together (<see cref="IKnowledgeSearch.SearchAsync"/>); <paramref name="Ranking"/> applies to keyword searches.</summary>
+public sealed record SearchRequest(SearchKind Kind, string Query, int TopK, SearchFilter? Filter, KeywordRanking Ranking = KeywordRanking.CoverDensity);
 
 /// <summary>Size of the knowledge base (contract: <c>GET /api/documents/stats</c>).</summary>
 public sealed record KnowledgeBaseStats(int Documents, int Chunks);

@@ -109,6 +109,29 @@ public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.Corp
         Assert.True(found.Zip(found.Skip(1)).All(p => p.First.Score >= p.Second.Score));
     }
 
+    [Theory]
+    [InlineData(KeywordRanking.Frequency, "ts_rank")]
+    [InlineData(KeywordRanking.CoverDensity, "ts_rank_cd")]
+    public async Task A_keyword_search_scores_its_hits_with_the_ranking_it_asks_for(KeywordRanking ranking, string function)
+    {
+        const string question = "notification of a personal data breach to the supervisory authority";
+        await using var scope = corpus.Services.CreateAsyncScope();
+        var search = scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>();
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+
+        var found = (await search.SearchAsync([new SearchRequest(SearchKind.Keywords, question, 10, null, ranking)], CancellationToken.None))[0];
+
+        Assert.Equal(10, found.Count);
+        var tsQuery = KeywordQuery.Build(question)!;
+        // The database's own score for each hit, with the same normalisation (32: rank / (rank + 1)).
+        var ids = found.Select(c => c.ChunkId).ToArray();
+        var expected = function == "ts_rank"
+            ? await db.Database.SqlQuery<double>($"SELECT ts_rank(search_vector, to_tsquery('simple', {tsQuery}), 32)::double precision AS \"Value\" FROM chunks WHERE id = ANY({ids})").ToListAsync()
+            : await db.Database.SqlQuery<double>($"SELECT ts_rank_cd(search_vector, to_tsquery('simple', {tsQuery}), 32)::double precision AS \"Value\" FROM chunks WHERE id = ANY({ids})").ToListAsync();
+        Assert.Equal(found.Select(c => c.Score).Order(), expected.Order(), (a, b) => Math.Abs(a - b) < 1e-5); // real (float4) scores, printed to six digits
+        Assert.True(found.Zip(found.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+    }
+
     [Fact]
     public async Task Searches_sent_together_find_what_each_finds_on_its_own_and_inside_a_callers_transaction()
     {
