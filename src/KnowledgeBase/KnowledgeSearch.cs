@@ -38,11 +38,30 @@ internal sealed partial class KnowledgeSearch(
 
     public async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
     {
-        await EmbedAsync(searches.Where(s => s.Kind == SearchKind.Vector).Select(s => s.Query), cancellationToken);
+        var vectorQueries = searches.Where(s => s.Kind == SearchKind.Vector).Select(s => s.Query).ToList();
         var ambient = db.Database.CurrentTransaction;
-        return ambient is null
-            ? await InOneRoundTripAsync(searches, cancellationToken)
-            : await InCallersTransactionAsync(ambient, searches, cancellationToken);
+        if (ambient is not null)
+        {
+            await EmbedAsync(vectorQueries, cancellationToken);
+            return await InCallersTransactionAsync(ambient, searches, cancellationToken);
+        }
+
+        if (vectorQueries.All(_queryVectors.ContainsKey) || searches.All(s => s.Kind == SearchKind.Vector))
+        {
+            await EmbedAsync(vectorQueries, cancellationToken);
+            return await InOneRoundTripAsync(searches, null, cancellationToken);
+        }
+
+        // The keyword searches need no vector, so they run while the texts are embedded (the model on this process's
+        // CPU, the searches on the database's): the embedding leaves the critical path for a second round trip, the
+        // vector searches, which follow once both are done.
+        var embedding = Task.Run(() => EmbedAsync(vectorQueries, cancellationToken), cancellationToken);
+        var keywords = InOneRoundTripAsync(searches, SearchKind.Keywords, cancellationToken);
+        // Both finish before the connection takes the next batch, and a failure of either is not left unobserved.
+        await Task.WhenAll(embedding, keywords);
+        var byKeywords = await keywords;
+        var byVector = await InOneRoundTripAsync(searches, SearchKind.Vector, cancellationToken);
+        return searches.Select((s, i) => s.Kind == SearchKind.Keywords ? byKeywords[i] : byVector[i]).ToList();
     }
 
     /// <summary>
@@ -50,23 +69,24 @@ internal sealed partial class KnowledgeSearch(
     /// statements of a batch share the implicit transaction that ends at its Sync, so the local setting ends with
     /// them, and PostgreSQL times each statement on its own. A statement that runs out of time aborts that
     /// transaction: it and the searches after it find nothing, the ones before keep what they found, and the request
-    /// goes on, having held the database one timeout at most. The vector searches (an index walk, or the
+    /// goes on, having held the database one timeout at most per batch. The vector searches (an index walk, or the
     /// distances to one act's passages: their cost does not grow with the question) go first, so a keyword search that
-    /// runs out of time (a question of many rare words) costs only keyword lists.
+    /// runs out of time (a question of many rare words) costs only keyword lists. With <paramref name="only"/>, the
+    /// searches of that kind alone; the others' lists stay empty.
     /// </summary>
-    private async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> InOneRoundTripAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> InOneRoundTripAsync(IReadOnlyList<SearchRequest> searches, SearchKind? only, CancellationToken cancellationToken)
     {
         var results = searches.Select(_ => (IReadOnlyList<RetrievedChunk>)[]).ToArray();
         var statements = new List<(int Index, SearchKind Kind, DbCommand Command)>();
         for (var i = 0; i < searches.Count; i++)
         {
-            if (searches[i] is { Kind: SearchKind.Vector } vector)
+            if (only is null or SearchKind.Vector && searches[i] is { Kind: SearchKind.Vector } vector)
                 statements.Add((i, SearchKind.Vector, VectorHits(_queryVectors[vector.Query], vector.TopK, vector.Filter).CreateDbCommand()));
         }
 
         for (var i = 0; i < searches.Count; i++)
         {
-            if (searches[i] is { Kind: SearchKind.Keywords } keywords && KeywordQuery.Build(keywords.Query, options.Value.KeywordTermLimit) is { } tsQuery)
+            if (only is null or SearchKind.Keywords && searches[i] is { Kind: SearchKind.Keywords } keywords && KeywordQuery.Build(keywords.Query, options.Value.KeywordTermLimit) is { } tsQuery)
                 statements.Add((i, SearchKind.Keywords, KeywordHits(tsQuery, keywords.TopK, keywords.Filter, keywords.Ranking).CreateDbCommand()));
         }
 

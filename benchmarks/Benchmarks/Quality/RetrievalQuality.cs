@@ -124,7 +124,7 @@ public static class RetrievalQuality
                 var rank = answer.Sources.Select((s, i) => (s, i)).FirstOrDefault(x => question.IsAnsweredBy(x.s), (null!, -1)).Item2 + 1;
                 details.Add(JsonSerializer.Serialize(new
                 {
-                    question.Id, question.Question, question.Language, rank, expected = question.Expected,
+                    question.Id, question.Question, question.Language, rank, expected = question.Expected, ms = Math.Round(elapsed, 1),
                     // Every expected regulation answered among the first five (each side of a comparison), as hit@5 counts it.
                     hit = QualityMetrics.Score([(question, answer)]).HitAtK == 1,
                     // Where retrieval put the first answering passage among all it returned (TopK), before the source order.

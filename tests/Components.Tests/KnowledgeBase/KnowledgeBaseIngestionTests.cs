@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Answering;
@@ -130,6 +133,60 @@ public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.Corp
             : await db.Database.SqlQuery<double>($"SELECT ts_rank_cd(search_vector, to_tsquery('simple', {tsQuery}), 32)::double precision AS \"Value\" FROM chunks WHERE id = ANY({ids})").ToListAsync();
         Assert.Equal(found.Select(c => c.Score).Order(), expected.Order(), (a, b) => Math.Abs(a - b) < 1e-5); // real (float4) scores, printed to six digits
         Assert.True(found.Zip(found.Skip(1)).All(p => p.First.Score >= p.Second.Score));
+    }
+
+    [Fact]
+    public async Task Keyword_searches_reach_the_database_while_the_question_is_still_being_embedded()
+    {
+        await using var scope = corpus.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        var model = new GatedEmbeddings(scope.ServiceProvider.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
+        var search = new KnowledgeSearch(db, model, scope.ServiceProvider.GetRequiredService<IOptions<KnowledgeBaseOptions>>(), NullLogger<KnowledgeSearch>.Instance);
+        await using var observer = new NpgsqlConnection(corpus.DatabaseConnectionString);
+        await observer.OpenAsync();
+        await using var clock = new NpgsqlCommand("SELECT clock_timestamp()", observer);
+        var before = (DateTime)(await clock.ExecuteScalarAsync())!;
+
+        var searching = search.SearchAsync(
+            [
+                new SearchRequest(SearchKind.Keywords, "personal data breach notification", 10, new SearchFilter(null, "GDPR")),
+                new SearchRequest(SearchKind.Vector, "personal data breach notification", 10, new SearchFilter(null, "GDPR")),
+            ], CancellationToken.None);
+
+        // The model has not answered yet, and a full-text search has started since: it did not wait for the vector.
+        await using var seen = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%ts_rank%' AND query_start > $1",
+            observer) { Parameters = { new NpgsqlParameter { Value = before } } };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((long)(await seen.ExecuteScalarAsync())! == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        Assert.False(searching.IsCompleted);
+        Assert.True((long)(await seen.ExecuteScalarAsync())! > 0, "no keyword search reached the database while the question was being embedded");
+
+        model.Release();
+        var found = await searching;
+        Assert.NotEmpty(found[0]);
+        Assert.NotEmpty(found[1]);
+    }
+
+    /// <summary>The real model behind a gate the test opens: embedding takes as long as the test wants.</summary>
+    private sealed class GatedEmbeddings(IEmbeddingGenerator<string, Embedding<float>> inner) : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        private readonly TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _gate.TrySetResult();
+
+        public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            await _gate.Task.WaitAsync(cancellationToken);
+            return await inner.GenerateAsync(values, options, cancellationToken);
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => inner.GetService(serviceType, serviceKey);
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]
