@@ -10,7 +10,7 @@ public interface IKnowledgeSearch
 
     /// <summary>
     /// Several searches at once, their results in the order asked. This default runs them one after another; the
-    /// database's search sends them together, in one round trip.
+    /// database's search sends them in a batch per kind, the keyword searches while the question is embedded.
     /// </summary>
     Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken) =>
         OneByOneAsync(this, searches, cancellationToken);

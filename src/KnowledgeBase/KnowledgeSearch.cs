@@ -17,8 +17,9 @@ using Pipeline.Persistence.KnowledgeBase;
 namespace Pipeline.KnowledgeBase;
 
 /// <summary>
-/// Full-text search ranked by cover density or by frequency (<see cref="KeywordRanking"/>), and nearest-neighbour search over the HNSW index, the searches of a
-/// request sent together. They run under <see cref="KnowledgeBaseOptions.SearchStatementTimeout"/> (inside a caller's
+/// Full-text search ranked by cover density or by frequency (<see cref="KeywordRanking"/>), and nearest-neighbour
+/// search over the HNSW index, the searches of a request sent in a batch per kind (the keyword searches while the
+/// question is embedded). They run under <see cref="KnowledgeBaseOptions.SearchStatementTimeout"/> (inside a caller's
 /// transaction, the keyword searches); one that runs out of time finds nothing rather than failing the request or
 /// holding the database.
 /// </summary>
