@@ -202,27 +202,40 @@ internal sealed partial class KnowledgeSearch(
     {
         var matching = Filtered(filter)
             .Where(c => c.SearchVector.Matches(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery)));
-        // The columns a hit needs, not the entity: its embedding and text-search vector would travel and be materialised
-        // for every hit of every request only to be dropped. Normalisation 32 maps either rank to rank / (rank + 1): a
-        // score in [0, 1). Two projections rather than a CASE, so the database computes only the rank asked for.
-        var hits = ranking == KeywordRanking.Frequency
-            ? matching.Select(c => new Hit
+        // Normalisation 32 maps either rank to rank / (rank + 1): a score in [0, 1). Two scorings rather than a CASE,
+        // so the database computes only the rank asked for.
+        var scored = ranking == KeywordRanking.Frequency
+            ? matching.Select(c => new ScoredChunk
             {
-                Id = c.Id, DocumentId = c.DocumentId, ArticleNumber = c.ArticleNumber, ArticleTitle = c.ArticleTitle, Text = c.Text,
-                Title = c.Document!.Title,
-                Regulation = c.Document.Regulation,
+                Chunk = c,
                 Score = c.SearchVector.Rank(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery),
                     NpgsqlTsRankingNormalization.DivideByItselfPlusOne),
             })
-            : matching.Select(c => new Hit
+            : matching.Select(c => new ScoredChunk
             {
-                Id = c.Id, DocumentId = c.DocumentId, ArticleNumber = c.ArticleNumber, ArticleTitle = c.ArticleTitle, Text = c.Text,
-                Title = c.Document!.Title,
-                Regulation = c.Document.Regulation,
+                Chunk = c,
                 Score = c.SearchVector.RankCoverDensity(EF.Functions.ToTsQuery(KnowledgeChunkConfiguration.TextSearchConfiguration, tsQuery),
                     NpgsqlTsRankingNormalization.DivideByItselfPlusOne),
             });
-        return hits.OrderByDescending(x => x.Score).ThenBy(x => x.Id).Take(topK).AsNoTracking();
+        // The columns a hit needs, not the entity: its embedding and text-search vector would travel and be materialised
+        // for every hit of every request only to be dropped.
+        return scored
+            .Select(s => new Hit
+            {
+                Id = s.Chunk.Id, DocumentId = s.Chunk.DocumentId, ArticleNumber = s.Chunk.ArticleNumber, ArticleTitle = s.Chunk.ArticleTitle,
+                Text = s.Chunk.Text,
+                Title = s.Chunk.Document!.Title,
+                Regulation = s.Chunk.Document.Regulation,
+                Score = s.Score,
+            })
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Id).Take(topK).AsNoTracking();
+    }
+
+    /// <summary>A passage with its keyword rank, before the hit's columns are chosen.</summary>
+    private sealed class ScoredChunk
+    {
+        public required KnowledgeChunk Chunk { get; init; }
+        public required double Score { get; init; }
     }
 
     /// <summary>A passage a search found, with its keyword score or its vector distance.</summary>
