@@ -49,17 +49,7 @@ public sealed class KeywordSearchBoundsTests(KnowledgeBaseIngestionTests.CorpusD
     [Fact]
     public async Task A_search_past_its_statement_timeout_finds_nothing_and_leaves_the_callers_transaction_usable()
     {
-        await using var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddPipelineDatabase(corpus.Configuration())
-            .AddKnowledgeBase(corpus.Configuration(new Dictionary<string, string?>
-            {
-                ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider,
-                ["KnowledgeBase:SearchStatementTimeout"] = "00:00:00.001",
-                ["KnowledgeBase:KeywordTermLimit"] = "1000",
-            }))
-            .BuildServiceProvider();
+        await using var services = WithOneMillisecondSearchTimeout();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
         var question = await HostileQuestionAsync(db);
@@ -75,17 +65,7 @@ public sealed class KeywordSearchBoundsTests(KnowledgeBaseIngestionTests.CorpusD
     [Fact]
     public async Task A_search_past_its_statement_timeout_outside_a_transaction_finds_nothing_and_leaves_the_connection_without_the_timeout()
     {
-        await using var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddPipelineDatabase(corpus.Configuration())
-            .AddKnowledgeBase(corpus.Configuration(new Dictionary<string, string?>
-            {
-                ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider,
-                ["KnowledgeBase:SearchStatementTimeout"] = "00:00:00.001",
-                ["KnowledgeBase:KeywordTermLimit"] = "1000",
-            }))
-            .BuildServiceProvider();
+        await using var services = WithOneMillisecondSearchTimeout();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
         var question = await HostileQuestionAsync(db);
@@ -101,17 +81,7 @@ public sealed class KeywordSearchBoundsTests(KnowledgeBaseIngestionTests.CorpusD
     [Fact]
     public async Task Searches_sent_together_each_run_under_the_statement_timeout_and_leave_the_connection_without_it()
     {
-        await using var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddPipelineDatabase(corpus.Configuration())
-            .AddKnowledgeBase(corpus.Configuration(new Dictionary<string, string?>
-            {
-                ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider,
-                ["KnowledgeBase:SearchStatementTimeout"] = "00:00:00.001",
-                ["KnowledgeBase:KeywordTermLimit"] = "1000",
-            }))
-            .BuildServiceProvider();
+        await using var services = WithOneMillisecondSearchTimeout();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
         var question = await HostileQuestionAsync(db);
@@ -139,6 +109,20 @@ public sealed class KeywordSearchBoundsTests(KnowledgeBaseIngestionTests.CorpusD
         Assert.False(InfrastructureOutage.IsOutage(cancelled));
         Assert.False(InfrastructureOutage.IsOutage(new InvalidOperationException("wrapped", cancelled)));
     }
+
+    /// <summary>The knowledge base with a statement timeout no hostile search can meet, and no term limit to stop it.</summary>
+    private ServiceProvider WithOneMillisecondSearchTimeout() =>
+        new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(TimeProvider.System)
+            .AddPipelineDatabase(corpus.Configuration())
+            .AddKnowledgeBase(corpus.Configuration(new Dictionary<string, string?>
+            {
+                ["KnowledgeBase:EmbeddingProvider"] = EmbeddingModels.HashingProvider,
+                ["KnowledgeBase:SearchStatementTimeout"] = "00:00:00.001",
+                ["KnowledgeBase:KeywordTermLimit"] = "1000",
+            }))
+            .BuildServiceProvider();
 
     /// <summary>About 940 distinct words of 6 to 9 letters, all from the corpus, as one 8,000-character message.</summary>
     private static async Task<string> HostileQuestionAsync(PipelineDbContext db)
