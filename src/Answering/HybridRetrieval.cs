@@ -52,7 +52,7 @@ public sealed class HybridRetrieval(IKnowledgeSearch search, IOptions<RetrievalO
             .Select(c =>
             {
                 // One pass of the detector over the passage serves both bonuses that ask whether it names the act.
-                var named = analysis.Regulations.Count > 0 && RegulationDetector.Detect(c.Text).Intersect(analysis.Regulations).Any();
+                var named = analysis.Regulations.Count > 0 && RegulationDetector.NamesAny(c.Text, analysis.Regulations);
                 var subjectMatter = aboutTheAct && SaysWhatTheActIs(c, named) ? SubjectMatterBonus : 0;
                 return c with { Score = Rerank(c, analysis, queryTerms, named) + subjectMatter };
             })

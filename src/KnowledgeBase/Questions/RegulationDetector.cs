@@ -40,6 +40,13 @@ public static class RegulationDetector
             .Select(p => p.Regulation)
             .ToList();
 
+    /// <summary>
+    /// Whether <paramref name="text"/> names any of <paramref name="regulations"/>: only their patterns run, and each
+    /// stops at its first match (a passage is long, and a pattern of many names tries at most of its letters).
+    /// </summary>
+    public static bool NamesAny(string text, IReadOnlyCollection<string> regulations) =>
+        Patterns.Any(p => regulations.Contains(p.Regulation) && p.Pattern.IsMatch(text));
+
     /// <summary>The question without the regulation names it contains: what it asks about them.</summary>
     public static string WithoutNames(string question) =>
         Patterns.Aggregate(question, (text, p) => p.Pattern.Replace(text, " "));

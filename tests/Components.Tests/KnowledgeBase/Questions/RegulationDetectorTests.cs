@@ -36,6 +36,15 @@ public sealed class RegulationDetectorTests
     public void A_question_that_names_no_regulation_or_contains_a_short_name_inside_a_word_names_none(string question) =>
         Assert.Empty(RegulationDetector.Detect(question));
 
+    [Theory]
+    [InlineData("Regulation (EU) 2016/679 of the European Parliament on the protection of natural persons", new[] { "GDPR" }, true)]
+    [InlineData("Il regolamento generale sulla protezione dei dati e la legge sull'IA", new[] { "DORA", "AI Act" }, true)]
+    [InlineData("The GDPR applies to controllers established in the Union", new[] { "DORA" }, false)]
+    [InlineData("A democratic and accountable bureaucracy", new[] { "CRA" }, false)]
+    [InlineData("The GDPR applies to controllers established in the Union", new string[0], false)]
+    public void A_passage_names_an_asked_regulation_only_by_one_of_that_regulations_names(string passage, string[] asked, bool names) =>
+        Assert.Equal(names, RegulationDetector.NamesAny(passage, asked));
+
     [Fact]
     public void The_workflows_analysis_takes_the_regulations_from_the_detector()
     {
