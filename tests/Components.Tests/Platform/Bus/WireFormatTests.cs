@@ -14,7 +14,10 @@ using Xunit;
 namespace Pipeline.Components.Tests.Platform.Bus;
 
 /// <summary>A probe published by the tests; with <paramref name="Relay"/> its consumer publishes a <see cref="WireRelayed"/>.</summary>
-public sealed record WireProbe(Guid Id, bool Relay = false);
+public sealed record WireProbe(Guid Id, bool Relay = false, WireColour Colour = WireColour.Blue);
+
+/// <summary>An enum on the probe: the bus writes enums as their names (<c>PipelineJson.ConfigureBus</c>).</summary>
+public enum WireColour { Red, Blue }
 
 /// <summary>What the probe's consumer publishes from behind the consumer outbox; the same shape as the probe on purpose.</summary>
 public sealed record WireRelayed(Guid Id);
@@ -62,6 +65,7 @@ public sealed class WireFormatTests(IsolatedInfrastructure infrastructure) : ICl
         Assert.Equal(conversation, probe.ConversationId);
         Assert.Equal("kept", probe.Header);
         Assert.Equal([MessageUrn.ForTypeString<WireProbe>()], probe.MessageTypes);
+        Assert.Contains("\"colour\":\"Blue\"", probe.Body);
 
         // Sent from behind the consumer outbox: stored as a row, then delivered from it.
         var relayed = Probes.Of<WireRelayed>(id)!;
@@ -184,7 +188,8 @@ public sealed class WireFormatTests(IsolatedInfrastructure infrastructure) : ICl
     }
 
     /// <summary>What a consumer saw of a message besides its body.</summary>
-    public sealed record Seen(string? ContentType, Guid? MessageId, Guid? CorrelationId, Guid? ConversationId, Guid? InitiatorId, string? Header, string[] MessageTypes);
+    public sealed record Seen(string? ContentType, Guid? MessageId, Guid? CorrelationId, Guid? ConversationId, Guid? InitiatorId, string? Header, string[] MessageTypes,
+        string Body);
 
     /// <summary>Everything the probe's consumer heard, by type and probe id.</summary>
     public sealed class Heard
@@ -193,7 +198,8 @@ public sealed class WireFormatTests(IsolatedInfrastructure infrastructure) : ICl
 
         public void Add<T>(ConsumeContext<T> context, Guid id) where T : class =>
             _seen.Enqueue((typeof(T), id, new Seen(context.ReceiveContext.ContentType?.MediaType, context.MessageId, context.CorrelationId,
-                context.ConversationId, context.InitiatorId, context.Headers.Get<string>(Header), context.SupportedMessageTypes.ToArray())));
+                context.ConversationId, context.InitiatorId, context.Headers.Get<string>(Header), context.SupportedMessageTypes.ToArray(),
+                context.ReceiveContext.Body.GetString())));
 
         public Seen? Of<T>(Guid id) => _seen.Where(s => s.Type == typeof(T) && s.Id == id).Select(s => s.Seen).FirstOrDefault();
 
