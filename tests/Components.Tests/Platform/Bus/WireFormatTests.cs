@@ -82,6 +82,28 @@ public sealed class WireFormatTests(IsolatedInfrastructure infrastructure) : ICl
     }
 
     [Fact]
+    public async Task A_publish_through_the_bus_outbox_is_stored_and_delivered_as_raw_json()
+    {
+        var id = Guid.NewGuid();
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<IPublishEndpoint>().Publish(new WireProbe(id), context =>
+            {
+                context.CorrelationId = id;
+                context.Headers.Set(Header, "kept");
+            });
+            await scope.ServiceProvider.GetRequiredService<PipelineDbContext>().SaveChangesAsync();
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Probes.Of<WireProbe>(id) is not null), because: "the bus outbox should deliver it");
+        var probe = Probes.Of<WireProbe>(id)!;
+        Assert.Equal(RawJsonContentType, probe.ContentType);
+        Assert.Equal(id, probe.CorrelationId);
+        Assert.Equal("kept", probe.Header);
+        Assert.Equal([MessageUrn.ForTypeString<WireProbe>()], probe.MessageTypes);
+    }
+
+    [Fact]
     public async Task An_envelope_from_an_instance_of_the_previous_release_is_consumed_with_its_ids_and_headers()
     {
         using var previous = await StartAsync(BusWireFormat.Envelope, withConsumer: false);
