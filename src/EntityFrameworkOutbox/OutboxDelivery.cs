@@ -180,6 +180,9 @@ public sealed partial class OutboxDelivery<TDbContext>(
         var sends = new List<Task>(messages.Count);
         foreach (var message in messages)
         {
+            // The headers and properties columns are this table's own JSON whatever the wire format; the body goes out
+            // in the format it was stored in, chosen by the row's content type (an envelope row from before raw JSON
+            // stays an envelope, which every instance reads).
             message.Deserialize(SystemTextJsonMessageSerializer.Instance);
             if (message.DestinationAddress is null)
                 LogNoDestination(message.SequenceNumber, message.MessageId);

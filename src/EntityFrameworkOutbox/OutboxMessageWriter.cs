@@ -40,6 +40,7 @@ internal static class OutboxMessageWriter
             ResponseAddress = context.ResponseAddress,
             FaultAddress = context.FaultAddress,
             SentTime = context.SentTime ?? now,
+            // Per row: delivery sends the body in this format, so rows written before a change of wire format still go out.
             ContentType = context.ContentType?.ToString() ?? context.Serialization.DefaultContentType.ToString(),
             MessageType = string.Join(";", context.SupportedMessageTypes),
             Body = context.Serializer.GetMessageBody(context).GetString(),

@@ -1,5 +1,6 @@
 using System.Reflection;
 using MassTransit;
+using MassTransit.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -49,6 +50,7 @@ public static class BusServiceCollectionExtensions
                 ReconnectReceiveEndpointsEvery(cfg, rabbit.ReconnectInterval, context.GetRequiredService<BusStopSignal>());
                 cfg.PrefetchCount = rabbit.PrefetchCount;
                 cfg.ConfigureJsonSerializerOptions(PipelineJson.ConfigureBus);
+                UseWireFormat(cfg, rabbit.WireFormat);
                 foreach (var configure in configureBus)
                     configure(context, cfg);
                 cfg.ConfigureEndpoints(context);
@@ -59,6 +61,26 @@ public static class BusServiceCollectionExtensions
         services.AddHostedService<BusLifetimeService>();
         return services;
     }
+
+    /// <summary>
+    /// What the bus writes and reads. Both formats are always read, chosen by each message's content type, so that
+    /// instances of two releases side by side understand each other, and outbox rows and error-queue messages written
+    /// before an upgrade are still delivered (a row keeps its content type and is sent on as it was stored).
+    /// Raw JSON adds the message's ids, addresses and message types as transport headers (a polymorphic consumer
+    /// still receives only what was sent as its type) and carries a consumed message's own headers on to what its
+    /// consumer sends, as the envelope does. Both serializers share MassTransit's JSON options, so
+    /// <see cref="PipelineJson.ConfigureBus"/>'s converters apply to either.
+    /// </summary>
+    public static void UseWireFormat(IBusFactoryConfigurator cfg, BusWireFormat format)
+    {
+        var raw = new SystemTextJsonRawMessageSerializerFactory(RawWireOptions);
+        cfg.AddSerializer(raw, isSerializer: format == BusWireFormat.RawJson);
+        // Not the default deserializer: a message without a content type is one from before raw JSON, an envelope.
+        cfg.AddDeserializer(raw, isDefault: false);
+    }
+
+    /// <summary>Transport headers for ids, addresses and message types; a consumed message's headers copied onwards.</summary>
+    public const RawSerializerOptions RawWireOptions = RawSerializerOptions.AddTransportHeaders | RawSerializerOptions.CopyHeaders;
 
     /// <summary>
     /// A per-process queue that disappears with its process: for events every process must see (flag changes) or

@@ -29,4 +29,24 @@ public sealed class RabbitMqOptions
     /// a broker restart; a failed attempt against a broker that is down costs one refused TCP connection.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")] public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The format this process writes (bus messages and outbox rows); it reads both whatever this says. Envelope is
+    /// for the first step of an upgrade from a release that reads only the envelope: until no such instance is left,
+    /// what the new ones send must still be readable by the old ones.
+    /// </summary>
+    [EnumDataType(typeof(BusWireFormat))] public BusWireFormat WireFormat { get; set; } = BusWireFormat.RawJson;
+}
+
+/// <summary>How messages are written on the wire.</summary>
+public enum BusWireFormat
+{
+    /// <summary>
+    /// The message alone as JSON (<c>application/json</c>); its ids, addresses, message types and headers travel as
+    /// transport headers. Costs less CPU per message than the envelope and carries what this system reads.
+    /// </summary>
+    RawJson,
+
+    /// <summary>MassTransit's envelope (<c>application/vnd.masstransit+json</c>): ids, addresses and headers inside the body.</summary>
+    Envelope,
 }

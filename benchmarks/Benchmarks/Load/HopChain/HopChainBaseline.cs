@@ -39,7 +39,7 @@ public static class HopChainBaseline
         var instance = BusServiceCollectionExtensions.InstanceEndpointName("hops");
         var caller = new Uri($"exchange:{instance}?durable=false&autodelete=true");
         var durable = durability != HopDurability.None;
-        var host = await TestHosts.StartBusWorkerAsync(settings, builder =>
+        var host = await TestHosts.StartBusWorkerAsync(WithBusSetting(settings), builder =>
         {
             builder.Services.AddSingleton<HopCompletions>();
             if (durable)
@@ -56,7 +56,7 @@ public static class HopChainBaseline
                 bus.AddConsumer<HopExecutor>().Endpoint(SentToOnly(HopExecutor.Queue));
                 bus.AddConsumer<HopShadowExecutor>().Endpoint(SentToOnly(HopShadowExecutor.Queue));
                 bus.AddConsumer<HopComparator>().Endpoint(SentToOnly(HopComparator.Queue));
-            }, (_, cfg) => TryBusSetting(cfg), (_, cfg) => cfg.ReceiveInstanceEndpoint(instance, e =>
+            }, (_, cfg) => cfg.ReceiveInstanceEndpoint(instance, e =>
             {
                 e.Handler<HopRouted>(_ => Task.CompletedTask);
                 e.Handler<HopServed>(context =>
@@ -85,18 +85,16 @@ public static class HopChainBaseline
 
     /// <summary>
     /// A bus setting to compare against the pipeline's own, named by <c>HOPS_BUS_SETTING</c>, so two runs of one build
-    /// can alternate: <c>raw-json</c> (MassTransit's raw JSON serializer instead of its envelope).
+    /// can alternate: <c>envelope</c> (MassTransit's envelope on the wire instead of raw JSON).
     /// </summary>
-    private static void TryBusSetting(IRabbitMqBusFactoryConfigurator cfg)
+    private static IReadOnlyDictionary<string, string?> WithBusSetting(IReadOnlyDictionary<string, string?> settings)
     {
         switch (Environment.GetEnvironmentVariable("HOPS_BUS_SETTING"))
         {
             case null or "":
-                return;
-            case "raw-json":
-                cfg.UseRawJsonSerializer(RawSerializerOptions.AddTransportHeaders | RawSerializerOptions.CopyHeaders, isDefault: true);
-                cfg.UseRawJsonDeserializer(isDefault: true);
-                return;
+                return settings;
+            case "envelope":
+                return new Dictionary<string, string?>(settings) { ["RabbitMq:WireFormat"] = nameof(BusWireFormat.Envelope) };
             case var unknown:
                 throw new InvalidOperationException($"Unknown HOPS_BUS_SETTING '{unknown}'.");
         }
