@@ -1,27 +1,38 @@
 #!/usr/bin/env bash
-# Runs one benchmark mode against the real servers: bash scripts/benchmark.sh flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | hops-peer [rounds] | hops-wire [seconds] | timeline | first-token | embedding | load-profile [status] [seconds] | retrieval | chat50 | quality | quality-retrieval
+# Runs one benchmark mode against the real servers: bash scripts/benchmark.sh flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | hops-peer [rounds] | hops-wire [seconds] | load-wire [status] [seconds] | timeline | first-token | embedding | load-profile [status] [seconds] | retrieval | chat50 | quality | quality-retrieval
 # hops-peer alternates `hops` with the WolverineFx peer of ../shared/peer-bench (same chains, clients, warm-up and
 # measure) and prints, per round, each chain's requests/s beside the peer's and their ratio, all from the same run.
 # hops-wire holds the durable flag-off chain (`hops durable`) under strace and counts, per request, the round trips to
 # PostgreSQL (writes that end with a Sync or a simple query: what Npgsql prepends travels with the next command) and
 # the statements executed, by their text; requests are the bus outbox rows inserted (one per request).
+# load-wire [status] [seconds] does the same for the whole pipeline under `load-profile` (default disabled, 15 s; the
+# JIT-settled warm-up is traced too): requests are the archive rows inserted, and the round trips that carry a knowledge
+# search are counted per cache miss (semantic-cache rows inserted: the load mix repeats seven questions).
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 bash scripts/infra.sh up
 eval "$(bash scripts/infra.sh env)"
 
-if [ "${1:-}" = hops-wire ]; then
-  command -v strace >/dev/null || { echo "hops-wire needs strace" >&2; exit 1; }
+if [ "${1:-}" = hops-wire ] || [ "${1:-}" = load-wire ]; then
+  command -v strace >/dev/null || { echo "$1 needs strace" >&2; exit 1; }
   port=$(sed -n 's/.*Port=\([0-9]*\).*/\1/p' <<<"$ConnectionStrings__Pipeline")
   trace=$(mktemp)
+  if [ "$1" = hops-wire ]; then
+    run=(hops durable "${2:-10}") shown="requests/s" per_request='INSERT INTO "?outbox_state"?'
+  else
+    run=(load-profile "${2:-disabled}" "${3:-15}") shown="^profile:" per_request='INSERT INTO "?chat_requests"?'
+  fi
   dotnet build benchmarks/Benchmarks -c Release -nologo -clp:ErrorsOnly
   strace -f -qq -yy -xx -s 65536 -e trace=sendto,sendmsg,write -o "$trace" \
-    dotnet benchmarks/Benchmarks/bin/Release/net10.0/Benchmarks.dll hops durable "${2:-10}" | grep "requests/s"
-  python3 - "$trace" "${port:-5432}" <<'PY'
+    dotnet benchmarks/Benchmarks/bin/Release/net10.0/Benchmarks.dll "${run[@]}" | grep "$shown"
+  python3 - "$trace" "${port:-5432}" "$per_request" <<'PY'
 import collections, re, sys
 write = re.compile(r'^\d+\s+(?:sendto|write|sendmsg)\(\d+<TCP:\[[\d.]+:(\d+)->[\d.]+:' + sys.argv[2] + r'\]>, "((?:\\x[0-9a-f]{2})*)"')
+# A knowledge search: its savepoint or timeout, or a keyword (@@) or vector (<=>) query over the passages.
+search = re.compile(r'knowledge_search|statement_timeout|FROM chunks AS c.*(<=>|@@)', re.S)
 names, pending, executed, round_trips = {}, {}, collections.Counter(), 0
+trip, search_trips = collections.defaultdict(list), 0
 for text in open(sys.argv[1], errors="replace"):
     m = write.match(text)
     if not m:
@@ -41,14 +52,22 @@ for text in open(sys.argv[1], errors="replace"):
             names[(port, name)] = rest.split(b"\0", 1)[0].decode(errors="replace")
         elif kind == "B":
             statement = body.split(b"\0", 2)[1]
-            executed[" ".join(names.get((port, statement), "?").split())[:100]] += 1
+            sql = names.get((port, statement), "?")
+            executed[" ".join(sql.split())[:100]] += 1
+            trip[port].append(sql)
         elif kind == "Q":
-            executed["(simple) " + " ".join(body.split(b"\0", 1)[0].decode(errors="replace").split())[:90]] += 1
+            sql = body.split(b"\0", 1)[0].decode(errors="replace")
+            executed["(simple) " + " ".join(sql.split())[:90]] += 1
+            trip[port].append(sql)
     if i == len(buffer) and last in ("S", "Q"):
         round_trips += 1
+        search_trips += any(search.search(sql) for sql in trip.pop(port, []))
     pending[port] = buffer[i:]
-requests = sum(n for sql, n in executed.items() if re.match(r'INSERT INTO "?outbox_state"?', sql)) or 1
+requests = sum(n for sql, n in executed.items() if re.match(sys.argv[3], sql)) or 1
 print(f"{requests} requests: {round_trips / requests:.2f} round trips and {sum(executed.values()) / requests:.2f} statements per request")
+misses = sum(n for sql, n in executed.items() if re.match(r'INSERT INTO "?semantic_cache"?', sql))
+if misses:
+    print(f"{misses} cache misses: {search_trips / misses:.2f} round trips with a knowledge search per miss")
 for sql, n in executed.most_common(16):
     print(f"{n / requests:6.2f}  {sql}")
 PY

@@ -19,9 +19,9 @@ namespace Pipeline.KnowledgeBase;
 /// <summary>
 /// Full-text search ranked by cover density or by frequency (<see cref="KeywordRanking"/>), and nearest-neighbour
 /// search over the HNSW index, the searches of a request sent in a batch per kind (the keyword searches while the
-/// question is embedded). They run under <see cref="KnowledgeBaseOptions.SearchStatementTimeout"/> (inside a caller's
-/// transaction, the keyword searches); one that runs out of time finds nothing rather than failing the request or
-/// holding the database.
+/// question is embedded; inside a caller's transaction, each batch in a savepoint of its own). They run under
+/// <see cref="KnowledgeBaseOptions.SearchStatementTimeout"/>; one that runs out of time finds nothing rather than
+/// failing the request, holding the database or aborting the caller's transaction.
 /// </summary>
 internal sealed partial class KnowledgeSearch(
     PipelineDbContext db,
@@ -40,42 +40,41 @@ internal sealed partial class KnowledgeSearch(
     public async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> SearchAsync(IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
     {
         var vectorQueries = searches.Where(s => s.Kind == SearchKind.Vector).Select(s => s.Query).ToList();
-        var ambient = db.Database.CurrentTransaction;
-        if (ambient is not null)
-        {
-            await EmbedAsync(vectorQueries, cancellationToken);
-            return await InCallersTransactionAsync(ambient, searches, cancellationToken);
-        }
-
+        // A consumer retrieves inside its consume transaction: the searches join it, in a savepoint of their own.
+        var ambient = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
         if (vectorQueries.All(_queryVectors.ContainsKey) || searches.All(s => s.Kind == SearchKind.Vector))
         {
             await EmbedAsync(vectorQueries, cancellationToken);
-            return await InOneRoundTripAsync(searches, null, cancellationToken);
+            return await InOneRoundTripAsync(searches, null, ambient, cancellationToken);
         }
 
         // The keyword searches need no vector, so they run while the texts are embedded (the model on this process's
         // CPU, the searches on the database's): the embedding leaves the critical path for a second round trip, the
         // vector searches, which follow once both are done.
         var embedding = Task.Run(() => EmbedAsync(vectorQueries, cancellationToken), cancellationToken);
-        var keywords = InOneRoundTripAsync(searches, SearchKind.Keywords, cancellationToken);
+        var keywords = InOneRoundTripAsync(searches, SearchKind.Keywords, ambient, cancellationToken);
         // Both finish before the connection takes the next batch, and a failure of either is not left unobserved.
         await Task.WhenAll(embedding, keywords);
         var byKeywords = await keywords;
-        var byVector = await InOneRoundTripAsync(searches, SearchKind.Vector, cancellationToken);
+        var byVector = await InOneRoundTripAsync(searches, SearchKind.Vector, ambient, cancellationToken);
         return searches.Select((s, i) => s.Kind == SearchKind.Keywords ? byKeywords[i] : byVector[i]).ToList();
     }
 
     /// <summary>
-    /// Outside a caller's transaction: the statement timeout and every search in one batch, one round trip. The
+    /// The statement timeout and every search in one batch, one round trip. Outside a caller's transaction the
     /// statements of a batch share the implicit transaction that ends at its Sync, so the local setting ends with
-    /// them, and PostgreSQL times each statement on its own. A statement that runs out of time aborts that
-    /// transaction: it and the searches after it find nothing, the ones before keep what they found, and the request
-    /// goes on, having held the database one timeout at most per batch. The vector searches (an index walk, or the
-    /// distances to one act's passages: their cost does not grow with the question) go first, so a keyword search that
-    /// runs out of time (a question of many rare words) costs only keyword lists. With <paramref name="only"/>, the
-    /// searches of that kind alone; the others' lists stay empty.
+    /// them. Inside one (<paramref name="ambient"/>) the batch opens a savepoint before the setting and rolls back to
+    /// it and releases it as its last statements, so the setting ends with the batch there too and nothing of the
+    /// searches stays in the caller's transaction. PostgreSQL times each statement on its own. A statement that runs
+    /// out of time aborts the transaction: it and the searches after it find nothing, the ones before keep what they
+    /// found, and the request goes on, having held the database one timeout at most per batch; inside a caller's
+    /// transaction the statements after the failure, the rollback among them, are skipped, so the rollback to the
+    /// savepoint follows in a round trip of its own, and the caller's transaction is usable again with its own writes
+    /// kept. The vector searches (an index walk, or the distances to one act's passages: their cost does not grow with
+    /// the question) go first, so a keyword search that runs out of time (a question of many rare words) costs only
+    /// keyword lists. With <paramref name="only"/>, the searches of that kind alone; the others' lists stay empty.
     /// </summary>
-    private async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> InOneRoundTripAsync(IReadOnlyList<SearchRequest> searches, SearchKind? only, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> InOneRoundTripAsync(IReadOnlyList<SearchRequest> searches, SearchKind? only, NpgsqlTransaction? ambient, CancellationToken cancellationToken)
     {
         var results = searches.Select(_ => (IReadOnlyList<RetrievedChunk>)[]).ToArray();
         var statements = new List<(int Index, SearchKind Kind, DbCommand Command)>();
@@ -98,14 +97,24 @@ internal sealed partial class KnowledgeSearch(
         try
         {
             await using var batch = ((NpgsqlConnection)db.Database.GetDbConnection()).CreateBatch();
+            batch.Transaction = ambient;
+            if (ambient is not null)
+                batch.BatchCommands.Add(new NpgsqlBatchCommand($"SAVEPOINT {Savepoint}"));
             batch.BatchCommands.Add(new NpgsqlBatchCommand(LocalSettings()));
             foreach (var statement in statements)
                 batch.BatchCommands.Add(ToBatchCommand(statement.Command));
+            if (ambient is not null)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand($"ROLLBACK TO SAVEPOINT {Savepoint}"));
+                batch.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {Savepoint}"));
+            }
+
             var read = 0;
+            var savepointLeft = ambient is null;
             try
             {
                 await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-                // The first result is the settings' own row.
+                // The first result is the settings' own row (the reader passes over the savepoint, which returns none).
                 for (; read < statements.Count; read++)
                 {
                     await reader.NextResultAsync(cancellationToken);
@@ -115,11 +124,23 @@ internal sealed partial class KnowledgeSearch(
                         hits.Add(ReadHit(reader));
                     results[index] = kind == SearchKind.Vector ? NearestFirst(hits) : hits.Select(ToRetrieved).ToList();
                 }
+
+                // The rollback to the savepoint and its release return no rows: passing them surfaces a failure of theirs.
+                while (await reader.NextResultAsync(cancellationToken))
+                {
+                }
+
+                savepointLeft = true;
             }
             catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
             {
                 // The question's own query ran out of time: the database is fine, and retrying would only hold it again.
                 SearchTimedOut(logger, options.Value.SearchStatementTimeout.TotalMilliseconds, statements[read].Kind, statements.Count - read - 1);
+            }
+            finally
+            {
+                if (!savepointLeft)
+                    await LeaveSavepointAsync(ambient!);
             }
 
             return results;
@@ -136,10 +157,24 @@ internal sealed partial class KnowledgeSearch(
     /// table and testing and ranking every row against a question of many terms, so on a knowledge base of a few
     /// thousand passages it scans them all where the HNSW index (nearest neighbours) or the GIN index (the rows a
     /// question's terms match) is faster (pgvector's documentation gives the same remedy). Both settings are local:
-    /// they end with the batch's transaction.
+    /// they end with the batch's transaction, or with its savepoint inside a caller's.
     /// </summary>
     private string LocalSettings() =>
         $"SELECT set_config('statement_timeout', '{StatementTimeoutMilliseconds()}', true), set_config('enable_seqscan', 'off', true)";
+
+    /// <summary>
+    /// After a batch that failed inside a caller's transaction: back to the savepoint, which ends the aborted state
+    /// and the statement timeout, and the savepoint released. Not cancellable: the caller's transaction must be left
+    /// as it was found.
+    /// </summary>
+    private static async Task LeaveSavepointAsync(NpgsqlTransaction ambient)
+    {
+        await using var batch = ambient.Connection!.CreateBatch();
+        batch.Transaction = ambient;
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"ROLLBACK TO SAVEPOINT {Savepoint}"));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {Savepoint}"));
+        await batch.ExecuteNonQueryAsync(CancellationToken.None);
+    }
 
     /// <summary>A search's command as EF Core writes it, moved into the batch (a parameter belongs to one command).</summary>
     private static NpgsqlBatchCommand ToBatchCommand(DbCommand command)
@@ -156,52 +191,6 @@ internal sealed partial class KnowledgeSearch(
         new(reader.GetString(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetInt32(2),
             reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
             reader.GetDouble(7));
-
-    /// <summary>Inside a caller's transaction: one search after another, each keyword search in its own savepoint.</summary>
-    private async Task<IReadOnlyList<IReadOnlyList<RetrievedChunk>>> InCallersTransactionAsync(IDbContextTransaction ambient, IReadOnlyList<SearchRequest> searches, CancellationToken cancellationToken)
-    {
-        var results = new List<IReadOnlyList<RetrievedChunk>>(searches.Count);
-        foreach (var search in searches)
-        {
-            if (search.Kind == SearchKind.Vector)
-            {
-                var hits = await VectorHits(_queryVectors[search.Query], search.TopK, search.Filter).ToListAsync(cancellationToken);
-                results.Add(NearestFirst(hits));
-                continue;
-            }
-
-            var tsQuery = KeywordQuery.Build(search.Query, options.Value.KeywordTermLimit);
-            try
-            {
-                results.Add(tsQuery is null ? [] : (await InSavepointWithTimeoutAsync(ambient, token => KeywordHits(tsQuery, search.TopK, search.Filter, search.Ranking).ToListAsync(token), cancellationToken)).Select(ToRetrieved).ToList());
-            }
-            catch (PostgresException ex) when (ex.SqlState == InfrastructureOutage.QueryCanceled && !cancellationToken.IsCancellationRequested)
-            {
-                SearchTimedOut(logger, options.Value.SearchStatementTimeout.TotalMilliseconds, SearchKind.Keywords, 0);
-                results.Add([]);
-            }
-        }
-
-        return results;
-    }
-
-    /// <summary>
-    /// Inside a caller's transaction: a read-only query with a statement timeout of its own, in a savepoint that is
-    /// always rolled back to, so the timeout ends with it and a cancelled statement leaves the caller's transaction usable.
-    /// </summary>
-    private async Task<T> InSavepointWithTimeoutAsync<T>(IDbContextTransaction ambient, Func<CancellationToken, Task<T>> query, CancellationToken cancellationToken)
-    {
-        await ambient.CreateSavepointAsync(Savepoint, cancellationToken);
-        try
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT set_config('statement_timeout', {StatementTimeoutMilliseconds()}, true)", cancellationToken);
-            return await query(cancellationToken);
-        }
-        finally
-        {
-            await ambient.RollbackToSavepointAsync(Savepoint, CancellationToken.None);
-        }
-    }
 
     private string StatementTimeoutMilliseconds() =>
         ((long)Math.Ceiling(options.Value.SearchStatementTimeout.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture);

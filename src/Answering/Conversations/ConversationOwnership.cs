@@ -23,11 +23,21 @@ public sealed class ConversationOwnership(PipelineDbContext db, TimeProvider tim
     /// </summary>
     public async Task<ConversationClaim> ClaimAsync(Guid conversationId, string owner, CancellationToken cancellationToken)
     {
-        await db.Database.ExecuteSqlAsync(
-            $"INSERT INTO conversations (id, owner, created_at) VALUES ({conversationId}, {owner}, {time.GetUtcNow().UtcDateTime}) ON CONFLICT (id) DO NOTHING",
-            cancellationToken);
-        var holder = await db.Set<Conversation>().AsNoTracking().Where(c => c.Id == conversationId).Select(c => c.Owner)
-            .SingleAsync(cancellationToken);
+        // The claim and the holder in one round trip (it is on every request's way to the bus): the insert's own row
+        // if it claimed, else the holder's. Not composed further: a data-modifying WITH must stay at the top level.
+        var holders = await db.Database.SqlQuery<string>($"""
+            WITH claimed AS (
+                INSERT INTO conversations (id, owner, created_at) VALUES ({conversationId}, {owner}, {time.GetUtcNow().UtcDateTime})
+                ON CONFLICT (id) DO NOTHING RETURNING owner)
+            SELECT owner AS "Value" FROM claimed
+            UNION ALL
+            SELECT owner FROM conversations WHERE id = {conversationId}
+            """).ToListAsync(cancellationToken);
+        // The statement reads the table as it was when it began, so a rival's claim that committed while the insert
+        // waited on it is in neither half: read it again.
+        var holder = holders.Count > 0
+            ? holders[0]
+            : await db.Set<Conversation>().AsNoTracking().Where(c => c.Id == conversationId).Select(c => c.Owner).SingleAsync(cancellationToken);
         return string.Equals(holder, owner, StringComparison.Ordinal) ? ConversationClaim.Owned : ConversationClaim.NotFound;
     }
 }

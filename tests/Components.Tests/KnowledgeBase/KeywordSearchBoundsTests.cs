@@ -63,6 +63,41 @@ public sealed class KeywordSearchBoundsTests(KnowledgeBaseIngestionTests.CorpusD
     }
 
     [Fact]
+    public async Task A_search_past_its_statement_timeout_among_others_in_a_callers_transaction_lets_the_caller_write_on_and_commit_its_writes()
+    {
+        await using var services = WithOneMillisecondSearchTimeout();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        var question = await HostileQuestionAsync(db);
+        // Held open: the caller's table lives as long as the session, so it is read after the commit.
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync("CREATE TEMPORARY TABLE callers_writes (step text NOT NULL)");
+        await using (var transaction = await db.Database.BeginTransactionAsync())
+        {
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO callers_writes VALUES ('before the searches')");
+
+            // The question not embedded yet, so the keyword batch runs while it is, and the vector batch after; the
+            // hostile keyword search between two that can finish.
+            var found = await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().SearchAsync(
+                [
+                    new SearchRequest(SearchKind.Keywords, "personal data", 20, null),
+                    new SearchRequest(SearchKind.Keywords, question, 20, null),
+                    new SearchRequest(SearchKind.Vector, "personal data", 20, null),
+                ], CancellationToken.None);
+
+            Assert.Equal(3, found.Count);
+            Assert.Empty(found[1]);
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO callers_writes VALUES ('after the searches')");
+            Assert.Equal("0", await db.Database.SqlQuery<string>($"SELECT current_setting('statement_timeout') AS \"Value\"").SingleAsync());
+            await transaction.CommitAsync();
+        }
+
+        // PostgreSQL answers COMMIT of an aborted transaction with a rollback, not an error: the rows say which it was.
+        Assert.Equal(["after the searches", "before the searches"],
+            await db.Database.SqlQueryRaw<string>("SELECT step AS \"Value\" FROM callers_writes ORDER BY step").ToListAsync());
+    }
+
+    [Fact]
     public async Task A_search_past_its_statement_timeout_outside_a_transaction_finds_nothing_and_leaves_the_connection_without_the_timeout()
     {
         await using var services = WithOneMillisecondSearchTimeout();

@@ -220,7 +220,7 @@ public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.Corp
 
         await using (var scope = corpus.Services.CreateAsyncScope())
         {
-            // Inside a transaction each search is its own query, materialised by EF Core.
+            // Inside a transaction the searches run in a savepoint of their own.
             await using var transaction = await scope.ServiceProvider.GetRequiredService<PipelineDbContext>().Database.BeginTransactionAsync();
             inTransaction = await scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>().SearchAsync(searches, CancellationToken.None);
         }
@@ -234,6 +234,41 @@ public sealed class KnowledgeBaseIngestionTests(KnowledgeBaseIngestionTests.Corp
             Assert.Equal(oneByOne[i], together[i]);
             Assert.Equal(inTransaction[i], together[i]);
         }
+    }
+
+    [Fact]
+    public async Task Searches_sent_together_inside_a_callers_transaction_find_what_each_finds_alone_there_and_leave_its_writes_and_settings_as_they_were()
+    {
+        SearchRequest[] searches =
+        [
+            new(SearchKind.Keywords, "notification of a personal data breach to the supervisory authority", 20, new SearchFilter(null, "GDPR")),
+            new(SearchKind.Vector, "notification of a personal data breach to the supervisory authority", 20, null),
+            new(SearchKind.Keywords, "prohibited artificial intelligence practices", 20, null),
+            new(SearchKind.Vector, "prohibited artificial intelligence practices", 20, new SearchFilter(5, "AI Act")),
+        ];
+        await using var scope = corpus.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        var search = scope.ServiceProvider.GetRequiredService<IKnowledgeSearch>();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await db.Database.ExecuteSqlRawAsync("CREATE TEMPORARY TABLE callers_write (step text NOT NULL) ON COMMIT DROP");
+        await db.Database.ExecuteSqlRawAsync("INSERT INTO callers_write VALUES ('before the searches')");
+
+        var together = await search.SearchAsync(searches, CancellationToken.None);
+
+        var oneByOne = new List<IReadOnlyList<RetrievedChunk>>();
+        foreach (var s in searches)
+            oneByOne.Add(s.Kind == SearchKind.Keywords
+                ? await search.SearchKeywordsAsync(s.Query, s.TopK, s.Filter, CancellationToken.None)
+                : await search.SearchVectorAsync(s.Query, s.TopK, s.Filter, CancellationToken.None));
+        Assert.Equal(searches.Length, together.Count);
+        for (var i = 0; i < searches.Length; i++)
+        {
+            Assert.NotEmpty(together[i]);
+            Assert.Equal(oneByOne[i], together[i]);
+        }
+
+        Assert.Equal(["before the searches"], await db.Database.SqlQueryRaw<string>("SELECT step AS \"Value\" FROM callers_write").ToListAsync());
+        Assert.Equal("0", await db.Database.SqlQuery<string>($"SELECT current_setting('statement_timeout') AS \"Value\"").SingleAsync());
     }
 
     [Fact]

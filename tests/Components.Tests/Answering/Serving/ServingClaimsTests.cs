@@ -37,6 +37,26 @@ public sealed class ServingClaimsTests(IsolatedInfrastructure infrastructure) : 
     }
 
     [Fact]
+    public async Task A_claim_that_opens_a_savepoint_counts_only_the_claim_and_keeps_it_when_what_follows_is_undone()
+    {
+        var request = Guid.NewGuid();
+        await using var worker = infrastructure.CreateDbContext();
+        await using var saga = infrastructure.CreateDbContext();
+        await using (var transaction = await worker.Database.BeginTransactionAsync())
+        {
+            Assert.True(await ServingClaims.TryServeAsync(worker, request, 1, Now, "effects", CancellationToken.None));
+            Assert.False(await ServingClaims.TryServeAsync(worker, request, 1, Now, "effects_again", CancellationToken.None));
+
+            // A failed save after the claim aborts the transaction; back at the savepoint the claim is still there.
+            await Assert.ThrowsAnyAsync<Exception>(() => worker.Database.ExecuteSqlRawAsync("SELECT 1 / 0"));
+            await worker.Database.ExecuteSqlRawAsync("ROLLBACK TO SAVEPOINT effects");
+            await transaction.CommitAsync();
+        }
+
+        Assert.False(await ServingClaims.TryAbandonAsync(saga, request, 1, Now, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_claim_waits_for_an_uncommitted_rival_and_loses_if_it_commits()
     {
         var request = Guid.NewGuid();
