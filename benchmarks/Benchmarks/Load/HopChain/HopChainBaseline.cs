@@ -85,7 +85,7 @@ public static class HopChainBaseline
 
     /// <summary>
     /// A bus setting to compare against the pipeline's own, named by <c>HOPS_BUS_SETTING</c>, so two runs of one build
-    /// can alternate: <c>envelope</c> (MassTransit's envelope on the wire instead of raw JSON).
+    /// can alternate: <c>raw-json</c> (MassTransit's raw JSON on the wire instead of the envelope).
     /// </summary>
     private static IReadOnlyDictionary<string, string?> WithBusSetting(IReadOnlyDictionary<string, string?> settings)
     {
@@ -93,8 +93,8 @@ public static class HopChainBaseline
         {
             case null or "":
                 return settings;
-            case "envelope":
-                return new Dictionary<string, string?>(settings) { ["RabbitMq:WireFormat"] = nameof(BusWireFormat.Envelope) };
+            case "raw-json":
+                return new Dictionary<string, string?>(settings) { ["RabbitMq:WireFormat"] = nameof(BusWireFormat.RawJson) };
             case var unknown:
                 throw new InvalidOperationException($"Unknown HOPS_BUS_SETTING '{unknown}'.");
         }
