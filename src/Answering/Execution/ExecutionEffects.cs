@@ -6,6 +6,7 @@ using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
 using Pipeline.KnowledgeBase.SemanticCache;
 using Pipeline.Answering.Serving;
+using Pipeline.EntityFrameworkOutbox;
 
 namespace Pipeline.Answering.Execution;
 
@@ -44,27 +45,20 @@ public sealed class ExecutionEffects(ConversationHistory history, SemanticAnswer
     /// </summary>
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
-        var database = db.Database;
-        if (database.CurrentTransaction is null)
+        if (db.Database.CurrentTransaction is null)
         {
             await db.SaveChangesAsync(cancellationToken);
             return;
         }
 
-        var previous = database.AutoSavepointsEnabled;
-        database.AutoSavepointsEnabled = false;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesWithoutSavepointAsync(cancellationToken);
         }
         catch
         {
             await RollBackToSavepointAsync();
             throw;
-        }
-        finally
-        {
-            database.AutoSavepointsEnabled = previous;
         }
     }
 
