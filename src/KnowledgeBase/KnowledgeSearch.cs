@@ -104,10 +104,7 @@ internal sealed partial class KnowledgeSearch(
             foreach (var statement in statements)
                 batch.BatchCommands.Add(ToBatchCommand(statement.Command));
             if (ambient is not null)
-            {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand($"ROLLBACK TO SAVEPOINT {Savepoint}"));
-                batch.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {Savepoint}"));
-            }
+                AddLeaveSavepoint(batch);
 
             var read = 0;
             var savepointLeft = ambient is null;
@@ -171,9 +168,15 @@ internal sealed partial class KnowledgeSearch(
     {
         await using var batch = ambient.Connection!.CreateBatch();
         batch.Transaction = ambient;
+        AddLeaveSavepoint(batch);
+        await batch.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>Back to the searches' savepoint (which ends their local settings) and the savepoint released.</summary>
+    private static void AddLeaveSavepoint(NpgsqlBatch batch)
+    {
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"ROLLBACK TO SAVEPOINT {Savepoint}"));
         batch.BatchCommands.Add(new NpgsqlBatchCommand($"RELEASE SAVEPOINT {Savepoint}"));
-        await batch.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
     /// <summary>A search's command as EF Core writes it, moved into the batch (a parameter belongs to one command).</summary>
