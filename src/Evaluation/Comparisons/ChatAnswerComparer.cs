@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Platform.Serialization;
@@ -12,7 +13,7 @@ namespace Pipeline.Evaluation.Comparisons;
 /// citations, source-id overlap and per-source score margins, each kept as its own dimension.
 /// </summary>
 internal sealed class ChatAnswerComparer(
-    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    [FromKeyedServices(TextSimilarity.EmbeddingsKey)] IEmbeddingGenerator<string, Embedding<float>> embeddings,
     IOptions<ComparisonOptions> options) : IResultComparer
 {
     public ComparisonKind Kind => ComparisonKind.Chat;

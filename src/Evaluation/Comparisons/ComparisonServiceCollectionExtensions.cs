@@ -10,6 +10,7 @@ public static class ComparisonServiceCollectionExtensions
     public static IServiceCollection AddComparisons(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<ComparisonOptions>(configuration, ComparisonOptions.SectionName);
+        services.AddTextSimilarity(configuration);
         services.AddSingleton<ChatAnswerComparer>();
         services.AddSingleton<IResultComparer>(sp => sp.GetRequiredService<ChatAnswerComparer>());
         services.AddSingleton<IResultComparer, CacheLookupComparer>();

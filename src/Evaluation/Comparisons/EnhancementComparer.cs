@@ -2,12 +2,13 @@ using Pipeline.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Pipeline.Evaluation.Comparisons;
 
 /// <summary>Compares the enhancement step: the rewritten queries, by the same text similarity as whole answers.</summary>
-internal sealed class EnhancementComparer(IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<ComparisonOptions> options) : IResultComparer
+internal sealed class EnhancementComparer([FromKeyedServices(TextSimilarity.EmbeddingsKey)] IEmbeddingGenerator<string, Embedding<float>> embeddings, IOptions<ComparisonOptions> options) : IResultComparer
 {
     public ComparisonKind Kind => ComparisonKind.Enhancement;
 

@@ -5,6 +5,12 @@ namespace Pipeline.Evaluation.Comparisons;
 /// <summary>Cosine similarity of two texts' embeddings (1 for identical texts without asking the generator).</summary>
 public static class TextSimilarity
 {
+    /// <summary>
+    /// The service key of the generator comparators and evaluators embed with: the process's generator behind a memory
+    /// of recent texts (<see cref="TextSimilarityServiceCollectionExtensions.AddTextSimilarity"/>).
+    /// </summary>
+    public const string EmbeddingsKey = "text-similarity";
+
     public static async Task<double> OfAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, string before, string after, CancellationToken cancellationToken)
     {
         if (string.Equals(before, after, StringComparison.Ordinal))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Pipeline.Evaluation.Comparisons;
@@ -14,7 +15,7 @@ namespace Pipeline.Evaluation.Evals;
 /// </summary>
 public sealed partial class AnswerRelevanceScorer(
     RelevanceJudge judge,
-    IEmbeddingGenerator<string, Embedding<float>> embeddings,
+    [FromKeyedServices(TextSimilarity.EmbeddingsKey)] IEmbeddingGenerator<string, Embedding<float>> embeddings,
     IOptions<EvalOptions> options,
     ILogger<AnswerRelevanceScorer> logger)
 {

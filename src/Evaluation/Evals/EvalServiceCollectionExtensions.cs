@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Pipeline.Answering;
+using Pipeline.Evaluation.Comparisons;
 using Pipeline.Platform.Hosting;
 
 namespace Pipeline.Evaluation.Evals;
@@ -16,6 +17,7 @@ public static class EvalServiceCollectionExtensions
         services.AddValidatedOptions<EvalOptions>(configuration, EvalOptions.SectionName)
             .Validate(o => o.FullRelevanceSimilarity > o.UnrelatedSimilarity,
                 "Evals:FullRelevanceSimilarity must be greater than Evals:UnrelatedSimilarity.");
+        services.AddTextSimilarity(configuration);
         if (services.All(d => d.ServiceType != typeof(IChatClient)))
             services.AddAnswerGeneration(configuration);
         services.AddSingleton(sp =>
