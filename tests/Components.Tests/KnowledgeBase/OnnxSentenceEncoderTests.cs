@@ -47,6 +47,17 @@ public sealed class OnnxSentenceEncoderTests
         AssertSameVectors(package.Encode(["GDPR"]), [vectors[1]], "GDPR padded in a batch");
     }
 
+    [Fact]
+    public void A_cancelled_encoding_ends_the_inference_as_cancelled()
+    {
+        using var ours = OnnxSentenceEncoder.For(EmbeddingModels.MiniLmProvider, SentenceTransformerEmbeddingGenerator.SessionOptionsForSharedCores());
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        // The token sets RunOptions.Terminate, so OnnxRuntime stops the run; the caller sees a cancellation, not its error.
+        Assert.ThrowsAny<OperationCanceledException>(() => ours.Encode([EnglishAnswer], cancelled.Token));
+    }
+
     private static void AssertSameVectors(float[][] expected, float[][] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
