@@ -76,6 +76,41 @@ public sealed class SagaRepositoryTests(SagaTestInfrastructure infrastructure) :
     }
 
     [Fact]
+    public async Task Concurrent_initial_messages_behind_the_consumer_outbox_create_one_instance_and_apply_every_message()
+    {
+        // Behind the outbox a new instance is inserted after the behaviour ran: the losers' inserts fail at the end.
+        const int duplicates = 10;
+        await using var host = await TallyTestHost.StartAsync(infrastructure, new TallySetup(ConcurrencyMode.Optimistic, ConsumerOutbox: true));
+        var tallyId = Guid.NewGuid();
+
+        await Task.WhenAll(Enumerable.Range(0, duplicates).Select(_ => host.SendAsync(new OpenTally(tallyId))));
+
+        await Eventually.TrueAsync(async () => (await infrastructure.FindTallyAsync(tallyId))?.Opened >= duplicates, Within,
+            "every OpenTally should be applied to the one tally");
+        await Task.Delay(Settle);
+        await using var db = infrastructure.CreateDbContext();
+        Assert.Equal(1, await db.Set<TallyState>().CountAsync(t => t.CorrelationId == tallyId));
+        Assert.Equal(duplicates, (await infrastructure.FindTallyAsync(tallyId))!.Opened);
+    }
+
+    [Fact]
+    public async Task A_new_instance_behind_the_consumer_outbox_is_written_by_one_insert_in_the_state_its_behaviour_left()
+    {
+        var statements = new StatementLog();
+        await using var host = await TallyTestHost.StartAsync(infrastructure,
+            new TallySetup(ConcurrencyMode.Optimistic, ConsumerOutbox: true) { Statements = statements });
+
+        var tallyId = await OpenAsync(host);
+
+        // The row is visible only once its transaction committed: every statement of the step has been sent.
+        Assert.Equal(1, statements.Count(@"INSERT INTO ""?tally_state""?"));
+        Assert.Equal(0, statements.Count(@"UPDATE ""?tally_state""?"));
+        Assert.Equal(0, statements.Savepoints);
+        var tally = await infrastructure.FindTallyAsync(tallyId);
+        Assert.Equal((nameof(TallyStateMachine.Open), 1), (tally!.CurrentState, tally.Opened));
+    }
+
+    [Fact]
     public async Task Concurrent_messages_behind_the_consumer_outbox_lose_no_update_and_publish_once_each()
     {
         await using var host = await TallyTestHost.StartAsync(infrastructure, new TallySetup(ConcurrencyMode.Optimistic, ConsumerOutbox: true));
