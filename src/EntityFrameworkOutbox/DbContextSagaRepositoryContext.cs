@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Pipeline.EntityFrameworkOutbox;
 
 /// <summary>
-/// One saga message's view of the repository: insert (falling back to load on a duplicate key), load, update,
-/// delete and undo on the message's DbContext.
+/// One saga message's view of the repository: insert (falling back to load on a duplicate key, or deferred to the
+/// update behind the consumer outbox), load, update, delete and undo on the message's DbContext.
 /// </summary>
 public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeContextScope<TMessage>, SagaRepositoryContext<TSaga, TMessage>, IDisposable
     where TSaga : class, ISaga
@@ -34,6 +34,13 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {
+        if (InsertsAfterTheBehaviour())
+        {
+            // Tracked as added only: Update (or Delete) writes the row once, with the state the behaviour left it in.
+            _db.Set<TSaga>().Add(instance);
+            return await _factory.CreateSagaConsumeContext(_db, this, instance, SagaConsumeContextMode.Insert);
+        }
+
         var entry = await _db.Set<TSaga>().AddAsync(instance, CancellationToken);
         try
         {
@@ -48,6 +55,24 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
             return null!;
         }
     }
+
+    /// <summary>
+    /// Whether a new instance may wait for its row until the behaviour has run (one <c>INSERT</c> instead of an
+    /// <c>INSERT</c> now and an <c>UPDATE</c> after). The insert-first exists so that of two concurrent first messages
+    /// the loser never runs the initial behaviour: its insert waits on the winner's key and fails, and it loads the
+    /// winner's row. Deferred, the loser runs the behaviour on a fresh instance and its insert fails at the end
+    /// instead; that is the same as losing any saga race only when everything the behaviour did is in the failed
+    /// transaction, i.e. behind the consumer outbox (its published messages are outbox rows that roll back with it).
+    /// The unique violation fails the transaction, the endpoint's retry runs the message again, and a retried or
+    /// redelivered message inserts first as before, so the loser's second attempt loads the winner's row: one
+    /// instance, one winner, no behaviour applied twice. Without the outbox, the behaviour's publishes leave at once,
+    /// so the instance is inserted first.
+    /// </summary>
+    private bool InsertsAfterTheBehaviour() =>
+        _context.TryGetPayload(out IDbTransactionPayload? _)
+        && _context.GetRetryAttempt() == 0
+        && _context.GetRedeliveryCount() == 0
+        && !_context.ReceiveContext.Redelivered;
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
@@ -104,8 +129,9 @@ public sealed class DbContextSagaRepositoryContext<TSaga, TMessage> : ConsumeCon
         try
         {
             var entry = _db.ChangeTracker.Entries<TSaga>().FirstOrDefault(e => e.Entity.CorrelationId == context.Saga.CorrelationId);
+            // An instance still waiting for its insert (see Insert) is forgotten: nothing of it was written.
             if (entry is not null)
-                entry.State = EntityState.Unchanged;
+                entry.State = entry.State == EntityState.Added ? EntityState.Detached : EntityState.Unchanged;
         }
         finally
         {

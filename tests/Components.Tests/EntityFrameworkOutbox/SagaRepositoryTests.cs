@@ -58,11 +58,13 @@ public sealed class SagaRepositoryTests(SagaTestInfrastructure infrastructure) :
         Assert.Equal(nameof(TallyStateMachine.Open), tally!.CurrentState);
     }
 
-    [Fact]
-    public async Task Concurrent_initial_messages_create_one_instance_and_apply_every_message()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the new instance inserted after the behaviour: the losers' inserts fail at the end
+    public async Task Concurrent_initial_messages_create_one_instance_and_apply_every_message(bool consumerOutbox)
     {
         const int duplicates = 10;
-        await using var host = await TallyTestHost.StartAsync(infrastructure, new TallySetup(ConcurrencyMode.Optimistic, ConsumerOutbox: false));
+        await using var host = await TallyTestHost.StartAsync(infrastructure, new TallySetup(ConcurrencyMode.Optimistic, consumerOutbox));
         var tallyId = Guid.NewGuid();
 
         await Task.WhenAll(Enumerable.Range(0, duplicates).Select(_ => host.SendAsync(new OpenTally(tallyId))));
@@ -73,6 +75,23 @@ public sealed class SagaRepositoryTests(SagaTestInfrastructure infrastructure) :
         await using var db = infrastructure.CreateDbContext();
         Assert.Equal(1, await db.Set<TallyState>().CountAsync(t => t.CorrelationId == tallyId));
         Assert.Equal(duplicates, (await infrastructure.FindTallyAsync(tallyId))!.Opened);
+    }
+
+    [Fact]
+    public async Task A_new_instance_behind_the_consumer_outbox_is_written_by_one_insert_in_the_state_its_behaviour_left()
+    {
+        var statements = new StatementLog();
+        await using var host = await TallyTestHost.StartAsync(infrastructure,
+            new TallySetup(ConcurrencyMode.Optimistic, ConsumerOutbox: true) { Statements = statements });
+
+        var tallyId = await OpenAsync(host);
+
+        // The row is visible only once its transaction committed: every statement of the step has been sent.
+        Assert.Equal(1, statements.Count(@"INSERT INTO ""?tally_state""?"));
+        Assert.Equal(0, statements.Count(@"UPDATE ""?tally_state""?"));
+        Assert.Equal(0, statements.Savepoints);
+        var tally = await infrastructure.FindTallyAsync(tallyId);
+        Assert.Equal((nameof(TallyStateMachine.Open), 1), (tally!.CurrentState, tally.Opened));
     }
 
     [Fact]

@@ -9,4 +9,7 @@ public sealed record TallySetup(ConcurrencyMode Mode, bool ConsumerOutbox, int? 
 
     /// <summary>High enough that messages for one instance really run at the same time.</summary>
     public int ConcurrentMessageLimit { get; init; } = 16;
+
+    /// <summary>When set, records what the host's DbContexts send.</summary>
+    public StatementLog? Statements { get; init; }
 }

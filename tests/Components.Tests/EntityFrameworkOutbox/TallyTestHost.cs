@@ -29,7 +29,12 @@ public sealed class TallyTestHost : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(setup);
         builder.Services.AddSingleton<TallyProbe>();
-        builder.Services.AddDbContextPool<SagaTestDbContext>(o => SagaTestDbContext.Configure(o, infrastructure.ConnectionString));
+        builder.Services.AddDbContextPool<SagaTestDbContext>(o =>
+        {
+            SagaTestDbContext.Configure(o, infrastructure.ConnectionString);
+            if (setup.Statements is { } statements)
+                o.AddInterceptors(statements);
+        });
         builder.Services.AddPipelineBus(builder.Configuration, bus =>
         {
             bus.AddEntityFrameworkOutbox<SagaTestDbContext>(o => o.DisableInboxCleanupService());
