@@ -3,7 +3,6 @@ using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Pipeline.Platform.Hosting;
 
@@ -19,8 +18,11 @@ public static class TextSimilarityServiceCollectionExtensions
     /// <remarks>Needs the knowledge base (embeddings) registered too. Safe to call more than once.</remarks>
     public static IServiceCollection AddTextSimilarity(this IServiceCollection services, IConfiguration configuration)
     {
+        // Comparisons and evals each ask for it; a second call would bind and validate the options twice.
+        if (services.Any(d => d.IsKeyedService && Equals(d.ServiceKey, TextSimilarity.EmbeddingsKey)))
+            return services;
         services.AddValidatedOptions<TextSimilarityOptions>(configuration, TextSimilarityOptions.SectionName);
-        services.TryAddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(TextSimilarity.EmbeddingsKey, (sp, _) =>
+        services.AddKeyedSingleton<IEmbeddingGenerator<string, Embedding<float>>>(TextSimilarity.EmbeddingsKey, (sp, _) =>
         {
             var inner = sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>();
             var bytes = sp.GetRequiredService<IOptions<TextSimilarityOptions>>().Value.CacheBytes;
