@@ -7,7 +7,7 @@ namespace Pipeline.EntityFrameworkOutbox;
 /// <summary>
 /// The consume context for delivering, from memory, the messages a consume step captured and has just committed:
 /// the core outbox pipe sends them as it would have loaded them back, and the progress it records is written in one
-/// statement afterwards (<see cref="OutboxLockStatements.CompleteInboxClaim"/>), under the inbox row's
+/// statement afterwards (<see cref="OutboxLockStatements.RecordInboxProgress"/>), under the inbox row's
 /// <see cref="InboxClaim"/> rather than in a transaction of its own.
 /// </summary>
 public sealed class CommittedOutboxConsumeContext<TMessage>(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,

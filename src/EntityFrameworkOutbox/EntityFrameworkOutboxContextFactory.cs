@@ -58,15 +58,44 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         }
     }
 
+    /// <summary>
+    /// Inserts the inbox row of a first receipt with its claim and tracks it as a query would have; null when the row
+    /// exists. A plain command rather than an EF query: this runs once per consumed message, and a new row's columns are
+    /// the values sent plus its generated id, so EF's query pipeline (cache lookup, materializer) had nothing to add.
+    /// </summary>
     private async Task<InboxState?> InsertInboxRowAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken)
     {
-        var inserted = (await db.Set<InboxState>()
-            .FromSqlRaw(OutboxLockStatements.InsertInboxRow(db), messageId, consumerId, NewId.NextGuid(), DateTime.UtcNow, _claim.Space, _claim.Key)
-            .AsTracking()
-            .ToListAsync(cancellationToken)).SingleOrDefault();
-        _claimHeld |= inserted is not null;
-        return inserted;
+        var inbox = new InboxState
+        {
+            MessageId = messageId,
+            ConsumerId = consumerId,
+            LockId = NewId.NextGuid(),
+            // As the row stores it (microseconds), so the tracked copy and the row agree.
+            Received = TruncateToMicroseconds(DateTime.UtcNow),
+            ReceiveCount = 1,
+        };
+        await using var command = new NpgsqlCommand(OutboxLockStatements.InsertInboxRow(db), (NpgsqlConnection)db.Database.GetDbConnection(),
+            (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction())
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid> { TypedValue = inbox.MessageId },
+                new NpgsqlParameter<Guid> { TypedValue = inbox.ConsumerId },
+                new NpgsqlParameter<Guid> { TypedValue = inbox.LockId },
+                new NpgsqlParameter<DateTime> { TypedValue = inbox.Received },
+                new NpgsqlParameter<int> { TypedValue = _claim.Space },
+                new NpgsqlParameter<int> { TypedValue = _claim.Key },
+            },
+        };
+        if (await command.ExecuteScalarAsync(cancellationToken) is not long id)
+            return null;
+        _claimHeld = true;
+        inbox.Id = id;
+        db.Attach(inbox);
+        return inbox;
     }
+
+    private static DateTime TruncateToMicroseconds(DateTime time) => new(time.Ticks - time.Ticks % (TimeSpan.TicksPerMillisecond / 1000), time.Kind);
 
     private async Task<InboxState?> LockInboxRowAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken) =>
         (await db.Set<InboxState>()
@@ -170,18 +199,33 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         if (delivery is { IsOutboxDelivered: true, ContinueProcessing: true })
             await next.Send(delivery);
 
-        var statement = delivery.IsOutboxDelivered
-            ? OutboxLockStatements.CompleteInboxClaim(db)
-            : OutboxLockStatements.PartInboxClaim(db);
-        await db.Database.ExecuteSqlRawAsync(statement,
-            [
-                inbox.MessageId, inbox.ConsumerId,
-                // Typed: EF cannot map a bare null, and either may be null (part delivered; nothing captured).
-                new NpgsqlParameter("delivered", NpgsqlDbType.TimestampTz) { Value = (object?)delivery.Delivered ?? DBNull.Value },
-                new NpgsqlParameter("last_sequence_number", NpgsqlDbType.Bigint) { Value = (object?)delivery.LastSequenceNumber ?? DBNull.Value },
-                _claim.Space, _claim.Key,
-            ],
-            context.CancellationToken);
+        // One batch, one implicit transaction: the delivered mark (or how far it got), the sent rows' removal once all
+        // are sent, the claim's release.
+        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(OutboxLockStatements.RecordInboxProgress(db))
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid> { TypedValue = inbox.MessageId },
+                new NpgsqlParameter<Guid> { TypedValue = inbox.ConsumerId },
+                // Typed: either may be null (part delivered; nothing captured).
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = (object?)delivery.Delivered ?? DBNull.Value },
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = (object?)delivery.LastSequenceNumber ?? DBNull.Value },
+            },
+        });
+        if (delivery.IsOutboxDelivered)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(OutboxLockStatements.RemoveInboxMessages(db))
+            {
+                Parameters = { new NpgsqlParameter<Guid> { TypedValue = inbox.MessageId }, new NpgsqlParameter<Guid> { TypedValue = inbox.ConsumerId } },
+            });
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(OutboxLockStatements.ReleaseInboxClaimCommand)
+        {
+            Parameters = { new NpgsqlParameter<int> { TypedValue = _claim.Space }, new NpgsqlParameter<int> { TypedValue = _claim.Key } },
+        });
+        await batch.ExecuteNonQueryAsync(context.CancellationToken);
         _claimHeld = false;
         return delivery.ContinueProcessing;
     }

@@ -3,6 +3,8 @@ using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -69,7 +71,12 @@ public sealed partial class OutboxDelivery<TDbContext>(
             await using var transaction = await db.Database.BeginTransactionAsync(outboxOptions.Value.IsolationLevel, timeout.Token);
             try
             {
-                if (await db.Database.ExecuteSqlRawAsync(claimAndRemove, [outboxId], timeout.Token) == 0)
+                await using var command = new NpgsqlCommand(claimAndRemove, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction())
+                {
+                    Parameters = { new NpgsqlParameter<Guid> { TypedValue = outboxId } },
+                };
+                // A plain command: once per delivered outbox, and EF's raw SQL path (parameter objects, SQL rewriting) adds nothing.
+                if (await command.ExecuteNonQueryAsync(timeout.Token) == 0)
                 {
                     // Held by another deliverer, or delivered already.
                     await transaction.CommitAsync(cancellationToken);

@@ -33,60 +33,51 @@ internal static class OutboxLockStatements
         });
 
     /// <summary>
-    /// Inserts the inbox row of a first receipt and returns it, locked by the inserting transaction until it ends, and
-    /// takes the row's claim (<see cref="InboxClaim"/>) for the session: parameters {0} message id, {1} consumer id,
-    /// {2} lock id, {3} received, {4} and {5} the claim's keys. Returns nothing and claims nothing when the row exists
-    /// (a redelivery), after waiting for a concurrent inserter's transaction to end.
+    /// Inserts the inbox row of a first receipt and returns its id, the row locked by the inserting transaction until it
+    /// ends, and takes the row's claim (<see cref="InboxClaim"/>) for the session: positional parameters $1 message id,
+    /// $2 consumer id, $3 lock id, $4 received, $5 and $6 the claim's keys. Returns nothing and claims nothing when the
+    /// row exists (a redelivery), after waiting for a concurrent inserter's transaction to end.
     /// </summary>
     public static string InsertInboxRow(DbContext db)
         => Memoized(db, nameof(InsertInboxRow), static (db, _) =>
         {
             var names = StoreNames.Of<InboxState>(db);
+            var id = names.Column(nameof(InboxState.Id));
             // The claim is taken per inserted row (LATERAL over the insert's result), so a conflicting insert takes none.
             return $$"""
                 WITH inserted AS (
                     INSERT INTO {{names.Table}} ({{names.Column(nameof(InboxState.MessageId))}}, {{names.Column(nameof(InboxState.ConsumerId))}}, {{names.Column(nameof(InboxState.LockId))}}, {{names.Column(nameof(InboxState.Received))}}, {{names.Column(nameof(InboxState.ReceiveCount))}})
-                    VALUES ({0}, {1}, {2}, {3}, 1)
+                    VALUES ($1, $2, $3, $4, 1)
                     ON CONFLICT DO NOTHING
-                    RETURNING {{SelectList<InboxState>(db)}})
-                SELECT inserted.* FROM inserted
-                CROSS JOIN LATERAL (SELECT pg_advisory_lock({4}, {5}) WHERE inserted.{{names.Column(nameof(InboxState.MessageId))}} IS NOT NULL) AS claim
+                    RETURNING {{id}})
+                SELECT inserted.{{id}} FROM inserted
+                CROSS JOIN LATERAL (SELECT pg_advisory_lock($5, $6) WHERE inserted.{{id}} IS NOT NULL) AS claim
                 """;
         });
 
     /// <summary>
-    /// Finishes an outbox delivered whole from memory in one round trip: marks the inbox row delivered ({2}) with its
-    /// last sequence number ({3}), removes its messages and releases its claim. Parameters {0} message id, {1} consumer
-    /// id, {4} and {5} the claim's keys.
+    /// Records how far an outbox delivered from memory got: positional parameters $1 message id, $2 consumer id,
+    /// $3 delivered (null while messages are left), $4 the last sequence number sent (null when nothing was captured).
+    /// With <see cref="RemoveInboxMessages"/> and <see cref="ReleaseInboxClaimCommand"/> it finishes the delivery in one
+    /// round trip.
     /// </summary>
-    public static string CompleteInboxClaim(DbContext db)
-        => Memoized(db, nameof(CompleteInboxClaim), static (db, _) =>
+    public static string RecordInboxProgress(DbContext db)
+        => Memoized(db, nameof(RecordInboxProgress), static (db, _) =>
+        {
+            var inbox = StoreNames.Of<InboxState>(db);
+            return $$"""
+                UPDATE {{inbox.Table}} SET {{inbox.Column(nameof(InboxState.Delivered))}} = $3, {{inbox.Column(nameof(InboxState.LastSequenceNumber))}} = $4
+                WHERE {{inbox.Column(nameof(InboxState.MessageId))}} = $1 AND {{inbox.Column(nameof(InboxState.ConsumerId))}} = $2
+                """;
+        });
+
+    /// <summary>Removes the stored messages of one inbox row's outbox: positional parameters $1 message id, $2 consumer id.</summary>
+    public static string RemoveInboxMessages(DbContext db)
+        => Memoized(db, nameof(RemoveInboxMessages), static (db, _) =>
         {
             var messages = StoreNames.Of<OutboxMessage>(db);
-            return $$"""
-                {{RecordInboxProgress(db)}};
-                DELETE FROM {{messages.Table}} WHERE {{messages.Column(nameof(OutboxMessage.InboxMessageId))}} = {0} AND {{messages.Column(nameof(OutboxMessage.InboxConsumerId))}} = {1};
-                SELECT pg_advisory_unlock({4}, {5})
-                """;
+            return $"DELETE FROM {messages.Table} WHERE {messages.Column(nameof(OutboxMessage.InboxMessageId))} = $1 AND {messages.Column(nameof(OutboxMessage.InboxConsumerId))} = $2";
         });
-
-    /// <summary>
-    /// Records how far an outbox delivered from memory got when it did not finish (more messages than one delivery
-    /// takes) and releases its claim: parameters as <see cref="CompleteInboxClaim"/>, with {2} null.
-    /// </summary>
-    public static string PartInboxClaim(DbContext db) => Memoized(db, nameof(PartInboxClaim), static (db, _) => $$"""
-        {{RecordInboxProgress(db)}};
-        SELECT pg_advisory_unlock({4}, {5})
-        """);
-
-    private static string RecordInboxProgress(DbContext db)
-    {
-        var inbox = StoreNames.Of<InboxState>(db);
-        return $$"""
-            UPDATE {{inbox.Table}} SET {{inbox.Column(nameof(InboxState.Delivered))}} = {2}, {{inbox.Column(nameof(InboxState.LastSequenceNumber))}} = {3}
-            WHERE {{inbox.Column(nameof(InboxState.MessageId))}} = {0} AND {{inbox.Column(nameof(InboxState.ConsumerId))}} = {1}
-            """;
-    }
 
     /// <summary>Releases an inbox row's claim: parameters {0} and {1}, its keys.</summary>
     public static string ReleaseInboxClaim() => "SELECT pg_advisory_unlock({0}, {1})";
@@ -111,7 +102,7 @@ internal static class OutboxLockStatements
         });
 
     /// <summary>
-    /// Claims one outbox by id (parameter {0}) unless another delivery holds it, and removes it, its messages and its
+    /// Claims one outbox by id (positional parameter $1) unless another delivery holds it, and removes it, its messages and its
     /// row, in one round trip; affects one row when it claimed the outbox, none otherwise. Removed before the messages
     /// are sent, in the delivery's transaction: the removal stays invisible, and the rows locked, until the sends
     /// are confirmed and it commits; a failed send rolls it back.
@@ -123,7 +114,7 @@ internal static class OutboxLockStatements
             var state = StoreNames.Of<OutboxState>(db);
             var id = state.Column(nameof(OutboxState.OutboxId));
             return $$"""
-                WITH claimed AS (SELECT {{id}} FROM {{state.Table}} WHERE {{id}} = {0} FOR UPDATE SKIP LOCKED),
+                WITH claimed AS (SELECT {{id}} FROM {{state.Table}} WHERE {{id}} = $1 FOR UPDATE SKIP LOCKED),
                 removed AS (DELETE FROM {{messages.Table}} WHERE {{messages.Column(nameof(OutboxMessage.OutboxId))}} IN (SELECT {{id}} FROM claimed))
                 DELETE FROM {{state.Table}} WHERE {{id}} IN (SELECT {{id}} FROM claimed)
                 """;
