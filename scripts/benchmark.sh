@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one benchmark mode against the real servers: bash scripts/benchmark.sh flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | hops-peer [rounds] | hops-wire [seconds] | load-wire [status] [seconds] | timeline | first-token | embedding | load-profile [status] [seconds] | retrieval | chat50 | quality | quality-retrieval
+# Runs one benchmark mode against the real servers: bash scripts/benchmark.sh flags | kill-switch | shadow | comparator | telemetry | telemetry-flag | telemetry-census | load | hops [durable seconds] | hops-peer [rounds] [warm-up seconds] | hops-wire [seconds] | load-wire [status] [seconds] | timeline | first-token | embedding | load-profile [status] [seconds] | retrieval | chat50 | quality | quality-retrieval
 # hops-peer alternates `hops` with the WolverineFx peer of ../shared/peer-bench (same chains, clients, warm-up and
 # measure) and prints, per round, each chain's requests/s beside the peer's and their ratio, all from the same run.
 # hops-wire holds the durable flag-off chain (`hops durable`) under strace and counts, per request, the round trips to
@@ -80,10 +80,12 @@ if [ "${1:-}" != hops-peer ]; then
 fi
 
 rounds=${2:-2}
+# Warm-up per chain on both sides (default 15 s); HOPS_WARMUP_SECONDS tells our side.
+export HOPS_WARMUP_SECONDS=${3:-15}
 peer="$repo_root/../shared/peer-bench/run.sh"
 [ -f "$peer" ] || { echo "no $peer: the peer benchmark sits in ../shared/peer-bench beside the repository" >&2; exit 1; }
 # The peer's warm-up and measure match the hop chain's (LoadBenchmark.HopChainWarmup, LoadBenchmark.Measure).
-peer_timing=(--warmup 15 --measure 20)
+peer_timing=(--warmup "$HOPS_WARMUP_SECONDS" --measure 20)
 out=$(mktemp -d)
 dotnet build benchmarks/Benchmarks -c Release -nologo -clp:ErrorsOnly
 for round in $(seq 1 "$rounds"); do
