@@ -87,9 +87,17 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
                 new NpgsqlParameter<int> { TypedValue = _claim.Key },
             },
         };
-        if (await command.ExecuteScalarAsync(cancellationToken) is not long id)
-            return null;
+        // Held from the moment the statement is sent: should the call fail after the server took the lock (a consume
+        // cancelled mid-reply), the release in Send's finally must still run, or the lock would stay with the pooled
+        // connection and a redelivery would wait on it. Releasing a lock not held only makes the server warn.
         _claimHeld = true;
+        if (await command.ExecuteScalarAsync(cancellationToken) is not long id)
+        {
+            // The row was there: the statement took no lock.
+            _claimHeld = false;
+            return null;
+        }
+
         inbox.Id = id;
         db.Attach(inbox);
         return inbox;
