@@ -1,7 +1,6 @@
 using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
@@ -74,19 +73,13 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             Received = TruncateToMicroseconds(DateTime.UtcNow),
             ReceiveCount = 1,
         };
-        await using var command = new NpgsqlCommand(OutboxLockStatements.InsertInboxRow(db), (NpgsqlConnection)db.Database.GetDbConnection(),
-            (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction())
-        {
-            Parameters =
-            {
-                new NpgsqlParameter<Guid> { TypedValue = inbox.MessageId },
-                new NpgsqlParameter<Guid> { TypedValue = inbox.ConsumerId },
-                new NpgsqlParameter<Guid> { TypedValue = inbox.LockId },
-                new NpgsqlParameter<DateTime> { TypedValue = inbox.Received },
-                new NpgsqlParameter<int> { TypedValue = _claim.Space },
-                new NpgsqlParameter<int> { TypedValue = _claim.Key },
-            },
-        };
+        await using var command = db.Database.CreateNpgsqlCommand(OutboxLockStatements.InsertInboxRow(db));
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = inbox.MessageId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = inbox.ConsumerId });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = inbox.LockId });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = inbox.Received });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _claim.Space });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = _claim.Key });
         // Held from the moment the statement is sent: should the call fail after the server took the lock (a consume
         // cancelled mid-reply), the release in Send's finally must still run, or the lock would stay with the pooled
         // connection and a redelivery would wait on it. Releasing a lock not held only makes the server warn.
@@ -103,7 +96,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         return inbox;
     }
 
-    private static DateTime TruncateToMicroseconds(DateTime time) => new(time.Ticks - time.Ticks % (TimeSpan.TicksPerMillisecond / 1000), time.Kind);
+    private static DateTime TruncateToMicroseconds(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerMicrosecond, time.Kind);
 
     private async Task<InboxState?> LockInboxRowAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken) =>
         (await db.Set<InboxState>()
@@ -209,7 +202,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
 
         // One batch, one implicit transaction: the delivered mark (or how far it got), the sent rows' removal once all
         // are sent, the claim's release.
-        await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
+        await using var batch = db.Database.CreateNpgsqlBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(OutboxLockStatements.RecordInboxProgress(db))
         {
             Parameters =
@@ -229,10 +222,7 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
             });
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(OutboxLockStatements.ReleaseInboxClaimCommand)
-        {
-            Parameters = { new NpgsqlParameter<int> { TypedValue = _claim.Space }, new NpgsqlParameter<int> { TypedValue = _claim.Key } },
-        });
+        batch.BatchCommands.Add(OutboxLockStatements.ReleaseInboxClaim(_claim));
         await batch.ExecuteNonQueryAsync(context.CancellationToken);
         _claimHeld = false;
         return delivery.ContinueProcessing;
@@ -245,7 +235,9 @@ public sealed class EntityFrameworkOutboxContextFactory<TDbContext>(
         _claimHeld = false;
         try
         {
-            await db.Database.ExecuteSqlRawAsync(OutboxLockStatements.ReleaseInboxClaim(), [_claim.Space, _claim.Key], CancellationToken.None);
+            await using var batch = db.Database.CreateNpgsqlBatch();
+            batch.BatchCommands.Add(OutboxLockStatements.ReleaseInboxClaim(_claim));
+            await batch.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (Exception)
         {

@@ -3,7 +3,6 @@ using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -71,10 +70,8 @@ public sealed partial class OutboxDelivery<TDbContext>(
             await using var transaction = await db.Database.BeginTransactionAsync(outboxOptions.Value.IsolationLevel, timeout.Token);
             try
             {
-                await using var command = new NpgsqlCommand(claimAndRemove, (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction())
-                {
-                    Parameters = { new NpgsqlParameter<Guid> { TypedValue = outboxId } },
-                };
+                await using var command = db.Database.CreateNpgsqlCommand(claimAndRemove);
+                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = outboxId });
                 // A plain command: once per delivered outbox, and EF's raw SQL path (parameter objects, SQL rewriting) adds nothing.
                 if (await command.ExecuteNonQueryAsync(timeout.Token) == 0)
                 {

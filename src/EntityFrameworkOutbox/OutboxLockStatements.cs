@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Npgsql;
 
 namespace Pipeline.EntityFrameworkOutbox;
 
@@ -58,7 +59,7 @@ internal static class OutboxLockStatements
     /// <summary>
     /// Records how far an outbox delivered from memory got: positional parameters $1 message id, $2 consumer id,
     /// $3 delivered (null while messages are left), $4 the last sequence number sent (null when nothing was captured).
-    /// With <see cref="RemoveInboxMessages"/> and <see cref="ReleaseInboxClaimCommand"/> it finishes the delivery in one
+    /// With <see cref="RemoveInboxMessages"/> and <see cref="ReleaseInboxClaim"/> it finishes the delivery in one
     /// round trip.
     /// </summary>
     public static string RecordInboxProgress(DbContext db)
@@ -80,10 +81,10 @@ internal static class OutboxLockStatements
         });
 
     /// <summary>Releases an inbox row's claim: parameters {0} and {1}, its keys.</summary>
-    public static string ReleaseInboxClaim() => "SELECT pg_advisory_unlock({0}, {1})";
-
-    /// <summary><see cref="ReleaseInboxClaim"/> with positional parameters, for a batch command.</summary>
-    public const string ReleaseInboxClaimCommand = "SELECT pg_advisory_unlock($1, $2)";
+    public static NpgsqlBatchCommand ReleaseInboxClaim(InboxClaim claim) => new("SELECT pg_advisory_unlock($1, $2)")
+    {
+        Parameters = { new NpgsqlParameter<int> { TypedValue = claim.Space }, new NpgsqlParameter<int> { TypedValue = claim.Key } },
+    };
 
     /// <summary>Claims the oldest outbox that no other delivery service holds.</summary>
     public static string NextOutbox(DbContext db)

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql;
 
@@ -30,9 +29,7 @@ internal static class OutboxMessageInserter
             return;
 
         var shape = Shapes.GetValue(db.Model, static model => new Shape(model));
-        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-        var transaction = (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction();
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var batch = db.Database.CreateNpgsqlBatch();
         foreach (var message in messages)
             batch.BatchCommands.Add(shape.Insert(message));
         // Last: the inserts' results are read in order below, and an update returns none.
@@ -40,10 +37,7 @@ internal static class OutboxMessageInserter
             batch.BatchCommands.Add(shape.Update(inbox));
         var update = batch.BatchCommands.Count - 1;
         if (claim is { } release)
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(OutboxLockStatements.ReleaseInboxClaimCommand)
-            {
-                Parameters = { new NpgsqlParameter { Value = release.Space }, new NpgsqlParameter { Value = release.Key } },
-            });
+            batch.BatchCommands.Add(OutboxLockStatements.ReleaseInboxClaim(release));
         // Last of all: a statement that fails makes the server skip the rest of the batch, COMMIT included, and leaves
         // the transaction failed for the step's rollback.
         if (commit)
