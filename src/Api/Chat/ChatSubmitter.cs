@@ -9,17 +9,24 @@ using Pipeline.Contracts;
 using Pipeline.Answering.Conversations;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
+using Pipeline.Flags;
+using Pipeline.Platform.Routing;
 using Pipeline.ServiceDefaults.Telemetry;
 
 namespace Pipeline.Api.Chat;
 
 /// <summary>
 /// Accepts a chat request: archives it and publishes <see cref="ChatRequested"/> in one transaction (through the bus
-/// outbox), after registering the caller's session so that no event can arrive before someone listens for it.
+/// outbox), after registering the caller's session so that no event can arrive before someone listens for it. When the
+/// routing flag is off for the caller, the same transaction sends the legacy execution too, so the worker starts
+/// without waiting for the saga (<see cref="RoutingOptions.DirectDispatch"/>).
 /// </summary>
 public sealed class ChatSubmitter(
     PipelineDbContext db,
     IPublishEndpoint publish,
+    ISendEndpointProvider sendEndpoints,
+    IFlagEvaluator flags,
+    IOptions<RoutingOptions> routing,
     IBusControl bus,
     CallerSessionRegistry sessions,
     CallerInstance instance,
@@ -64,9 +71,18 @@ public sealed class ChatSubmitter(
                 BucketingKey = bucketingKey,
                 RequestedAt = requestedAt,
             });
+            var question = new ChatQuestion(message, body.WebSearchEnabled, caller.UserId, caller.UserGroup, bucketingKey);
+            var dispatched = routing.Value.DirectDispatch && IsRoutingFlagOff(question);
+            if (dispatched)
+            {
+                // Sent first: the outbox delivers in order and the served execution is what the caller waits for.
+                await DispatchLegacyAsync(requestId, conversationId, question, requestedAt, streamTokens, cancellationToken);
+                session.OnRouted(new ChatRouted(requestId, conversationId, ChatPipeline.Legacy, RoutingMode.Disabled, Attempt: 0, Fallback: false, Reason: null));
+            }
+
             await publish.Publish(
                 new ChatRequested(requestId, conversationId, message, body.WebSearchEnabled, caller.UserId, caller.UserGroup,
-                    bucketingKey, instance.Address, requestedAt, StreamTokens: streamTokens),
+                    bucketingKey, instance.Address, requestedAt, StreamTokens: streamTokens, Dispatched: dispatched),
                 cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -83,5 +99,20 @@ public sealed class ChatSubmitter(
         }
 
         return new ChatAccepted(session);
+    }
+
+    private bool IsRoutingFlagOff(ChatQuestion question) =>
+        flags.Evaluate(routing.Value.FlagName, new FlagContext(question.BucketingKey, question.UserId, question.UserGroup)).Mode == FlagMode.Off;
+
+    /// <summary>The served legacy execution as the saga would have sent it for a flag-off request (attempt 0, the request's deadline).</summary>
+    private async Task DispatchLegacyAsync(
+        Guid requestId, Guid conversationId, ChatQuestion question, DateTime requestedAt, bool streamTokens, CancellationToken cancellationToken)
+    {
+        var options = routing.Value;
+        var command = new ExecuteChat(requestId, conversationId, ChatPipeline.Legacy, Attempt: 0, question,
+            new ExecutionSettings(Shadow: false, requestedAt + options.Deadline, RoutingMode.Disabled),
+            new StreamTarget(instance.Address, streamTokens));
+        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{options.LegacyEndpoint}"));
+        await endpoint.Send(command, cancellationToken);
     }
 }

@@ -18,7 +18,8 @@ namespace Pipeline.Coordinator.Routing;
 /// Owns each chat request from <see cref="ChatRequested"/> to its end: routes it by the routing flag to the legacy or
 /// the workflow workers (both in shadow mode, the old one served), records the one answer its worker served to the
 /// caller, falls back to legacy when the workflow fails, hands shadow pairs to the comparator, and fails the request
-/// cleanly when its deadline passes.
+/// cleanly when its deadline passes. A flag-off request the API dispatched itself (<see cref="ChatRequested.Dispatched"/>)
+/// is only recorded; its worker's answer may then arrive before the request does, and waits for it.
 /// </summary>
 internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
 {
@@ -47,15 +48,16 @@ internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRout
             e.InsertOnInitial = true;
             e.SetSagaFactory(m => new ChatRoutingState { CorrelationId = m.Message.RequestId });
         });
+        // A dispatched request's served run can finish before the saga has its request: its outcome starts the instance.
         Event(() => ExecutionCompleted, e =>
         {
             e.CorrelateById(m => m.Message.RequestId);
-            e.OnMissingInstance(m => m.Discard());
+            e.SetSagaFactory(m => new ChatRoutingState { CorrelationId = m.Message.RequestId });
         });
         Event(() => ExecutionFailed, e =>
         {
             e.CorrelateById(m => m.Message.RequestId);
-            e.OnMissingInstance(m => m.Discard());
+            e.SetSagaFactory(m => new ChatRoutingState { CorrelationId = m.Message.RequestId });
         });
         Event(() => DeadlinePassed, e =>
         {
@@ -63,10 +65,44 @@ internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRout
             e.OnMissingInstance(m => m.Discard());
         });
 
+        // Only a dispatched request's served run can report before its request; anything else without an instance is
+        // a stray and leaves no row.
+        SetCompletedWhenFinalized();
         Initially(
             When(Requested)
                 .ThenAsync(StartAsync)
-                .TransitionTo(Executing));
+                .TransitionTo(Executing),
+            When(ExecutionCompleted, IsDispatchedRun)
+                .Then(c => RecordServed(c.Saga, c.Message))
+                .TransitionTo(AwaitingRequest),
+            When(ExecutionFailed, IsDispatchedRun)
+                .Then(c => c.Saga.FailureReason = c.Message.Title)
+                .TransitionTo(AwaitingRequest),
+            When(ExecutionCompleted, c => !IsDispatchedRun(c))
+                .Finalize(),
+            When(ExecutionFailed, c => !IsDispatchedRun(c))
+                .Finalize());
+
+        During(AwaitingRequest,
+            When(Requested, c => c.Saga.ServedAt is not null)
+                .ThenAsync(StartAsync)
+                .ThenAsync(c => CompleteServingAsync(c, JsonSerializer.Deserialize<ChatAnswer>(c.Saga.ServedAnswer!, PipelineJson.Options)!))
+                .ThenAsync(FinishAsync)
+                .TransitionTo(Completed),
+            // The run reported a failure: the request fails as a served run's failure would, unless its worker served
+            // the caller after all (the serving claim decides), and then that run's ChatCompleted settles it.
+            When(Requested, c => c.Saga.ServedAt is null)
+                .ThenAsync(StartAsync)
+                .TransitionTo(Executing)
+                .IfAsync(AbandonServedAttemptAsync, abandoned => abandoned
+                    .ThenAsync(c => FailCallerAsync(c, StatusCodes.BadGateway, c.Saga.FailureReason!))
+                    .TransitionTo(Failed)),
+            // A completion after a reported failure: the worker served the caller, which is what counts.
+            When(ExecutionCompleted, c => IsDispatchedRun(c) && c.Saga.ServedAt is null)
+                .Then(c => c.Saga.FailureReason = null)
+                .Then(c => RecordServed(c.Saga, c.Message)),
+            Ignore(ExecutionFailed),
+            Ignore(DeadlinePassed));
 
         During(Executing,
             Ignore(Requested),
@@ -117,6 +153,7 @@ internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRout
             Ignore(DeadlinePassed));
     }
 
+    public State AwaitingRequest { get; private set; } = null!;
     public State Executing { get; private set; } = null!;
     public State AwaitingShadow { get; private set; } = null!;
     public State Completed { get; private set; } = null!;
@@ -127,6 +164,7 @@ internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRout
     public Event<ChatFailed> ExecutionFailed { get; private set; } = null!;
     public Event<ChatDeadlinePassed> DeadlinePassed { get; private set; } = null!;
 
+    /// <summary>Records the request and its route; sends its executions unless the API dispatched the served one itself.</summary>
     private async Task StartAsync(BehaviorContext<ChatRoutingState, ChatRequested> context)
     {
         var saga = context.Saga;
@@ -141,10 +179,12 @@ internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRout
         saga.StreamTokens = request.StreamTokens;
         saga.ReplayId = request.ReplayId;
         saga.RequestedAt = request.RequestedAt;
-        saga.FinalDeadlineAt = Now + _options.Deadline;
+        // A dispatched execution carries the deadline the API gave it, from the request's time.
+        saga.FinalDeadlineAt = (request.Dispatched ? request.RequestedAt : Now) + _options.Deadline;
 
-        var flag = request.ReplayId is null
-            ? _flags.Evaluate(_options.FlagName, new FlagContext(request.BucketingKey, request.UserId, request.UserGroup)).Mode
+        // The API decided a dispatched request's route; the flag may have changed since, and the run is under way.
+        var flag = request.Dispatched ? FlagMode.Off
+            : request.ReplayId is null ? _flags.Evaluate(_options.FlagName, new FlagContext(request.BucketingKey, request.UserId, request.UserGroup)).Mode
             : FlagMode.Off;
         var route = RoutingDecision.Decide(flag, saga.CorrelationId, replay: request.ReplayId is not null, _options.NoiseSampleRate);
         (saga.Mode, saga.ServedPipeline, saga.ShadowPipeline) = (route.Mode, route.Served, route.Shadow);
@@ -157,6 +197,8 @@ internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRout
         saga.DeadlineAt = saga.Mode == RoutingMode.Enabled ? Min(Now + _baseline.WorkflowDeadline(), saga.FinalDeadlineAt.Value) : saga.FinalDeadlineAt;
         saga.ShadowOutcome = saga.ShadowPipeline is null ? ShadowOutcome.None : ShadowOutcome.Pending;
         saga.NoiseOutcome = route.NoiseSample ? ShadowOutcome.Pending : ShadowOutcome.None;
+        if (request.Dispatched)
+            return;
 
         // The outbox sends in this order and waits for each confirmation: the served command and the caller's routing
         // first, so the runs nobody waits for never delay the served one.
@@ -169,22 +211,47 @@ internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRout
     }
 
     /// <summary>Records the served answer; its worker already sent it to the caller (see <see cref="Answering.Serving.ServingClaims"/>).</summary>
-    private async Task ServeAsync(BehaviorContext<ChatRoutingState, ChatCompleted> context)
+    private Task ServeAsync(BehaviorContext<ChatRoutingState, ChatCompleted> context)
+    {
+        RecordServed(context.Saga, context.Message);
+        return CompleteServingAsync(context, context.Message.Answer);
+    }
+
+    /// <summary>What the served run reported; the rest needs the request (see <see cref="CompleteServingAsync"/>).</summary>
+    private void RecordServed(ChatRoutingState saga, ChatCompleted completed)
+    {
+        RecordWorkflowSteps(saga, completed.Pipeline, completed.WorkflowSteps);
+        saga.ServedAt = Now;
+        saga.ServedAnswer = JsonSerializer.Serialize(completed.Answer, PipelineJson.Options);
+        var usage = completed.Answer.Usage;
+        saga.Cached = completed.Answer.Cached;
+        (saga.InputTokens, saga.OutputTokens, saga.CostUsd) = (usage.InputTokens, usage.OutputTokens, usage.CostUsd);
+    }
+
+    /// <summary>The served answer's latency from the request, and its evaluation sample.</summary>
+    private async Task CompleteServingAsync(BehaviorContext<ChatRoutingState> context, ChatAnswer answer)
     {
         var saga = context.Saga;
-        RecordWorkflowSteps(saga, context.Message.Pipeline, context.Message.WorkflowSteps);
-        saga.ServedAt = Now;
-        saga.ServedAnswer = JsonSerializer.Serialize(context.Message.Answer, PipelineJson.Options);
-        var answer = context.Message.Answer;
-        saga.LatencyMs = (long)(saga.ServedAt.Value - saga.RequestedAt).TotalMilliseconds;
-        saga.Cached = answer.Cached;
-        (saga.InputTokens, saga.OutputTokens, saga.CostUsd) = (answer.Usage.InputTokens, answer.Usage.OutputTokens, answer.Usage.CostUsd);
+        saga.LatencyMs = (long)(saga.ServedAt!.Value - saga.RequestedAt).TotalMilliseconds;
         if (IsSampledForEvaluation(saga))
         {
             await context.Publish(new ResultSampled(saga.CorrelationId, saga.Message, saga.ServedPipeline, answer, EvalReasons.Sampled),
                 context.CancellationToken);
         }
     }
+
+    /// <summary>
+    /// Whether the run could be one the API dispatched (legacy, served, first attempt, no replay): the only run whose
+    /// outcome may arrive before its request.
+    /// </summary>
+    private static bool IsDispatchedRun(BehaviorContext<ChatRoutingState, ChatCompleted> context) =>
+        IsDispatchedRun(context.Message.Pipeline, context.Message.Shadow, context.Message.Attempt, context.Message.ReplayId);
+
+    private static bool IsDispatchedRun(BehaviorContext<ChatRoutingState, ChatFailed> context) =>
+        IsDispatchedRun(context.Message.Pipeline, context.Message.Shadow, context.Message.Attempt, context.Message.ReplayId);
+
+    private static bool IsDispatchedRun(ChatPipeline? pipeline, bool shadow, int attempt, Guid? replayId) =>
+        pipeline == ChatPipeline.Legacy && !shadow && attempt == 0 && replayId is null;
 
     /// <summary>
     /// Served answers go to evaluation by the sampling flag, bucketed by request so its percentage is a share of requests.

@@ -10,6 +10,13 @@ public sealed class RoutingOptions
     /// <summary>The flag that decides legacy vs workflow for whole chat requests (contract §2).</summary>
     [Required] public string FlagName { get; set; } = "workflow-complete";
 
+    /// <summary>
+    /// When the routing flag is off for a caller, the API sends the legacy execution itself beside
+    /// <c>ChatRequested</c>, one hop fewer before the first token; the saga then only records the route. Off: every
+    /// request goes through the saga first.
+    /// </summary>
+    public bool DirectDispatch { get; set; } = true;
+
     /// <summary>The routing saga's queue.</summary>
     [Required] public string SagaEndpoint { get; set; } = "chat-routing";
 

@@ -66,12 +66,15 @@ internal sealed class RoutingSagaHarness : IAsyncDisposable
 
     public Guid NewRequestId() => NewId.NextGuid();
 
-    /// <summary>Publishes a request from a caller (or, with <paramref name="replayId"/>, a replay with none) and waits until the saga holds it.</summary>
-    public async Task RequestAsync(Guid requestId, Guid? replayId = null)
+    /// <summary>
+    /// Publishes a request from a caller (or, with <paramref name="replayId"/>, a replay with none; with
+    /// <paramref name="dispatched"/>, one whose legacy run the API sent itself) and waits until the saga consumed it.
+    /// </summary>
+    public async Task RequestAsync(Guid requestId, Guid? replayId = null, bool dispatched = false, DateTime? requestedAt = null)
     {
         var caller = replayId is null ? Caller : null;
         await PublishAsync(new ChatRequested(requestId, Guid.NewGuid(), "What does GDPR article 17 say?", false, "alice", null, "alice", caller,
-            Clock.GetUtcNow().UtcDateTime, replayId));
+            requestedAt ?? Clock.GetUtcNow().UtcDateTime, replayId, Dispatched: dispatched));
     }
 
     /// <summary>Publishes <paramref name="message"/> and waits until the saga has consumed it, whatever it did with it.</summary>
@@ -103,6 +106,10 @@ internal sealed class RoutingSagaHarness : IAsyncDisposable
         Saga.Sagas.Contains(requestId) ?? throw new InvalidOperationException($"No saga instance for {requestId}.");
 
     public string StateOf(Guid requestId) => Instance(requestId).CurrentState;
+
+    /// <summary>The instance as the repository holds it now, or null when it keeps none (the harness lists every instance it ever saw).</summary>
+    public async Task<ChatRoutingState?> StoredAsync(Guid requestId) =>
+        await _provider.GetRequiredService<ILoadSagaRepository<ChatRoutingState>>().Load(requestId);
 
     public List<ExecuteChat> Executions(Guid requestId) => Sent<ExecuteChat>(m => m.RequestId == requestId);
 

@@ -74,16 +74,19 @@ public sealed class RoutingSagaLateMessageTests
     }
 
     [Fact]
-    public async Task Messages_for_an_unknown_request_are_discarded()
+    public async Task Messages_for_an_unknown_request_that_no_dispatched_run_sends_are_discarded()
     {
         await using var saga = await RoutingSagaHarness.StartAsync();
         var id = saga.NewRequestId();
 
-        await saga.CompleteAsync(id, ChatPipeline.Legacy);
+        await saga.CompleteAsync(id, ChatPipeline.Legacy, shadow: true);
+        await saga.CompleteAsync(id, ChatPipeline.Legacy, attempt: 1);
+        await saga.CompleteAsync(id, ChatPipeline.Workflow);
         await saga.FailAsync(id, ChatPipeline.Workflow);
+        await saga.FailAsync(id, ChatPipeline.Legacy, shadow: true);
         await saga.SignalDeadlineAsync(id);
 
-        Assert.Null(saga.Saga.Sagas.Contains(id));
+        Assert.Null(await saga.StoredAsync(id));
         Assert.Empty(saga.Executions(id));
     }
 }

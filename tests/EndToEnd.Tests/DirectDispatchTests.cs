@@ -1,0 +1,77 @@
+using System.Net;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Pipeline.Contracts;
+using Pipeline.Persistence.Routing;
+using Pipeline.Testing;
+using Xunit;
+
+namespace Pipeline.EndToEnd.Tests;
+
+/// <summary>
+/// With the routing flag off the API sends the legacy execution itself, beside <see cref="ChatRequested"/>: the caller
+/// does not wait for the saga, and the saga records the request in whichever order its messages arrive.
+/// </summary>
+public sealed class DirectDispatchTests(PipelineSystem system) : IClassFixture<PipelineSystem>
+{
+    [Fact]
+    public async Task Flag_off_caller_is_answered_while_the_saga_host_is_down_and_the_saga_records_it_once_back()
+    {
+        using var http = system.CreateClient();
+        HttpResponseMessage? response = null;
+        System.Text.Json.JsonElement result = default;
+
+        await system.RestartCoordinatorAsync(async () =>
+            (response, result) = await ChatClient.PostJsonAsync(http, new { message = $"Cos'è il GDPR? ({Guid.NewGuid():N})" }));
+
+        Assert.Equal(HttpStatusCode.OK, response!.StatusCode);
+        Assert.Equal(("legacy", "disabled"), (result.Text("poweredBy"), result.Text("mode")));
+        var requestId = result.GetProperty("requestId").GetGuid();
+        await Eventually.TrueAsync(async () => await StateOfAsync(requestId) == ChatRoutingStates.Completed,
+            because: "the saga, back, records the request its worker already served");
+        await using var db = system.CreateDbContext();
+        var state = await db.Set<ChatRoutingState>().AsNoTracking().SingleAsync(s => s.CorrelationId == requestId);
+        Assert.Equal((RoutingMode.Disabled, ChatPipeline.Legacy), (state.Mode, state.ServedPipeline));
+        Assert.NotNull(state.ServedAnswer);
+    }
+
+    [Fact]
+    public async Task An_answer_that_reaches_the_saga_before_its_request_is_kept_until_the_request_completes_it()
+    {
+        var bus = system.Api.Services.GetRequiredService<IBus>();
+        var requestId = NewId.NextGuid();
+        var answer = new ChatAnswer("Legacy answer [1]", [], [], Cached: false, DurationMs: 40, new ChatUsage(10, 5, 0.0001m));
+
+        await bus.Publish(new ChatCompleted(requestId, Guid.NewGuid(), ChatPipeline.Legacy, Shadow: false, Attempt: 0, answer, TokenCount: 0));
+
+        await Eventually.TrueAsync(async () => await StateOfAsync(requestId) == "AwaitingRequest",
+            because: "the saga keeps the early answer in a row of its own");
+
+        await bus.Publish(new ChatRequested(requestId, Guid.NewGuid(), "Cos'è il GDPR?", false, null, null, "someone", null,
+            DateTime.UtcNow, Dispatched: true));
+
+        await Eventually.TrueAsync(async () => await StateOfAsync(requestId) == ChatRoutingStates.Completed,
+            because: "the request completes with the answer that came first");
+    }
+
+    [Fact]
+    public async Task A_shadow_answer_for_an_unknown_request_leaves_no_row()
+    {
+        var bus = system.Api.Services.GetRequiredService<IBus>();
+        using var completions = new ConsumedMessages<ChatCompleted>(system.Coordinator.Services.GetRequiredService<IBus>());
+        var requestId = NewId.NextGuid();
+        var answer = new ChatAnswer("Workflow answer [1]", [], [], Cached: false, DurationMs: 40, new ChatUsage(10, 5, 0.0001m));
+
+        await bus.Publish(new ChatCompleted(requestId, Guid.NewGuid(), ChatPipeline.Workflow, Shadow: true, Attempt: 0, answer, TokenCount: 0));
+
+        await completions.WaitForAsync(c => c.RequestId == requestId, "the saga consumed the stray answer");
+        Assert.Null(await StateOfAsync(requestId));
+    }
+
+    private async Task<string?> StateOfAsync(Guid requestId)
+    {
+        await using var db = system.CreateDbContext();
+        return await db.Set<ChatRoutingState>().AsNoTracking().Where(s => s.CorrelationId == requestId).Select(s => s.CurrentState).SingleOrDefaultAsync();
+    }
+}
