@@ -13,7 +13,47 @@ namespace Pipeline.KnowledgeBase.SemanticCache;
 public sealed class QuestionEmbeddings(IOptions<SemanticCacheOptions> options)
 {
     private ConcurrentDictionary<(string Model, string Question), Vector> _vectors = new();
+    private readonly ConcurrentDictionary<(string Model, string Question), Task<Vector>> _inFlight = new();
     private int _count;
+
+    /// <summary>
+    /// Runs <paramref name="embed"/> for a question unless its vector is known or already coming: the embedding of a
+    /// question whose execution is still being received (see <see cref="QuestionEmbeddingAhead"/>). The vector is
+    /// remembered when it comes; until then <see cref="TryGetInFlight"/> hands out the running model call.
+    /// </summary>
+    public void StartAhead(string model, string question, Func<Task<Vector>> embed)
+    {
+        var key = (model, question);
+        if (_vectors.ContainsKey(key) || _inFlight.ContainsKey(key))
+            return;
+        var running = new TaskCompletionSource<Vector>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inFlight.TryAdd(key, running.Task))
+            return;
+        _ = CompleteAsync();
+
+        async Task CompleteAsync()
+        {
+            try
+            {
+                var vector = await embed();
+                Remember(model, question, vector);
+                running.SetResult(vector);
+            }
+            catch (Exception ex)
+            {
+                // The lookup that awaits it fails as its own model call would have.
+                running.SetException(ex);
+            }
+            finally
+            {
+                _inFlight.TryRemove(key, out _);
+            }
+        }
+    }
+
+    /// <summary>The model call already running for the question, if any.</summary>
+    public bool TryGetInFlight(string model, string question, out Task<Vector> vector) =>
+        _inFlight.TryGetValue((model, question), out vector!);
 
     public bool TryGet(string model, string question, out Vector vector)
     {

@@ -109,7 +109,10 @@ public sealed class SemanticAnswerCache(
     {
         if (_embedded is { } done && done.Question == question && !done.Vector.IsFaulted && !done.Vector.IsCanceled)
             return done.Vector;
-        var vector = recent.TryGet(embeddings.ModelId(), question, out var known) ? Task.FromResult(known) : EmbedAsync(question, cancellationToken);
+        var model = embeddings.ModelId();
+        var vector = recent.TryGet(model, question, out var known) ? Task.FromResult(known)
+            : recent.TryGetInFlight(model, question, out var ahead) ? ahead.WaitAsync(cancellationToken)
+            : EmbedAsync(question, cancellationToken);
         _embedded = (question, vector);
         return vector;
     }

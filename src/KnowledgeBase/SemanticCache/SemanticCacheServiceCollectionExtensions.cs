@@ -17,6 +17,7 @@ public static class SemanticCacheServiceCollectionExtensions
         services.AddKnowledgeBase(configuration);
         services.AddValidatedOptions<SemanticCacheOptions>(configuration, SemanticCacheOptions.SectionName);
         services.TryAddSingleton<QuestionEmbeddings>();
+        services.TryAddSingleton<QuestionEmbeddingAhead>();
         services.TryAddScoped<SemanticAnswerCache>();
         services.TryAddEnumerable(ServiceDescriptor.Scoped<IKnowledgeBaseChangeObserver, SemanticCacheInvalidation>());
         return services;

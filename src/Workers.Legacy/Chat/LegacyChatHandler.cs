@@ -33,9 +33,8 @@ public sealed class LegacyChatHandler(
         if (CountQuestion.Matches(command.Question.Message))
             return await stats.WriteAsync(command.Question.Message, tokens.SendAsync, cancellationToken);
 
-        // Web results are fresh by request; a cached answer would not be.
         var question = command.Question.Message;
-        var (cached, passages) = command.Question.WebSearchEnabled ? (null, null) : await LookupAsync(command, cancellationToken);
+        var (cached, passages) = LooksUpCache(command) ? await LookupAsync(command, cancellationToken) : (null, null);
         if (cached is not null)
             return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
 
@@ -45,6 +44,10 @@ public sealed class LegacyChatHandler(
         // The pipeline's whole work, retrieval included, as for a cached answer: the writer times only the generation.
         return answer with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
     }
+
+    /// <summary>Whether the execution asks the semantic cache first: not a count question, and no web search (its results are fresh by request; a cached answer would not be).</summary>
+    public static bool LooksUpCache(ExecuteChat command) =>
+        !command.Question.WebSearchEnabled && !CountQuestion.Matches(command.Question.Message);
 
     /// <summary>
     /// The semantic cache's answer, and the retrieval's passages when they were fetched meanwhile. Embedding the question

@@ -125,14 +125,40 @@ public sealed class SemanticAnswerCacheTests(IsolatedInfrastructure infrastructu
         Assert.Equal(expectedRuns, model.Runs);
     }
 
-    private sealed class CountingEmbeddings(IEmbeddingGenerator<string, Embedding<float>> inner) : IEmbeddingGenerator<string, Embedding<float>>
+    [Fact]
+    public async Task A_lookup_while_its_question_is_embedded_ahead_awaits_that_model_run_instead_of_starting_another()
     {
-        public int Runs { get; private set; }
+        const string question = "Which incidents must a financial entity report under DORA?";
+        var options = Options.Create(new SemanticCacheOptions());
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var model = new CountingEmbeddings(_services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(), release.Task);
+        var recent = new QuestionEmbeddings(options);
 
-        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
+        new QuestionEmbeddingAhead(model, recent).Start(question);
+        await using var scope = _services.CreateAsyncScope();
+        var cache = new SemanticAnswerCache(scope.ServiceProvider.GetRequiredService<PipelineDbContext>(), model, recent, options, TimeProvider.System);
+        var lookup = cache.LookupAsync(ChatPipeline.Legacy, Command(ChatPipeline.Legacy, question), CancellationToken.None);
+
+        Assert.False(lookup.IsCompleted);
+        release.SetResult();
+        Assert.Null(await lookup);
+        Assert.Equal(1, model.Runs);
+        Assert.True(recent.TryGet(model.ModelId(), question, out _));
+        Assert.False(recent.TryGetInFlight(model.ModelId(), question, out _));
+    }
+
+    private sealed class CountingEmbeddings(IEmbeddingGenerator<string, Embedding<float>> inner, Task? release = null) : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        private int _runs;
+
+        public int Runs => Volatile.Read(ref _runs);
+
+        public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
         {
-            Runs++;
-            return inner.GenerateAsync(values, options, cancellationToken);
+            Interlocked.Increment(ref _runs);
+            if (release is not null)
+                await release.WaitAsync(cancellationToken);
+            return await inner.GenerateAsync(values, options, cancellationToken);
         }
 
         public object? GetService(Type serviceType, object? serviceKey = null) => inner.GetService(serviceType, serviceKey);
