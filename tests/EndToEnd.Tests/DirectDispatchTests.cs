@@ -3,6 +3,8 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.Contracts;
+using Pipeline.Flags;
+using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;
 using Pipeline.Testing;
 using Xunit;
@@ -34,6 +36,39 @@ public sealed class DirectDispatchTests(PipelineSystem system) : IClassFixture<P
         var state = await db.Set<ChatRoutingState>().AsNoTracking().SingleAsync(s => s.CorrelationId == requestId);
         Assert.Equal((RoutingMode.Disabled, ChatPipeline.Legacy), (state.Mode, state.ServedPipeline));
         Assert.NotNull(state.ServedAnswer);
+    }
+
+    [Fact]
+    public async Task A_caller_left_out_of_a_rollout_percentage_goes_through_the_saga_like_the_callers_in_it()
+    {
+        using var requests = new ConsumedMessages<ChatRequested>(system.Coordinator.Services.GetRequiredService<IBus>());
+        using var http = system.CreateClient();
+        Guid outside, everyoneOff;
+        // On for no one yet: every caller is outside the percentage, and the flag's mode for each is off.
+        await system.SetFlagAsync(MigrationFlags.WorkflowComplete, FlagStatus.Enabled, rolloutPercentage: 0);
+        try
+        {
+            outside = await AskAsync(http);
+        }
+        finally
+        {
+            await system.SetFlagAsync(MigrationFlags.WorkflowComplete, FlagStatus.Disabled);
+        }
+
+        everyoneOff = await AskAsync(http);
+
+        await requests.WaitForAsync(r => r.RequestId == outside, "the saga gets the request outside the percentage");
+        await requests.WaitForAsync(r => r.RequestId == everyoneOff, "the saga gets the request with the flag off");
+        Assert.False(requests.Messages.Single(r => r.RequestId == outside).Dispatched);
+        Assert.True(requests.Messages.Single(r => r.RequestId == everyoneOff).Dispatched);
+    }
+
+    private static async Task<Guid> AskAsync(HttpClient http)
+    {
+        var (response, result) = await ChatClient.PostJsonAsync(http, new { message = $"Cos'è il GDPR? ({Guid.NewGuid():N})" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("legacy", "disabled"), (result.Text("poweredBy"), result.Text("mode")));
+        return result.GetProperty("requestId").GetGuid();
     }
 
     [Fact]

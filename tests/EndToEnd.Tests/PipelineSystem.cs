@@ -141,6 +141,11 @@ public class PipelineSystem : IsolatedInfrastructure
         await Eventually.TrueAsync(() => Task.FromResult(
             WorkflowWorker.Services.GetRequiredService<FlagSnapshotStore>().Current.TryGet(name, out var seen, out _) && seen.Status == status),
             TimeSpan.FromSeconds(10), $"{name} should become {status} in the workflow worker");
+        // The API routes too: with the routing flag off for everyone it dispatches the legacy run itself.
+        await Eventually.TrueAsync(() => Task.FromResult(
+            Api.Services.GetRequiredService<FlagSnapshotStore>().Current.TryGet(name, out var seen, out _)
+            && seen.Status == status && seen.RolloutPercentage == (rolloutPercentage is { } percentage ? Math.Round(percentage, 2) : null)),
+            TimeSpan.FromSeconds(10), $"{name} should become {status} at {rolloutPercentage?.ToString() ?? "no"} % in the API");
     }
 
     /// <summary>Another API instance, owned by the caller: disposing it stops it.</summary>

@@ -18,8 +18,8 @@ namespace Pipeline.Api.Chat;
 /// <summary>
 /// Accepts a chat request: archives it and publishes <see cref="ChatRequested"/> in one transaction (through the bus
 /// outbox), after registering the caller's session so that no event can arrive before someone listens for it. When the
-/// routing flag is off for the caller, the same transaction sends the legacy execution too, so the worker starts
-/// without waiting for the saga (<see cref="RoutingOptions.DirectDispatch"/>).
+/// routing flag is off for everyone, the same transaction sends the legacy execution too, so the worker starts without
+/// waiting for the saga (<see cref="RoutingOptions.DirectDispatch"/>).
 /// </summary>
 public sealed class ChatSubmitter(
     PipelineDbContext db,
@@ -72,7 +72,7 @@ public sealed class ChatSubmitter(
                 RequestedAt = requestedAt,
             });
             var question = new ChatQuestion(message, body.WebSearchEnabled, caller.UserId, caller.UserGroup, bucketingKey);
-            var dispatched = routing.Value.DirectDispatch && IsRoutingFlagOff(question);
+            var dispatched = routing.Value.DirectDispatch && IsRoutingFlagOffForEveryone(question);
             if (dispatched)
             {
                 // Sent first: the outbox delivers in order and the served execution is what the caller waits for.
@@ -101,8 +101,16 @@ public sealed class ChatSubmitter(
         return new ChatAccepted(session);
     }
 
-    private bool IsRoutingFlagOff(ChatQuestion question) =>
-        flags.Evaluate(routing.Value.FlagName, new FlagContext(question.BucketingKey, question.UserId, question.UserGroup)).Mode == FlagMode.Off;
+    /// <summary>
+    /// Off, killed or absent: no caller is routed elsewhere. A caller left out of a percentage is not dispatched: both
+    /// arms of a rollout then take the same path, so their latencies compare the pipelines, not the routes.
+    /// </summary>
+    private bool IsRoutingFlagOffForEveryone(ChatQuestion question) =>
+        flags.Evaluate(routing.Value.FlagName, new FlagContext(question.BucketingKey, question.UserId, question.UserGroup)) is
+        {
+            Mode: FlagMode.Off,
+            Reason: DecisionReason.Disabled or DecisionReason.KilledByParent or DecisionReason.UnknownFlag,
+        };
 
     /// <summary>The served legacy execution as the saga would have sent it for a flag-off request (attempt 0, the request's deadline).</summary>
     private async Task DispatchLegacyAsync(

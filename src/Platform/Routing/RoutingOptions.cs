@@ -11,9 +11,9 @@ public sealed class RoutingOptions
     [Required] public string FlagName { get; set; } = "workflow-complete";
 
     /// <summary>
-    /// When the routing flag is off for a caller, the API sends the legacy execution itself beside
-    /// <c>ChatRequested</c>, one hop fewer before the first token; the saga then only records the route. Off: every
-    /// request goes through the saga first.
+    /// When the routing flag is off for everyone (disabled, killed or absent; not at a percentage, whose two arms must
+    /// take the same path), the API sends the legacy execution itself beside <c>ChatRequested</c>, one hop fewer before
+    /// the first token; the saga then only records the route. Off: every request goes through the saga first.
     /// </summary>
     public bool DirectDispatch { get; set; } = true;
 
