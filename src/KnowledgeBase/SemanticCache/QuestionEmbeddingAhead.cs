@@ -1,5 +1,4 @@
 using Microsoft.Extensions.AI;
-using Pgvector;
 
 namespace Pipeline.KnowledgeBase.SemanticCache;
 
@@ -11,12 +10,5 @@ namespace Pipeline.KnowledgeBase.SemanticCache;
 /// </summary>
 public sealed class QuestionEmbeddingAhead(IEmbeddingGenerator<string, Embedding<float>> embeddings, QuestionEmbeddings recent)
 {
-    public void Start(string question) =>
-        recent.StartAhead(embeddings.ModelId(), question, () => Task.Run(() => EmbedAsync(question)));
-
-    private async Task<Vector> EmbedAsync(string question)
-    {
-        var generated = await embeddings.GenerateAsync([question]);
-        return new Vector(generated[0].Vector);
-    }
+    public void Start(string question) => recent.StartAhead(embeddings, question);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Pgvector;
 
@@ -16,15 +17,24 @@ public sealed class QuestionEmbeddings(IOptions<SemanticCacheOptions> options)
     private readonly ConcurrentDictionary<(string Model, string Question), Task<Vector>> _inFlight = new();
     private int _count;
 
-    /// <summary>
-    /// Runs <paramref name="embed"/> for a question unless its vector is known or already coming: the embedding of a
-    /// question whose execution is still being received (see <see cref="QuestionEmbeddingAhead"/>). The vector is
-    /// remembered when it comes; until then <see cref="TryGetInFlight"/> hands out the running model call.
-    /// </summary>
-    public void StartAhead(string model, string question, Func<Task<Vector>> embed)
+    /// <summary>Runs the model on one question and remembers its vector.</summary>
+    public async Task<Vector> EmbedAsync(IEmbeddingGenerator<string, Embedding<float>> embeddings, string question, CancellationToken cancellationToken)
     {
-        var key = (model, question);
-        if (_vectors.ContainsKey(key) || _inFlight.ContainsKey(key))
+        var generated = await embeddings.GenerateAsync([question], cancellationToken: cancellationToken);
+        var vector = new Vector(generated[0].Vector);
+        Remember(embeddings.ModelId(), question, vector);
+        return vector;
+    }
+
+    /// <summary>
+    /// Starts <see cref="EmbedAsync"/> for a question on the thread pool unless its vector is known or already coming:
+    /// the embedding of a question whose execution is still being received (see <see cref="QuestionEmbeddingAhead"/>).
+    /// Until it is done <see cref="TryGetInFlight"/> hands out the running model call.
+    /// </summary>
+    public void StartAhead(IEmbeddingGenerator<string, Embedding<float>> embeddings, string question)
+    {
+        var key = (embeddings.ModelId(), question);
+        if (_vectors.ContainsKey(key))
             return;
         var running = new TaskCompletionSource<Vector>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_inFlight.TryAdd(key, running.Task))
@@ -35,9 +45,7 @@ public sealed class QuestionEmbeddings(IOptions<SemanticCacheOptions> options)
         {
             try
             {
-                var vector = await embed();
-                Remember(model, question, vector);
-                running.SetResult(vector);
+                running.SetResult(await Task.Run(() => EmbedAsync(embeddings, question, CancellationToken.None)));
             }
             catch (Exception ex)
             {

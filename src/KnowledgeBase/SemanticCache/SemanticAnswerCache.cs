@@ -112,7 +112,7 @@ public sealed class SemanticAnswerCache(
         var model = embeddings.ModelId();
         var vector = recent.TryGet(model, question, out var known) ? Task.FromResult(known)
             : recent.TryGetInFlight(model, question, out var ahead) ? ahead.WaitAsync(cancellationToken)
-            : EmbedAsync(question, cancellationToken);
+            : recent.EmbedAsync(embeddings, question, cancellationToken);
         _embedded = (question, vector);
         return vector;
     }
@@ -121,12 +121,4 @@ public sealed class SemanticAnswerCache(
     public bool HasEmbedded(string question) =>
         _embedded is { } done && done.Question == question && done.Vector.IsCompletedSuccessfully
         || recent.TryGet(embeddings.ModelId(), question, out _);
-
-    private async Task<Vector> EmbedAsync(string text, CancellationToken cancellationToken)
-    {
-        var generated = await embeddings.GenerateAsync([text], cancellationToken: cancellationToken);
-        var vector = new Vector(generated[0].Vector);
-        recent.Remember(embeddings.ModelId(), text, vector);
-        return vector;
-    }
 }
