@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Update;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,8 @@ public static class PersistenceServiceCollectionExtensions
                     source.Name = DatabaseOptions.DataSourceName;
                     source.ConfigureTracing(DatabaseTracing.Configure(traceOutboxStatements));
                 }))
-                .UseSnakeCaseNamingConvention();
+                .UseSnakeCaseNamingConvention()
+                .ReplaceService<IModificationCommandBatchFactory, InsertBatchFactory>();
         });
         services.AddSingleton<SchemaMigrator>();
         return services;

@@ -13,8 +13,15 @@ public sealed class StatementLog : DbCommandInterceptor, IDbTransactionIntercept
 {
     private readonly ConcurrentQueue<string> _commands = new();
     private int _savepoints;
+    private int _transactions;
 
     public int Savepoints => Volatile.Read(ref _savepoints);
+
+    /// <summary>Transactions begun through the connection (by EF or the application), not implicit ones.</summary>
+    public int Transactions => Volatile.Read(ref _transactions);
+
+    /// <summary>Commands sent, each a round trip however many statements it batches.</summary>
+    public int Commands => _commands.Count;
 
     /// <summary>How many statements matched <paramref name="pattern"/>, counting each one of a batched command.</summary>
     public int Count(string pattern) => _commands.Sum(text => Regex.Count(text, pattern));
@@ -39,6 +46,20 @@ public sealed class StatementLog : DbCommandInterceptor, IDbTransactionIntercept
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
         base.ScalarExecutingAsync(Record(command), eventData, result, cancellationToken);
+
+    public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData,
+        InterceptionResult<DbTransaction> result)
+    {
+        Interlocked.Increment(ref _transactions);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
+        InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _transactions);
+        return ValueTask.FromResult(result);
+    }
 
     public InterceptionResult CreatingSavepoint(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
