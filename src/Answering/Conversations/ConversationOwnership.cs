@@ -18,6 +18,13 @@ public enum ConversationClaim
 public sealed class ConversationOwnership(PipelineDbContext db, TimeProvider time)
 {
     /// <summary>
+    /// Starts a conversation under an id nobody can hold yet (drawn by the server, not named by the caller): its row is
+    /// added to the unit of work and saved with the request's own rows, where a claim would cost a round trip of its own.
+    /// </summary>
+    public void Start(Guid conversationId, string owner) =>
+        db.Add(new Conversation { Id = conversationId, Owner = owner, CreatedAt = time.GetUtcNow().UtcDateTime });
+
+    /// <summary>
     /// Claims <paramref name="conversationId"/> for <paramref name="owner"/> if nobody holds it yet, in its own statement
     /// (two first requests racing agree on one owner), and says whether the caller may write to it.
     /// </summary>

@@ -49,7 +49,9 @@ public sealed class ChatSubmitter(
             return new ChatRequestIdTaken(requestId);
         // Random, not time-ordered like NewId: a conversation id is all that guards an anonymous caller's history.
         var conversationId = body.ConversationId ?? Guid.NewGuid();
-        if (await conversations.ClaimAsync(conversationId, caller.Owner, cancellationToken) == ConversationClaim.NotFound)
+        if (body.ConversationId is null)
+            conversations.Start(conversationId, caller.Owner);
+        else if (await conversations.ClaimAsync(conversationId, caller.Owner, cancellationToken) == ConversationClaim.NotFound)
             return new ChatConversationNotFound(conversationId);
         var requestedAt = time.GetUtcNow().UtcDateTime;
         var bucketingKey = caller.BucketingKey(requestId);
