@@ -18,4 +18,7 @@ public sealed class EntityFrameworkOutboxOptions<TDbContext>
 
     /// <summary>See <see cref="EntityFrameworkOutboxConfigurator.OnCommitDeliveryLimit"/>.</summary>
     public int OnCommitDeliveryLimit { get; set; } = 16;
+
+    /// <summary>See <see cref="EntityFrameworkOutboxConfigurator.OnCommitHold"/>.</summary>
+    public TimeSpan OnCommitHold { get; set; } = EntityFrameworkOutboxConfigurator.DefaultOnCommitHold;
 }

@@ -29,6 +29,7 @@ public static class EntityFrameworkOutboxRegistrationExtensions
             o.IsolationLevel = settings.IsolationLevel;
             o.MessageDeliveryLimit = settings.MessageDeliveryLimit;
             o.OnCommitDeliveryLimit = settings.OnCommitDeliveryLimit;
+            o.OnCommitHold = settings.OnCommitHold;
         });
         configurator.TryAddSingleton(TimeProvider.System);
 

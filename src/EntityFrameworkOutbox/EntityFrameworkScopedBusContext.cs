@@ -24,6 +24,7 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
     private readonly TDbContext _db;
     private readonly ICommittedOutboxes _committed;
     private readonly OutboxTransactionCommitInterceptor _commits;
+    private readonly TimeProvider _time;
     private readonly IServiceProvider _provider;
     private OutboxState? _outboxState;
     private List<OutboxMessage> _outboxMessages = [];
@@ -32,8 +33,9 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
     private IScopedClientFactory? _scopedClientFactory;
 
     public EntityFrameworkScopedBusContext(TBus bus, TDbContext db, ICommittedOutboxes committed, OutboxTransactionCommitInterceptor commits,
-        IClientFactory clientFactory, IServiceProvider provider)
+        IClientFactory clientFactory, TimeProvider time, IServiceProvider provider)
     {
+        _time = time;
         _bus = bus;
         _db = db;
         _committed = committed;
@@ -63,7 +65,8 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
             // its own row: a message under an outbox id without a row to claim is never delivered.
             if (_outboxState is null || StateOf(_outboxState) != EntityState.Added)
             {
-                _outboxState = new OutboxState { OutboxId = NewId.NextGuid(), Created = DateTime.UtcNow };
+                // Marked with the on-commit delivery's hold, if this process has one: no other deliverer takes it meanwhile.
+                _outboxState = new OutboxState { OutboxId = NewId.NextGuid(), Created = _time.GetUtcNow().UtcDateTime, LockId = _committed.Holder };
                 _outboxMessages = [];
                 _db.Add(_outboxState);
             }
@@ -94,9 +97,9 @@ public sealed class EntityFrameworkScopedBusContext<TBus, TDbContext> : ScopedBu
         // Without an explicit transaction SaveChanges has committed already; inside one, the rows become visible
         // (and deliverable) only when it commits.
         if (_db.Database.CurrentTransaction is null)
-            _committed.Committed(_outboxState.OutboxId, _outboxMessages);
+            _committed.Committed(_outboxState, _outboxMessages);
         else
-            _commits.ReportOnCommit(_db, _outboxState.OutboxId, _outboxMessages);
+            _commits.ReportOnCommit(_db, _outboxState, _outboxMessages);
     }
 
     /// <summary>

@@ -14,11 +14,11 @@ public sealed class EntityFrameworkScopedBusContextProvider<TBus, TDbContext> : 
     where TDbContext : DbContext
 {
     public EntityFrameworkScopedBusContextProvider(TBus bus, TDbContext db, ICommittedOutboxes committed, OutboxTransactionCommitInterceptor commits,
-        Bind<TBus, IClientFactory> clientFactory, ScopedConsumeContextProvider consumeContextProvider, IServiceProvider provider)
+        Bind<TBus, IClientFactory> clientFactory, ScopedConsumeContextProvider consumeContextProvider, TimeProvider time, IServiceProvider provider)
     {
         Context = consumeContextProvider.HasContext
             ? new ConsumeContextScopedBusContext(consumeContextProvider.GetContext(), clientFactory.Value)
-            : new EntityFrameworkScopedBusContext<TBus, TDbContext>(bus, db, committed, commits, clientFactory.Value, provider);
+            : new EntityFrameworkScopedBusContext<TBus, TDbContext>(bus, db, committed, commits, clientFactory.Value, time, provider);
     }
 
     public ScopedBusContext Context { get; }

@@ -11,21 +11,24 @@ using Microsoft.Extensions.Options;
 namespace Pipeline.EntityFrameworkOutbox;
 
 /// <summary>
-/// Delivers one committed bus outbox in a transaction of its own: claims its row with <c>FOR UPDATE SKIP LOCKED</c>
-/// (so no two deliverers ever send the same outbox), sends its messages (issued in order, confirmed together),
-/// and removes them. The committing process sends them from memory; any other deliverer reads them back.
+/// Delivers one committed bus outbox: its messages go out issued in order, confirmed together, and are removed after.
+/// The process that committed it sends them from memory under the hold it marked the outbox with at its insert, and
+/// removes them in one statement; any other deliverer, or the committing one once the hold has passed, claims the row
+/// with <c>FOR UPDATE SKIP LOCKED</c> in a transaction of its own and reads the messages back. Either way no two
+/// deliverers send the same outbox, save one whose holder outlived its hold before removing what it had sent.
 /// </summary>
 public sealed partial class OutboxDelivery<TDbContext>(
     IBus bus,
     IServiceScopeFactory scopes,
     IOptions<OutboxDeliveryServiceOptions> options,
     IOptions<EntityFrameworkOutboxOptions<TDbContext>> outboxOptions,
+    TimeProvider time,
     ILogger<OutboxDelivery<TDbContext>> logger)
     where TDbContext : DbContext
 {
     /// <summary>Delivers the oldest outbox nobody else holds; returns the messages sent, or -1 when none was left.</summary>
     public Task<int> DeliverOldestAsync(CancellationToken cancellationToken) =>
-        DeliverAsync(OutboxLockStatements.NextOutbox, [], cancellationToken);
+        DeliverAsync(OutboxLockStatements.NextOutbox, [time.GetUtcNow().UtcDateTime - outboxOptions.Value.OnCommitHold], cancellationToken);
 
     /// <summary>
     /// Delivers the whole outbox <paramref name="outboxId"/>, a transaction per <c>MessageDeliveryLimit</c> messages;
@@ -47,18 +50,87 @@ public sealed partial class OutboxDelivery<TDbContext>(
     }
 
     /// <summary>
-    /// Delivers a just-committed outbox from <paramref name="messages"/>, the rows as its committing context holds them:
-    /// claims and removes the outbox in one statement (claimed as every delivery does, so no other deliverer sends it
-    /// while it is held), sends without reading the rows back, and commits the removal once the sends are confirmed:
-    /// two round trips where a claim, a removal after the sends and a commit were three. Returns the messages sent,
-    /// 0 when another deliverer holds the outbox or has delivered it already.
+    /// Delivers a just-committed <paramref name="outbox"/> from <paramref name="messages"/>, the rows as its committing
+    /// context holds them, without reading them back. Held by this process with time to spare for the sends: sends,
+    /// then removes the outbox in one statement, one round trip in all. Otherwise claims like any deliverer (see
+    /// <see cref="DeliverClaimedCommittedAsync"/>). Returns the messages sent, 0 when another deliverer holds the
+    /// outbox or has delivered it already.
     /// </summary>
-    public async Task<int> DeliverCommittedAsync(Guid outboxId, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    public async Task<int> DeliverCommittedAsync(OutboxState outbox, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
     {
         // More than one delivery transaction takes (or nothing known) goes the way of rows read back, batch by batch.
         if (messages.Count == 0 || messages.Count > options.Value.MessageDeliveryLimit)
-            return await DeliverAsync(outboxId, cancellationToken);
+            return await DeliverAsync(outbox.OutboxId, cancellationToken);
 
+        // Sends begun now end (confirmed or timed out) while the hold still keeps other deliverers away.
+        var heldUntil = outbox.Created + outboxOptions.Value.OnCommitHold;
+        if (outbox.LockId != Guid.Empty && time.GetUtcNow().UtcDateTime + options.Value.MessageDeliveryTimeout < heldUntil)
+            return await DeliverHeldAsync(outbox.OutboxId, messages, cancellationToken);
+
+        return await DeliverClaimedCommittedAsync(outbox.OutboxId, messages, cancellationToken);
+    }
+
+    private async Task<int> DeliverHeldAsync(Guid outboxId, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        try
+        {
+            await SendAllAsync(messages.OrderBy(m => m.SequenceNumber).ToList(), cancellationToken);
+        }
+        catch
+        {
+            // The delivery service may take it now instead of when the hold passes.
+            await ExecuteQuietlyAsync(db, OutboxLockStatements.ReleaseOutbox(db), outboxId);
+            throw;
+        }
+
+        // Should this fail, the rows stay held until the hold passes and are then sent again: at-least-once, as a crash
+        // between a send and its removal always was; consumers' inboxes de-duplicate.
+        await ExecuteAsync(db, OutboxLockStatements.RemoveOutbox(db), outboxId, cancellationToken);
+        return messages.Count;
+    }
+
+    /// <summary>One statement on its own (its own implicit transaction), on a connection opened for it.</summary>
+    private async Task<int> ExecuteAsync(TDbContext db, string statement, Guid outboxId, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.QueryTimeout);
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await db.Database.OpenConnectionAsync(timeout.Token);
+            try
+            {
+                await using var command = db.Database.CreateNpgsqlCommand(statement);
+                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = outboxId });
+                return await command.ExecuteNonQueryAsync(timeout.Token);
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        });
+    }
+
+    private async Task ExecuteQuietlyAsync(TDbContext db, string statement, Guid outboxId)
+    {
+        try
+        {
+            await ExecuteAsync(db, statement, outboxId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            LogReleaseFailed(outboxId, ex);
+        }
+    }
+
+    /// <summary>
+    /// Claims and removes the outbox in one statement (claimed as every delivery does, so no other deliverer sends it
+    /// while it is held), sends without reading the rows back, and commits the removal once the sends are confirmed:
+    /// two round trips where a claim, a removal after the sends and a commit were three.
+    /// </summary>
+    private async Task<int> DeliverClaimedCommittedAsync(Guid outboxId, IReadOnlyList<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
         var claimAndRemove = OutboxLockStatements.ClaimAndRemoveOutbox(db);
@@ -96,7 +168,8 @@ public sealed partial class OutboxDelivery<TDbContext>(
     private Task<int> DeliverAsync(Func<DbContext, string> claimStatement, object[] parameters, CancellationToken cancellationToken) =>
         DeliverAsync(claimStatement, parameters, async (db, state, token) =>
         {
-            state.LockId = NewId.NextGuid();
+            // Claimed by its row lock; a part delivered and left (a large outbox) is held by nobody.
+            state.LockId = Guid.Empty;
             var sent = await SendMessagesAsync(db, state, token);
             await db.SaveChangesWithoutSavepointAsync(token);
             return sent;
@@ -205,6 +278,9 @@ public sealed partial class OutboxDelivery<TDbContext>(
         // Sent before it is removed: a crash in between redelivers it (at-least-once); consumers' inboxes de-duplicate.
         await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, destination), sendTimeout.Token);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox {OutboxId} failed on commit and stays held until its hold passes")]
+    private partial void LogReleaseFailed(Guid outboxId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {SequenceNumber} ({MessageId}) has no destination and is dropped")]
     private partial void LogNoDestination(long sequenceNumber, Guid messageId);

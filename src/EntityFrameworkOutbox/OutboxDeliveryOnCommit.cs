@@ -1,3 +1,4 @@
+using MassTransit;
 using MassTransit.Middleware.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -11,8 +12,9 @@ namespace Pipeline.EntityFrameworkOutbox;
 /// concurrently with the others, instead of queueing it for the one delivery loop: measured, that loop's claim, load,
 /// send and commit per outbox put ~4 ms on every request's first hop and capped the whole API at the loop's pace. At
 /// most <see cref="EntityFrameworkOutboxOptions{TDbContext}.OnCommitDeliveryLimit"/> deliveries run at once; the rest
-/// wait in memory. Should a delivery fail, the delivery service is woken to retry;
-/// should the process stop first, the service (here or elsewhere) finds the committed rows.
+/// wait in memory. Its outboxes carry its <see cref="Holder"/> mark from their insert, so no other deliverer takes them
+/// while it sends. Should a delivery fail, the delivery service is woken to retry; should the process stop first, the
+/// service (here or elsewhere) finds the committed rows once their hold has passed.
 /// </summary>
 public sealed partial class OutboxDeliveryOnCommit<TDbContext>(
     OutboxDelivery<TDbContext> delivery,
@@ -24,9 +26,12 @@ public sealed partial class OutboxDeliveryOnCommit<TDbContext>(
 {
     private readonly SemaphoreSlim _slots = new(options.Value.OnCommitDeliveryLimit);
 
-    public void Committed(Guid outboxId, IReadOnlyList<OutboxMessage> messages) => _ = DeliverAsync(outboxId, messages);
+    /// <summary>One per process (per delivery), so a restarted process does not take its predecessor's holds for its own.</summary>
+    public Guid Holder { get; } = options.Value.OnCommitHold > TimeSpan.Zero ? NewId.NextGuid() : Guid.Empty;
 
-    private async Task DeliverAsync(Guid outboxId, IReadOnlyList<OutboxMessage> messages)
+    public void Committed(OutboxState outbox, IReadOnlyList<OutboxMessage> messages) => _ = DeliverAsync(outbox, messages);
+
+    private async Task DeliverAsync(OutboxState outbox, IReadOnlyList<OutboxMessage> messages)
     {
         // Off the committing caller's stack: its request goes on while the messages go out.
         await Task.Yield();
@@ -43,12 +48,12 @@ public sealed partial class OutboxDeliveryOnCommit<TDbContext>(
 
         try
         {
-            await delivery.DeliverCommittedAsync(outboxId, messages, stopping);
+            await delivery.DeliverCommittedAsync(outbox, messages, stopping);
         }
         catch (Exception ex)
         {
             if (!stopping.IsCancellationRequested)
-                LogDeliveryFailed(outboxId, ex);
+                LogDeliveryFailed(outbox.OutboxId, ex);
             deliveryService.Delivered();
         }
         finally

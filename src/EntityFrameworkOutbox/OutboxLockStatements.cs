@@ -86,12 +86,20 @@ internal static class OutboxLockStatements
         Parameters = { new NpgsqlParameter<int> { TypedValue = claim.Space }, new NpgsqlParameter<int> { TypedValue = claim.Key } },
     };
 
-    /// <summary>Claims the oldest outbox that no other delivery service holds.</summary>
+    /// <summary>
+    /// Claims the oldest outbox that no other delivery holds: not locked by another claim, and not held by the process
+    /// that committed it (marked by its on-commit delivery) unless created before parameter {0}, when the hold has passed.
+    /// </summary>
     public static string NextOutbox(DbContext db)
         => Memoized(db, nameof(NextOutbox), static (db, _) =>
         {
             var names = StoreNames.Of<OutboxState>(db);
-            return $"""SELECT * FROM {names.Table} ORDER BY {names.Column(nameof(OutboxState.Created))} LIMIT 1 FOR UPDATE SKIP LOCKED""";
+            var created = names.Column(nameof(OutboxState.Created));
+            return $$"""
+                SELECT * FROM {{names.Table}}
+                WHERE {{names.Column(nameof(OutboxState.LockId))}} = '{{Guid.Empty}}' OR {{created}} < {0}
+                ORDER BY {{created}} LIMIT 1 FOR UPDATE SKIP LOCKED
+                """;
         });
 
     /// <summary>Claims one outbox by id (parameter {0}) unless another delivery holds it.</summary>
@@ -119,6 +127,29 @@ internal static class OutboxLockStatements
                 removed AS (DELETE FROM {{messages.Table}} WHERE {{messages.Column(nameof(OutboxMessage.OutboxId))}} IN (SELECT {{id}} FROM claimed))
                 DELETE FROM {{state.Table}} WHERE {{id}} IN (SELECT {{id}} FROM claimed)
                 """;
+        });
+
+    /// <summary>
+    /// Removes one outbox (positional parameter $1), its messages and its row, in one statement and so all or nothing:
+    /// what its holder runs once the messages it sent from memory are confirmed.
+    /// </summary>
+    public static string RemoveOutbox(DbContext db)
+        => Memoized(db, nameof(RemoveOutbox), static (db, _) =>
+        {
+            var messages = StoreNames.Of<OutboxMessage>(db);
+            var state = StoreNames.Of<OutboxState>(db);
+            return $$"""
+                WITH removed AS (DELETE FROM {{messages.Table}} WHERE {{messages.Column(nameof(OutboxMessage.OutboxId))}} = $1)
+                DELETE FROM {{state.Table}} WHERE {{state.Column(nameof(OutboxState.OutboxId))}} = $1
+                """;
+        });
+
+    /// <summary>Gives up its holder's mark on one outbox (positional parameter $1): the delivery service may take it at once.</summary>
+    public static string ReleaseOutbox(DbContext db)
+        => Memoized(db, nameof(ReleaseOutbox), static (db, _) =>
+        {
+            var state = StoreNames.Of<OutboxState>(db);
+            return $$"""UPDATE {{state.Table}} SET {{state.Column(nameof(OutboxState.LockId))}} = '{{Guid.Empty}}' WHERE {{state.Column(nameof(OutboxState.OutboxId))}} = $1""";
         });
 
     /// <summary>Locks one saga row by correlation id: parameter {0}.</summary>

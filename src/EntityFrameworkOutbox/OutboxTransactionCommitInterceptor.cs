@@ -12,14 +12,14 @@ namespace Pipeline.EntityFrameworkOutbox;
 public sealed class OutboxTransactionCommitInterceptor(ICommittedOutboxes committed) : DbTransactionInterceptor
 {
     // Weak: pooled contexts outlive scopes, and a forgotten mark must not keep a disposed context alive.
-    private readonly ConditionalWeakTable<DbContext, List<(Guid OutboxId, IReadOnlyList<OutboxMessage> Messages)>> _pending = new();
+    private readonly ConditionalWeakTable<DbContext, List<(OutboxState Outbox, IReadOnlyList<OutboxMessage> Messages)>> _pending = new();
 
-    /// <summary>Report <paramref name="outboxId"/> and its saved <paramref name="messages"/> when the current transaction of <paramref name="db"/> commits.</summary>
-    public void ReportOnCommit(DbContext db, Guid outboxId, IReadOnlyList<OutboxMessage> messages)
+    /// <summary>Report <paramref name="outbox"/> and its saved <paramref name="messages"/> when the current transaction of <paramref name="db"/> commits.</summary>
+    public void ReportOnCommit(DbContext db, OutboxState outbox, IReadOnlyList<OutboxMessage> messages)
     {
         var outboxes = _pending.GetOrCreateValue(db);
         lock (outboxes)
-            outboxes.Add((outboxId, messages));
+            outboxes.Add((outbox, messages));
     }
 
     /// <summary>The transaction will not commit what was marked (rolled back, or the scope ended first).</summary>
@@ -54,8 +54,8 @@ public sealed class OutboxTransactionCommitInterceptor(ICommittedOutboxes commit
         _pending.Remove(db);
         lock (outboxes)
         {
-            foreach (var (outboxId, messages) in outboxes)
-                committed.Committed(outboxId, messages);
+            foreach (var (outbox, messages) in outboxes)
+                committed.Committed(outbox, messages);
         }
     }
 

@@ -140,10 +140,80 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
     }
 
     [Fact]
-    public async Task A_waiting_delivery_sends_nothing_of_an_outbox_another_deliverer_has_claimed()
+    public async Task Another_deliverer_leaves_alone_the_outboxes_their_committing_process_holds_while_it_delivers_them()
     {
         var held = new HeldSends();
         using var host = await StartHeldHostAsync(1, held);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var other = infrastructure.CreateDbContext();
+        try
+        {
+            await PublishCommittedAsync(host, first);
+            await Eventually.TrueAsync(() => Task.FromResult(held.Held == 1), WellBeforeThePoll, "the first outbox's delivery should be sending");
+            // The first is being sent from memory with no row lock; the second waits its turn in memory. Both are held.
+            await PublishCommittedAsync(host, second);
+            await using (var claim = await other.Database.BeginTransactionAsync())
+            {
+                Assert.Empty(await ClaimNextAsync(other, EntityFrameworkOutboxConfigurator.DefaultOnCommitHold));
+                await claim.CommitAsync();
+            }
+
+            held.Open();
+            await Eventually.TrueAsync(() => Task.FromResult(Arrived(host).Contains(first) && Arrived(host).Contains(second)), WellBeforeThePoll,
+                "both outboxes should go out once the broker answers");
+        }
+        finally
+        {
+            held.Open();
+        }
+
+        await Eventually.TrueAsync(async () => !await other.Set<OutboxState>().AnyAsync(), WellBeforeThePoll, "both outboxes are removed once sent");
+        Assert.Equal(2, held.Sent.Count);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_hung_holders_outbox_is_delivered_by_the_delivery_service_once_its_hold_has_passed()
+    {
+        var hold = TimeSpan.FromSeconds(2);
+        var held = new HeldSends();
+        await StopDeliveryLoopAsync(_host);
+        using var hung = await OutboxTestHost.StartAsync(infrastructure.Configuration(), outbox: o => Hold(o, hold));
+        await StopDeliveryLoopAsync(hung);
+        hung.Services.GetRequiredService<IBusControl>().ConnectSendObserver(held);
+        using var service = await OutboxTestHost.StartAsync(infrastructure.Configuration(), outbox: o =>
+        {
+            Hold(o, hold);
+            o.QueryDelay = TimeSpan.FromMilliseconds(100);
+        });
+        var orderId = Guid.NewGuid();
+        try
+        {
+            var committed = Stopwatch.GetTimestamp();
+            await PublishCommittedAsync(hung, orderId);
+            await Eventually.TrueAsync(() => Task.FromResult(held.Held == 1), WellBeforeThePoll, "the holder's delivery should be sending");
+
+            await Eventually.TrueAsync(() => Task.FromResult(Arrived(service).Contains(orderId)), hold + WellBeforeThePoll,
+                "the delivery service should send the outbox once its hold has passed");
+            var arrived = service.Services.GetRequiredService<OutboxTestHost.Received>().ArrivedAt<OrderPlaced>(o => o.OrderId == orderId)
+                          ?? Received.ArrivedAt<OrderPlaced>(o => o.OrderId == orderId)!.Value;
+            Assert.True(Stopwatch.GetElapsedTime(committed, arrived) >= hold, "nobody else sends a held outbox before its hold has passed");
+        }
+        finally
+        {
+            held.Open();
+        }
+
+        await service.StopAsync();
+        await hung.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_waiting_delivery_sends_nothing_of_an_outbox_another_deliverer_has_claimed()
+    {
+        var held = new HeldSends();
+        // No holds: every delivery claims its outbox's row before it sends.
+        using var host = await StartHeldHostAsync(1, held, TimeSpan.Zero);
         var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
         await using var other = infrastructure.CreateDbContext();
         try
@@ -154,22 +224,63 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
             // row not locked by the first's delivery.
             await PublishCommittedAsync(host, second);
             await using var claim = await other.Database.BeginTransactionAsync();
-            var claimed = await other.Set<OutboxState>().FromSqlRaw(OutboxLockStatements.NextOutbox(other)).ToListAsync();
+            var claimed = await ClaimNextAsync(other, EntityFrameworkOutboxConfigurator.DefaultOnCommitHold);
             Assert.Single(claimed);
-            held.Open();
-            await Eventually.TrueAsync(() => Task.FromResult(Arrived(host).Contains(first)), WellBeforeThePoll, "the first outbox should go out");
-            // Long enough for the waiting delivery to have found the row claimed and given up.
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
-            // The other deliverer sent it (not observed here) and removes it.
-            await other.Set<OutboxMessage>().Where(m => m.OutboxId == claimed[0].OutboxId).ExecuteDeleteAsync();
-            await other.Set<OutboxState>().Where(s => s.OutboxId == claimed[0].OutboxId).ExecuteDeleteAsync();
-            await claim.CommitAsync();
+            await AssertOtherDelivererWinsAsync(host, held, other, claim, claimed[0].OutboxId, first);
         }
         finally
         {
             held.Open();
         }
 
+        await AssertOnlyFirstWentOutAsync(host, held, other, second);
+    }
+
+    [Fact]
+    public async Task A_delivery_that_waited_past_its_hold_claims_first_and_sends_nothing_of_an_outbox_another_deliverer_has_claimed()
+    {
+        var clock = new ShiftedClock();
+        var held = new HeldSends();
+        using var host = await StartHeldHostAsync(1, held, clock: clock);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await using var other = infrastructure.CreateDbContext();
+        try
+        {
+            await PublishCommittedAsync(host, first);
+            await Eventually.TrueAsync(() => Task.FromResult(held.Held == 1), WellBeforeThePoll, "the first outbox's delivery should be sending");
+            // The second waits its turn in memory until its hold has passed, and another deliverer claims its row meanwhile.
+            await PublishCommittedAsync(host, second);
+            clock.Shift = EntityFrameworkOutboxConfigurator.DefaultOnCommitHold;
+            var secondOutbox = (await other.Set<OutboxMessage>().Where(m => m.Body.Contains(second.ToString())).Select(m => m.OutboxId).SingleAsync())!.Value;
+            await using var claim = await other.Database.BeginTransactionAsync();
+            var claimed = await other.Set<OutboxState>().FromSqlRaw(OutboxLockStatements.OutboxById(other), secondOutbox).ToListAsync();
+            Assert.Single(claimed);
+            await AssertOtherDelivererWinsAsync(host, held, other, claim, secondOutbox, first);
+        }
+        finally
+        {
+            held.Open();
+        }
+
+        await AssertOnlyFirstWentOutAsync(host, held, other, second);
+    }
+
+    /// <summary>Lets the first outbox go out, gives the waiting delivery time to find its row claimed, then plays the other deliverer to the end.</summary>
+    private async Task AssertOtherDelivererWinsAsync(IHost host, HeldSends held, PipelineDbContext other,
+        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction claim, Guid claimedOutbox, Guid first)
+    {
+        held.Open();
+        await Eventually.TrueAsync(() => Task.FromResult(Arrived(host).Contains(first)), WellBeforeThePoll, "the first outbox should go out");
+        // Long enough for the waiting delivery to have found the row claimed and given up.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        // The other deliverer sent it (not observed here) and removes it.
+        await other.Set<OutboxMessage>().Where(m => m.OutboxId == claimedOutbox).ExecuteDeleteAsync();
+        await other.Set<OutboxState>().Where(s => s.OutboxId == claimedOutbox).ExecuteDeleteAsync();
+        await claim.CommitAsync();
+    }
+
+    private async Task AssertOnlyFirstWentOutAsync(IHost host, HeldSends held, PipelineDbContext other, Guid second)
+    {
         await Task.Delay(TimeSpan.FromMilliseconds(500));
         Assert.Single(held.Sent);
         Assert.DoesNotContain(second, Arrived(host));
@@ -217,14 +328,35 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
     /// A second host whose sends are held by <paramref name="held"/> and that delivers at most <paramref name="limit"/>
     /// outboxes at once; only on-commit delivery sends, as both hosts' backstop loops are stopped.
     /// </summary>
-    private async Task<IHost> StartHeldHostAsync(int limit, HeldSends held)
+    private async Task<IHost> StartHeldHostAsync(int limit, HeldSends held, TimeSpan? hold = null, TimeProvider? clock = null)
     {
         await StopDeliveryLoopAsync(_host);
-        var host = await OutboxTestHost.StartAsync(infrastructure.Configuration(), outbox: o => o.OnCommitDeliveryLimit = limit);
+        var host = await OutboxTestHost.StartAsync(infrastructure.Configuration(), services: s =>
+        {
+            if (clock is not null)
+                s.AddSingleton(clock);
+        }, outbox: o =>
+        {
+            o.OnCommitDeliveryLimit = limit;
+            if (hold is { } given)
+                Hold(o, given);
+        });
         await StopDeliveryLoopAsync(host);
         host.Services.GetRequiredService<IBusControl>().ConnectSendObserver(held);
         return host;
     }
+
+    /// <summary>A hold short enough to wait out in a test, with a delivery timeout shorter still, as the outbox requires.</summary>
+    private static void Hold(EntityFrameworkOutboxConfigurator outbox, TimeSpan hold)
+    {
+        outbox.OnCommitHold = hold;
+        if (hold > TimeSpan.Zero)
+            outbox.MessageDeliveryTimeout = hold / 2;
+    }
+
+    /// <summary>What a delivery service whose hold is <paramref name="hold"/> would claim now, in the caller's transaction.</summary>
+    private static Task<List<OutboxState>> ClaimNextAsync(PipelineDbContext db, TimeSpan hold) =>
+        db.Set<OutboxState>().FromSqlRaw(OutboxLockStatements.NextOutbox(db), DateTime.UtcNow - hold).ToListAsync();
 
     private static async Task PublishCommittedAsync(IHost host, Guid orderId)
     {
