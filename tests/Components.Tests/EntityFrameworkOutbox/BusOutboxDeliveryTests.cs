@@ -148,10 +148,8 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
         await using var other = infrastructure.CreateDbContext();
         try
         {
-            await PublishCommittedAsync(host, first);
-            await Eventually.TrueAsync(() => Task.FromResult(held.Held == 1), WellBeforeThePoll, "the first outbox's delivery should be sending");
             // The first is being sent from memory with no row lock; the second waits its turn in memory. Both are held.
-            await PublishCommittedAsync(host, second);
+            await PublishWhileTheFirstIsSendingAsync(host, held, first, second);
             await using (var claim = await other.Database.BeginTransactionAsync())
             {
                 Assert.Empty(await ClaimNextAsync(other, EntityFrameworkOutboxConfigurator.DefaultOnCommitHold));
@@ -218,11 +216,9 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
         await using var other = infrastructure.CreateDbContext();
         try
         {
-            await PublishCommittedAsync(host, first);
-            await Eventually.TrueAsync(() => Task.FromResult(held.Held == 1), WellBeforeThePoll, "the first outbox's delivery should be sending");
             // The second waits its turn in memory, with its messages, while another deliverer claims its row: the only
             // row not locked by the first's delivery.
-            await PublishCommittedAsync(host, second);
+            await PublishWhileTheFirstIsSendingAsync(host, held, first, second);
             await using var claim = await other.Database.BeginTransactionAsync();
             var claimed = await ClaimNextAsync(other, EntityFrameworkOutboxConfigurator.DefaultOnCommitHold);
             Assert.Single(claimed);
@@ -246,10 +242,8 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
         await using var other = infrastructure.CreateDbContext();
         try
         {
-            await PublishCommittedAsync(host, first);
-            await Eventually.TrueAsync(() => Task.FromResult(held.Held == 1), WellBeforeThePoll, "the first outbox's delivery should be sending");
             // The second waits its turn in memory until its hold has passed, and another deliverer claims its row meanwhile.
-            await PublishCommittedAsync(host, second);
+            await PublishWhileTheFirstIsSendingAsync(host, held, first, second);
             clock.Shift = EntityFrameworkOutboxConfigurator.DefaultOnCommitHold;
             var secondOutbox = (await other.Set<OutboxMessage>().Where(m => m.Body.Contains(second.ToString())).Select(m => m.OutboxId).SingleAsync())!.Value;
             await using var claim = await other.Database.BeginTransactionAsync();
@@ -357,6 +351,14 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
     /// <summary>What a delivery service whose hold is <paramref name="hold"/> would claim now, in the caller's transaction.</summary>
     private static Task<List<OutboxState>> ClaimNextAsync(PipelineDbContext db, TimeSpan hold) =>
         db.Set<OutboxState>().FromSqlRaw(OutboxLockStatements.NextOutbox(db), DateTime.UtcNow - hold).ToListAsync();
+
+    /// <summary>Commits <paramref name="first"/>, waits until its delivery is sending (held), then commits <paramref name="second"/>.</summary>
+    private static async Task PublishWhileTheFirstIsSendingAsync(IHost host, HeldSends held, Guid first, Guid second)
+    {
+        await PublishCommittedAsync(host, first);
+        await Eventually.TrueAsync(() => Task.FromResult(held.Held == 1), WellBeforeThePoll, "the first outbox's delivery should be sending");
+        await PublishCommittedAsync(host, second);
+    }
 
     private static async Task PublishCommittedAsync(IHost host, Guid orderId)
     {

@@ -16,8 +16,7 @@ public sealed class InsertBatchTests(IsolatedInfrastructure infrastructure) : IC
     public async Task A_save_of_inserts_only_is_one_command_with_no_transaction_of_its_own()
     {
         var statements = new StatementLog();
-        await using var scope = Services(statements).CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        await using var db = LoggedContext(statements);
         var requests = new[] { Archived(), Archived(), Archived() };
         db.AddRange(requests);
 
@@ -32,16 +31,10 @@ public sealed class InsertBatchTests(IsolatedInfrastructure infrastructure) : IC
     [Fact]
     public async Task A_batch_of_inserts_whose_last_insert_fails_stores_none_of_them()
     {
-        var taken = Archived();
-        await using (var db = infrastructure.CreateDbContext())
-        {
-            db.Add(taken);
-            await db.SaveChangesAsync();
-        }
+        var taken = await StoredAsync();
 
         var statements = new StatementLog();
-        await using var scope = Services(statements).CreateAsyncScope();
-        var context = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        await using var context = LoggedContext(statements);
         var before = new[] { Archived(), Archived() };
         context.AddRange(before);
         context.Add(Archived(taken.RequestId));
@@ -59,16 +52,10 @@ public sealed class InsertBatchTests(IsolatedInfrastructure infrastructure) : IC
     [Fact]
     public async Task A_save_that_also_updates_keeps_EFs_transaction()
     {
-        var existing = Archived();
-        await using (var db = infrastructure.CreateDbContext())
-        {
-            db.Add(existing);
-            await db.SaveChangesAsync();
-        }
+        var existing = await StoredAsync();
 
         var statements = new StatementLog();
-        await using var scope = Services(statements).CreateAsyncScope();
-        var context = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
+        await using var context = LoggedContext(statements);
         var tracked = await context.Set<ArchivedChatRequest>().AsTracking().SingleAsync(r => r.RequestId == existing.RequestId);
         tracked.Message = "changed";
         context.Add(Archived());
@@ -80,13 +67,23 @@ public sealed class InsertBatchTests(IsolatedInfrastructure infrastructure) : IC
         Assert.Equal("changed", (await read.Set<ArchivedChatRequest>().SingleAsync(r => r.RequestId == existing.RequestId)).Message);
     }
 
-    private ServiceProvider Services(StatementLog statements)
+    /// <summary>A context as the hosts configure it, with <paramref name="statements"/> recording what it sends.</summary>
+    private PipelineDbContext LoggedContext(StatementLog statements)
     {
         var services = new ServiceCollection()
             .AddLogging()
             .AddPipelineDatabase(infrastructure.Configuration());
         services.ConfigureDbContext<PipelineDbContext>(options => options.AddInterceptors(statements), ServiceLifetime.Singleton);
-        return services.BuildServiceProvider();
+        return services.BuildServiceProvider().CreateScope().ServiceProvider.GetRequiredService<PipelineDbContext>();
+    }
+
+    private async Task<ArchivedChatRequest> StoredAsync()
+    {
+        var request = Archived();
+        await using var db = infrastructure.CreateDbContext();
+        db.Add(request);
+        await db.SaveChangesAsync();
+        return request;
     }
 
     private static ArchivedChatRequest Archived(Guid? requestId = null) => new()
