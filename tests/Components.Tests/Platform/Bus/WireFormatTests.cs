@@ -158,7 +158,8 @@ public sealed class WireFormatTests(IsolatedInfrastructure infrastructure) : ICl
         });
         await using (var db = infrastructure.CreateDbContext())
         {
-            db.Add(new OutboxState { OutboxId = outboxId, LockId = NewId.NextGuid(), Created = DateTime.UtcNow });
+            // No holder: the previous release inserted its rows with an empty lock id (a holder's id now holds a row for its process).
+            db.Add(new OutboxState { OutboxId = outboxId, LockId = Guid.Empty, Created = DateTime.UtcNow });
             db.Add(new OutboxMessage
             {
                 OutboxId = outboxId, MessageId = messageId, CorrelationId = id, ConversationId = messageId, SentTime = DateTime.UtcNow,
