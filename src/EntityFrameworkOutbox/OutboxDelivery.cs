@@ -80,8 +80,7 @@ public sealed partial class OutboxDelivery<TDbContext>(
         }
         catch
         {
-            // The delivery service may take it now instead of when the hold passes.
-            await ExecuteQuietlyAsync(db, OutboxLockStatements.ReleaseOutbox(db), outboxId);
+            await ReleaseQuietlyAsync(db, outboxId);
             throw;
         }
 
@@ -112,11 +111,12 @@ public sealed partial class OutboxDelivery<TDbContext>(
         });
     }
 
-    private async Task ExecuteQuietlyAsync(TDbContext db, string statement, Guid outboxId)
+    /// <summary>Gives the hold up, so the delivery service may take the outbox now instead of when the hold passes.</summary>
+    private async Task ReleaseQuietlyAsync(TDbContext db, Guid outboxId)
     {
         try
         {
-            await ExecuteAsync(db, statement, outboxId, CancellationToken.None);
+            await ExecuteAsync(db, OutboxLockStatements.ReleaseOutbox(db), outboxId, CancellationToken.None);
         }
         catch (Exception ex)
         {

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Pipeline.EntityFrameworkOutbox;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
@@ -235,7 +236,7 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
     [Fact]
     public async Task A_delivery_that_waited_past_its_hold_claims_first_and_sends_nothing_of_an_outbox_another_deliverer_has_claimed()
     {
-        var clock = new ShiftedClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var held = new HeldSends();
         using var host = await StartHeldHostAsync(1, held, clock: clock);
         var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
@@ -244,7 +245,7 @@ public sealed class BusOutboxDeliveryTests(IsolatedInfrastructure infrastructure
         {
             // The second waits its turn in memory until its hold has passed, and another deliverer claims its row meanwhile.
             await PublishWhileTheFirstIsSendingAsync(host, held, first, second);
-            clock.Shift = EntityFrameworkOutboxConfigurator.DefaultOnCommitHold;
+            clock.Advance(EntityFrameworkOutboxConfigurator.DefaultOnCommitHold);
             var secondOutbox = (await other.Set<OutboxMessage>().Where(m => m.Body.Contains(second.ToString())).Select(m => m.OutboxId).SingleAsync())!.Value;
             await using var claim = await other.Database.BeginTransactionAsync();
             var claimed = await other.Set<OutboxState>().FromSqlRaw(OutboxLockStatements.OutboxById(other), secondOutbox).ToListAsync();
