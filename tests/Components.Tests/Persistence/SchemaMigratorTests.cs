@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +18,7 @@ public sealed class SchemaMigratorTests
         var connectionString = await endpoints.CreateDatabaseAsync("pipeline_first_migration");
         try
         {
-            var logs = new RecordingLoggerProvider();
+            var logs = new RecordedLogs();
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { [$"ConnectionStrings:{DatabaseOptions.ConnectionStringName}"] = connectionString })
                 .Build();
@@ -30,7 +29,7 @@ public sealed class SchemaMigratorTests
 
             await services.GetRequiredService<SchemaMigrator>().MigrateAsync(CancellationToken.None);
 
-            Assert.Empty(logs.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message}"));
+            Assert.Empty(logs.AtOrAbove(LogLevel.Error));
             await using var scope = services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<PipelineDbContext>();
             Assert.Empty(await db.Database.GetPendingMigrationsAsync());
@@ -40,28 +39,5 @@ public sealed class SchemaMigratorTests
         {
             await endpoints.DropDatabaseAsync(connectionString);
         }
-    }
-
-    private sealed record LogEntry(string Category, LogLevel Level, string Message);
-
-    private sealed class RecordingLoggerProvider : ILoggerProvider
-    {
-        public ConcurrentQueue<LogEntry> Entries { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new RecordingLogger(categoryName, Entries);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class RecordingLogger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception)));
     }
 }
