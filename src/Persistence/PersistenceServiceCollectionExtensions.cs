@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pipeline.EntityFrameworkOutbox;
 
 namespace Pipeline.Persistence;
 
@@ -32,7 +33,8 @@ public static class PersistenceServiceCollectionExtensions
                     source.ConfigureTracing(DatabaseTracing.Configure(traceOutboxStatements));
                 }))
                 .UseSnakeCaseNamingConvention()
-                .ReplaceService<IModificationCommandBatchFactory, InsertBatchFactory>();
+                .ReplaceService<IModificationCommandBatchFactory, InsertBatchFactory>()
+                .InsertSagaInstancesSkippingExisting();
         });
         services.AddSingleton<SchemaMigrator>();
         return services;

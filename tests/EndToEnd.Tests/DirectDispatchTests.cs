@@ -2,6 +2,7 @@ using System.Net;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pipeline.Contracts;
 using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
@@ -88,6 +89,26 @@ public sealed class DirectDispatchTests(PipelineSystem system) : IClassFixture<P
 
         await Eventually.TrueAsync(async () => await StateOfAsync(requestId) == ChatRoutingStates.Completed,
             because: "the request completes with the answer that came first");
+    }
+
+    [Fact]
+    public async Task Requests_and_their_answers_arriving_together_are_recorded_once_each_without_an_error_logged()
+    {
+        var bus = system.Api.Services.GetRequiredService<IBus>();
+        using var logs = new RecordedLogs();
+        system.Coordinator.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        var answer = new ChatAnswer("Legacy answer [1]", [], [], Cached: false, DurationMs: 40, new ChatUsage(10, 5, 0.0001m));
+        var ids = Enumerable.Range(0, 24).Select(_ => NewId.NextGuid()).ToList();
+
+        // Each request's two messages published at once: whichever the saga takes first writes the row, and the other
+        // finds it there (a lost race, run again against it).
+        await Task.WhenAll(ids.Select(id => Task.WhenAll(
+            bus.Publish(new ChatCompleted(id, Guid.NewGuid(), ChatPipeline.Legacy, Shadow: false, Attempt: 0, answer, TokenCount: 0)),
+            bus.Publish(new ChatRequested(id, Guid.NewGuid(), "Cos'è il GDPR?", false, null, null, "someone", null, DateTime.UtcNow, Dispatched: true)))));
+
+        foreach (var id in ids)
+            await Eventually.TrueAsync(async () => await StateOfAsync(id) == ChatRoutingStates.Completed, because: "each request completes with its answer");
+        Assert.Empty(logs.AtOrAbove(LogLevel.Error));
     }
 
     [Fact]

@@ -14,5 +14,5 @@ public sealed class SagaTestDbContext(DbContextOptions<SagaTestDbContext> option
 
     /// <summary>The same provider settings as production: Npgsql with snake_case names.</summary>
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention().InsertSagaInstancesSkippingExisting();
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Pipeline.Testing;
 using Xunit;
 
@@ -39,10 +40,12 @@ public sealed class SagaTestInfrastructure : IAsyncLifetime
         return await db.Set<TallyState>().AsNoTracking().SingleOrDefaultAsync(t => t.CorrelationId == tallyId);
     }
 
-    public SagaTestDbContext CreateDbContext()
+    public SagaTestDbContext CreateDbContext(ILoggerFactory? logging = null)
     {
         var options = new DbContextOptionsBuilder<SagaTestDbContext>();
         SagaTestDbContext.Configure(options, ConnectionString);
+        if (logging is not null)
+            options.UseLoggerFactory(logging);
         return new SagaTestDbContext(options.Options);
     }
 }
