@@ -114,6 +114,16 @@ public static class LatencyTimeline
                             rows.Add(($"event {e.Name} in {span.DisplayName}", (e.Timestamp.UtcDateTime - started).TotalMilliseconds, (e.Timestamp.UtcDateTime - started).TotalMilliseconds));
                     }
                 }
+
+                // Token messages are sent untraced, so their receipt at the caller's instance is a trace of its own: the
+                // first of each kind of span that starts before this caller's first token.
+                var firstToken = started + TimeSpan.FromMilliseconds(firstTokenMs);
+                foreach (var group in _spans.Where(s => s.StartTimeUtc >= started && s.StartTimeUtc <= firstToken && Describe(s).Contains(UntracedTokenType, StringComparison.Ordinal))
+                             .GroupBy(Describe))
+                {
+                    var span = group.MinBy(s => s.StartTimeUtc)!;
+                    rows.Add(($"{group.Key} (untraced) #1", (span.StartTimeUtc - started).TotalMilliseconds, (span.StartTimeUtc + span.Duration - started).TotalMilliseconds));
+                }
             }
 
             Console.WriteLine($"{matched} of {requests.Count} requests traced; per request: count, median start, median end (ms from the caller's start)");
@@ -123,6 +133,8 @@ public static class LatencyTimeline
                          .OrderBy(r => r.Start))
                 Console.WriteLine($"  {row.Count,5:0.0} {row.Start,8:0.0} {row.End,8:0.0}  {row.Key}");
         }
+
+        private const string UntracedTokenType = nameof(Pipeline.Contracts.ChatTokenStreamed);
 
         private static string Describe(Activity span)
         {
