@@ -13,7 +13,8 @@ namespace Pipeline.EntityFrameworkOutbox;
 /// gets no row back instead of a unique violation, and EF reports the missing row as a concurrency failure: the same
 /// lost race the repository and the endpoint's retry already handle (<see cref="SagaConflicts"/>), rolled back and run
 /// again against the winner's row, but without EF logging a failed command and save at error level for what is an
-/// expected race. Only the key is a conflict target, so any other unique constraint still fails as before.
+/// expected race. Only the key is a conflict target, so any other unique constraint still fails as before. Written
+/// here because neither EF Core nor the provider has a conflict clause for <c>SaveChanges</c>.
 /// </summary>
 [SuppressMessage("Usage", "EF1001", Justification = "The provider's generator is the one to extend; only a saga insert's conflict clause changes.")]
 internal sealed class SagaInsertSqlGenerator(UpdateSqlGeneratorDependencies dependencies) : NpgsqlUpdateSqlGenerator(dependencies)
