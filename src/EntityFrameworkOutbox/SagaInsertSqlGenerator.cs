@@ -22,10 +22,13 @@ internal sealed class SagaInsertSqlGenerator(UpdateSqlGeneratorDependencies depe
     public override ResultSetMapping AppendInsertOperation(
         StringBuilder commandStringBuilder, IReadOnlyModificationCommand command, int commandPosition, bool overridingSystemValue, out bool requiresTransaction)
     {
+        // Every other row's insert goes to the provider before anything is collected: this runs for each insert saved.
+        if (overridingSystemValue || command.Table?.PrimaryKey is not { } key || !command.Entries.Any(e => typeof(ISaga).IsAssignableFrom(e.EntityType.ClrType)))
+            return base.AppendInsertOperation(commandStringBuilder, command, commandPosition, overridingSystemValue, out requiresTransaction);
+
         // EF sees a skipped insert only by the row it reads back (the saga's xmin): without one, insert as before.
         var readOperations = command.ColumnModifications.Where(o => o.IsRead).ToList();
-        if (overridingSystemValue || readOperations.Count == 0 || command.Table?.PrimaryKey is not { } key
-            || !command.Entries.Any(e => typeof(ISaga).IsAssignableFrom(e.EntityType.ClrType)))
+        if (readOperations.Count == 0)
             return base.AppendInsertOperation(commandStringBuilder, command, commandPosition, overridingSystemValue, out requiresTransaction);
 
         var writeOperations = command.ColumnModifications.Where(o => o.IsWrite).ToList();
