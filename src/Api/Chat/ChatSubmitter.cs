@@ -9,6 +9,7 @@ using Pipeline.Contracts;
 using Pipeline.Answering.Conversations;
 using Pipeline.Persistence;
 using Pipeline.Persistence.Requests;
+using Pipeline.Persistence.Routing;
 using Pipeline.Flags;
 using Pipeline.Platform.Routing;
 using Pipeline.ServiceDefaults.Telemetry;
@@ -18,8 +19,9 @@ namespace Pipeline.Api.Chat;
 /// <summary>
 /// Accepts a chat request: archives it and publishes <see cref="ChatRequested"/> in one transaction (through the bus
 /// outbox), after registering the caller's session so that no event can arrive before someone listens for it. When the
-/// routing flag is off for everyone, the same transaction sends the legacy execution too, so the worker starts without
-/// waiting for the saga (<see cref="RoutingOptions.DirectDispatch"/>).
+/// routing flag is off for everyone, the transaction instead sends the legacy execution and writes the saga's record
+/// of the request as the saga would have (<see cref="ChatRoutingState.Dispatched"/>): the worker starts without
+/// waiting for the saga, whose first message is the run's outcome (<see cref="RoutingOptions.DirectDispatch"/>).
 /// </summary>
 public sealed class ChatSubmitter(
     PipelineDbContext db,
@@ -77,20 +79,25 @@ public sealed class ChatSubmitter(
             var dispatched = routing.Value.DirectDispatch && IsRoutingFlagOffForEveryone(question);
             if (dispatched)
             {
-                // Sent first: the outbox delivers in order and the served execution is what the caller waits for.
-                await DispatchLegacyAsync(requestId, conversationId, question, requestedAt, streamTokens, cancellationToken);
+                var deadline = requestedAt + routing.Value.Deadline;
+                db.Add(ChatRoutingState.Dispatched(requestId, conversationId, question, instance.Address, streamTokens, requestedAt, deadline));
+                await DispatchLegacyAsync(requestId, conversationId, question, deadline, streamTokens, cancellationToken);
                 session.OnRouted(new ChatRouted(requestId, conversationId, ChatPipeline.Legacy, RoutingMode.Disabled, Attempt: 0, Fallback: false, Reason: null));
             }
+            else
+            {
+                await publish.Publish(
+                    new ChatRequested(requestId, conversationId, message, body.WebSearchEnabled, caller.UserId, caller.UserGroup,
+                        bucketingKey, instance.Address, requestedAt, StreamTokens: streamTokens),
+                    cancellationToken);
+            }
 
-            await publish.Publish(
-                new ChatRequested(requestId, conversationId, message, body.WebSearchEnabled, caller.UserId, caller.UserGroup,
-                    bucketingKey, instance.Address, requestedAt, StreamTokens: streamTokens, Dispatched: dispatched),
-                cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        // Two submissions of one caller-chosen id raced past the check above: the archive's key let one in (or the saga
+        // row's, which skips an existing row and reports it as a concurrency failure, see SagaInsertSqlGenerator).
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // Two submissions of one caller-chosen id raced past the check above; the archive's key let one in.
             sessions.Remove(session);
             return new ChatRequestIdTaken(requestId);
         }
@@ -116,13 +123,12 @@ public sealed class ChatSubmitter(
 
     /// <summary>The served legacy execution as the saga would have sent it for a flag-off request (attempt 0, the request's deadline).</summary>
     private async Task DispatchLegacyAsync(
-        Guid requestId, Guid conversationId, ChatQuestion question, DateTime requestedAt, bool streamTokens, CancellationToken cancellationToken)
+        Guid requestId, Guid conversationId, ChatQuestion question, DateTime deadline, bool streamTokens, CancellationToken cancellationToken)
     {
-        var options = routing.Value;
         var command = new ExecuteChat(requestId, conversationId, ChatPipeline.Legacy, Attempt: 0, question,
-            new ExecutionSettings(Shadow: false, requestedAt + options.Deadline, RoutingMode.Disabled),
+            new ExecutionSettings(Shadow: false, deadline, RoutingMode.Disabled),
             new StreamTarget(instance.Address, streamTokens));
-        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{options.LegacyEndpoint}"));
+        var endpoint = await sendEndpoints.GetSendEndpoint(new Uri($"exchange:{routing.Value.LegacyEndpoint}"));
         await endpoint.Send(command, cancellationToken);
     }
 }

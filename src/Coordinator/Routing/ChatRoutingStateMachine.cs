@@ -18,8 +18,9 @@ namespace Pipeline.Coordinator.Routing;
 /// Owns each chat request from <see cref="ChatRequested"/> to its end: routes it by the routing flag to the legacy or
 /// the workflow workers (both in shadow mode, the old one served), records the one answer its worker served to the
 /// caller, falls back to legacy when the workflow fails, hands shadow pairs to the comparator, and fails the request
-/// cleanly when its deadline passes. A flag-off request the API dispatched itself (<see cref="ChatRequested.Dispatched"/>)
-/// is only recorded; its worker's answer may then arrive before the request does, and waits for it.
+/// cleanly when its deadline passes. A flag-off request the API dispatched itself starts here already executing: the API
+/// wrote its row (<see cref="ChatRoutingState.Dispatched"/>). A dispatched <see cref="ChatRequested"/> (from an API of the
+/// release before, during a rolling deploy) is only recorded; its worker's answer may then arrive first, and waits for it.
 /// </summary>
 internal sealed class ChatRoutingStateMachine : MassTransitStateMachine<ChatRoutingState>
 {

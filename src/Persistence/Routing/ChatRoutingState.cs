@@ -3,7 +3,7 @@ using Pipeline.Contracts;
 
 namespace Pipeline.Persistence.Routing;
 
-/// <summary>The routing saga's record of one chat request, from <see cref="ChatRequested"/> to its end.</summary>
+/// <summary>The routing saga's record of one chat request, from its acceptance to its end.</summary>
 public sealed class ChatRoutingState : SagaStateMachineInstance
 {
     public Guid CorrelationId { get; set; }
@@ -63,4 +63,28 @@ public sealed class ChatRoutingState : SagaStateMachineInstance
     public int InputTokens { get; set; }
     public int OutputTokens { get; set; }
     public decimal CostUsd { get; set; }
+
+    /// <summary>
+    /// The saga's record of a flag-off request the API dispatched to legacy itself, as the saga would have recorded it
+    /// from the request: written in the request's own transaction, so the saga's first message is the run's outcome.
+    /// </summary>
+    public static ChatRoutingState Dispatched(
+        Guid requestId, Guid conversationId, ChatQuestion question, Uri callerAddress, bool streamTokens, DateTime requestedAt, DateTime deadline) => new()
+    {
+        CorrelationId = requestId,
+        CurrentState = ChatRoutingStates.Executing,
+        ConversationId = conversationId,
+        Message = question.Message,
+        WebSearchEnabled = question.WebSearchEnabled,
+        UserId = question.UserId,
+        UserGroup = question.UserGroup,
+        BucketingKey = question.BucketingKey,
+        CallerAddress = callerAddress.ToString(),
+        StreamTokens = streamTokens,
+        Mode = RoutingMode.Disabled,
+        ServedPipeline = ChatPipeline.Legacy,
+        RequestedAt = requestedAt,
+        DeadlineAt = deadline,
+        FinalDeadlineAt = deadline,
+    };
 }

@@ -12,8 +12,9 @@ public sealed class RoutingOptions
 
     /// <summary>
     /// When the routing flag is off for everyone (disabled, killed or absent; not at a percentage, whose two arms must
-    /// take the same path), the API sends the legacy execution itself beside <c>ChatRequested</c>, one hop fewer before
-    /// the first token; the saga then only records the route. Off: every request goes through the saga first.
+    /// take the same path), the API sends the legacy execution itself and writes the saga's record of the request in
+    /// the same transaction, instead of publishing <c>ChatRequested</c>: one hop fewer before the first token, one
+    /// fewer per request. Off: every request goes through the saga first.
     /// </summary>
     public bool DirectDispatch { get; set; } = true;
 

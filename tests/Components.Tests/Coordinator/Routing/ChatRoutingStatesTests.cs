@@ -20,6 +20,17 @@ public sealed class ChatRoutingStatesTests
     }
 
     [Fact]
+    public async Task A_request_under_way_is_stored_under_the_executing_state_name()
+    {
+        await using var saga = await RoutingSagaHarness.StartAsync();
+        var id = saga.NewRequestId();
+
+        await saga.RequestAsync(id);
+
+        Assert.Equal(ChatRoutingStates.Executing, saga.StateOf(id));
+    }
+
+    [Fact]
     public async Task A_failed_request_is_stored_under_the_failed_state_name()
     {
         await using var saga = await RoutingSagaHarness.StartAsync();

@@ -5,7 +5,10 @@ using Xunit;
 
 namespace Pipeline.Components.Tests.Coordinator.Routing;
 
-/// <summary>Requests whose legacy run the API dispatched itself: the saga records them, in whichever order their messages come.</summary>
+/// <summary>
+/// Requests whose legacy run the API dispatched itself: the API writes their record, which the saga carries on from;
+/// a dispatched <see cref="ChatRequested"/> is recorded in whichever order its messages come.
+/// </summary>
 public sealed class RoutingSagaDispatchTests
 {
     private const string AwaitingRequest = nameof(ChatRoutingStateMachine.AwaitingRequest);
@@ -60,6 +63,56 @@ public sealed class RoutingSagaDispatchTests
 
         Assert.Equal(Failed, saga.StateOf(id));
         Assert.Equal(504, Assert.Single(saga.CallerFailures(id)).Status);
+        Assert.Empty(saga.Records.Fallbacks);
+    }
+
+    [Fact]
+    public async Task The_record_the_API_writes_for_a_dispatched_request_is_the_one_the_saga_makes_from_its_request()
+    {
+        await using var saga = await RoutingSagaHarness.StartAsync();
+        var (fromRequest, fromApi) = (saga.NewRequestId(), saga.NewRequestId());
+        var requestedAt = saga.Clock.GetUtcNow().UtcDateTime - TimeSpan.FromSeconds(1);
+
+        await saga.RequestAsync(fromRequest, dispatched: true, requestedAt: requestedAt);
+        var made = saga.Instance(fromRequest);
+        var written = saga.RecordDispatched(fromApi, requestedAt);
+        (written.CorrelationId, written.ConversationId) = (made.CorrelationId, made.ConversationId);
+
+        Assert.Equivalent(made, written, strict: true);
+    }
+
+    [Fact]
+    public async Task A_request_the_API_recorded_completes_when_its_answer_arrives_and_is_sampled_for_evaluation()
+    {
+        await using var saga = await RoutingSagaHarness.StartAsync();
+        saga.Flags.Set(MigrationFlags.EvalsSampling, FlagMode.On);
+        var id = saga.NewRequestId();
+        saga.RecordDispatched(id);
+
+        saga.Clock.Advance(TimeSpan.FromMilliseconds(300));
+        await saga.CompleteAsync(id, ChatPipeline.Legacy);
+
+        var state = saga.Instance(id);
+        Assert.Equal((Completed, 300L), (state.CurrentState, state.LatencyMs));
+        Assert.Equal("Legacy answer [1]", Assert.Single(saga.EvalSamples(id)).Answer.Text);
+        Assert.Empty(saga.Executions(id));
+        Assert.Empty(saga.Routings(id));
+    }
+
+    [Fact]
+    public async Task A_request_the_API_recorded_fails_the_caller_when_its_run_fails_or_its_deadline_passes()
+    {
+        await using var saga = await RoutingSagaHarness.StartAsync();
+        var (failed, late) = (saga.NewRequestId(), saga.NewRequestId());
+        saga.RecordDispatched(failed);
+        saga.RecordDispatched(late);
+
+        await saga.FailAsync(failed, ChatPipeline.Legacy);
+        saga.Clock.Advance(saga.Options.Deadline);
+        await saga.SignalDeadlineAsync(late);
+
+        Assert.Equal((Failed, Failed), (saga.StateOf(failed), saga.StateOf(late)));
+        Assert.Equal((502, 504), (Assert.Single(saga.CallerFailures(failed)).Status, Assert.Single(saga.CallerFailures(late)).Status));
         Assert.Empty(saga.Records.Fallbacks);
     }
 

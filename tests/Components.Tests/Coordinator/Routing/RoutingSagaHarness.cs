@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using MassTransit.Saga;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -75,6 +76,19 @@ internal sealed class RoutingSagaHarness : IAsyncDisposable
         var caller = replayId is null ? Caller : null;
         await PublishAsync(new ChatRequested(requestId, Guid.NewGuid(), "What does GDPR article 17 say?", false, "alice", null, "alice", caller,
             requestedAt ?? Clock.GetUtcNow().UtcDateTime, replayId, Dispatched: dispatched));
+    }
+
+    /// <summary>
+    /// Records a flag-off request as the API does when it dispatches the legacy run itself (the saga's row written in the
+    /// request's transaction, no <see cref="ChatRequested"/>), with the caller, question and deadline <see cref="RequestAsync"/> uses.
+    /// </summary>
+    public ChatRoutingState RecordDispatched(Guid requestId, DateTime? requestedAt = null)
+    {
+        var at = requestedAt ?? Clock.GetUtcNow().UtcDateTime;
+        var state = ChatRoutingState.Dispatched(requestId, Guid.NewGuid(), new ChatQuestion("What does GDPR article 17 say?", false, "alice", null, "alice"),
+            Caller, streamTokens: true, at, at + Options.Deadline);
+        _provider.GetRequiredService<IndexedSagaDictionary<ChatRoutingState>>().Add(new SagaInstance<ChatRoutingState>(state));
+        return state;
     }
 
     /// <summary>Publishes <paramref name="message"/> and waits until the saga has consumed it, whatever it did with it.</summary>
