@@ -75,6 +75,25 @@ public sealed class ChatRoundTripTests(PipelineSystem system) : IClassFixture<Pi
     }
 
     [Fact]
+    public async Task Token_pieces_reach_the_caller_transient_and_the_served_answer_persistent()
+    {
+        var apiBus = system.Api.Services.GetRequiredService<IBus>();
+        using var tokens = new ConsumedMessages<ChatTokenStreamed>(apiBus);
+        using var served = new ConsumedMessages<ChatServed>(apiBus);
+        using var http = system.CreateClient();
+
+        var (response, events) = await ChatClient.PostSseAsync(http, new { message = $"What does a processor have to do under the GDPR? ({Guid.NewGuid():N})" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var requestId = events[^1].Data.GetProperty("result").GetProperty("requestId").GetGuid();
+        await served.WaitForAsync(s => s.RequestId == requestId, "the API consumed the served answer");
+        var pieces = tokens.Deliveries.Where(d => d.Message.RequestId == requestId).ToList();
+        Assert.NotEmpty(pieces);
+        Assert.All(pieces, piece => Assert.False(piece.Persistent));
+        Assert.True(served.Deliveries.Single(d => d.Message.RequestId == requestId).Persistent);
+    }
+
+    [Fact]
     public async Task SignalR_caller_streams_routed_tokens_and_done()
     {
         var events = await ChatClient.StreamHubAsync(system.ApiAddress, new { message = "Articolo 28 del GDPR" });

@@ -9,11 +9,15 @@ public sealed class ConsumedMessages<T> : IConsumeMessageObserver<T>, IDisposabl
     where T : class
 {
     private readonly ConcurrentQueue<T> _messages = new();
+    private readonly ConcurrentQueue<(T Message, bool? Persistent)> _deliveries = new();
     private readonly ConnectHandle _handle;
 
     public ConsumedMessages(IBus bus) => _handle = bus.ConnectConsumeMessageObserver(this);
 
     public IReadOnlyCollection<T> Messages => _messages;
+
+    /// <summary>Each message with whether the broker delivered it as persistent (null off RabbitMQ).</summary>
+    public IReadOnlyCollection<(T Message, bool? Persistent)> Deliveries => _deliveries;
 
     /// <summary>Waits (30 s at most) until a message that matches has been consumed.</summary>
     public Task WaitForAsync(Func<T, bool> match, string because) =>
@@ -24,6 +28,8 @@ public sealed class ConsumedMessages<T> : IConsumeMessageObserver<T>, IDisposabl
     public Task PostConsume(ConsumeContext<T> context)
     {
         _messages.Enqueue(context.Message);
+        _deliveries.Enqueue((context.Message,
+            context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var delivery) ? delivery.Properties.Persistent : null));
         return Task.CompletedTask;
     }
 

@@ -14,11 +14,16 @@ namespace Pipeline.Answering.Execution;
 /// number); <see cref="FlushAsync"/> sends what is left and waits for all of them before the execution reports
 /// completion. A redelivered execution resends the same sequence numbers, which the receiver de-duplicates.
 /// Messages are sent untraced: the request's trace keeps its hops and steps, not four spans per message of text.
+/// They are transient too: the broker keeps them in memory only, so their confirmations do not wait for its disk. A
+/// piece lost with a broker restart costs the caller nothing it keeps, since the served message (persistent, through
+/// the outbox) carries the whole answer and the session finishes with it after its grace.
 /// </summary>
 public sealed class CallerTokenStream
 {
     /// <summary>The span event marking when the first piece left for the caller: where a first token's time ends in the worker.</summary>
     public const string FirstPieceEvent = "pipeline.first_piece";
+
+    private static readonly IPipe<SendContext<ChatTokenStreamed>> Transient = Pipe.Execute<SendContext<ChatTokenStreamed>>(context => context.Durable = false);
 
     private readonly ISendEndpoint? _caller;
     private readonly ExecuteChat _command;
@@ -73,7 +78,7 @@ public sealed class CallerTokenStream
         if (Count == 0)
             Activity.Current?.AddEvent(new ActivityEvent(FirstPieceEvent));
         var message = new ChatTokenStreamed(_command.RequestId, _command.Pipeline, _command.Attempt, Count++, _batch.ToString());
-        _pending.Add(Untraced.RunAsync(() => _caller!.Send(message, cancellationToken)));
+        _pending.Add(Untraced.RunAsync(() => _caller!.Send(message, Transient, cancellationToken)));
         _batch.Clear();
         _batchPieces = 0;
         _batchSize = _sizes.Next();
