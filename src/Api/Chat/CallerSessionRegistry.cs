@@ -9,11 +9,8 @@ public sealed class CallerSessionRegistry
 
     public int Count => _sessions.Count;
 
-    public void Add(CallerSession session)
-    {
-        if (!_sessions.TryAdd(session.RequestId, session))
-            throw new InvalidOperationException($"Request {session.RequestId} is already registered.");
-    }
+    /// <summary>Registers the session; false when another session of this instance holds its request id (a concurrent submission of one caller-chosen id).</summary>
+    public bool TryAdd(CallerSession session) => _sessions.TryAdd(session.RequestId, session);
 
     public CallerSession? Find(Guid requestId) => _sessions.GetValueOrDefault(requestId);
 

@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Pipeline.Contracts;
 using Pipeline.Answering.Conversations;
 using Pipeline.Persistence.Conversations;
 using Pipeline.Persistence.Requests;
+using Pipeline.Persistence.Routing;
 using Xunit;
 
 namespace Pipeline.Api.Tests.Chat;
@@ -122,6 +124,55 @@ public sealed class ChatAnswerLookupTests(ApiHost api) : IClassFixture<ApiHost>
         Assert.Equal(HttpStatusCode.Accepted, running.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, hijack.StatusCode);
+    }
+
+    [Fact]
+    public async Task Concurrent_submissions_of_one_caller_chosen_id_accept_one_and_answer_the_others_409()
+    {
+        const int Submissions = 8;
+        var requestId = Guid.NewGuid();
+        using var http = api.Client(key: null);
+        http.Timeout = TimeSpan.FromSeconds(3);
+
+        // No worker answers in this host: the accepted one waits until the caller gives up, the others are refused.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, Submissions).Select(async _ =>
+        {
+            try
+            {
+                using var response = await http.SendAsync(Post(requestId, "erin"));
+                return (HttpStatusCode?)response.StatusCode;
+            }
+            catch (TaskCanceledException)
+            {
+                return null; // accepted, and still waiting for its answer
+            }
+        }));
+
+        Assert.Equal(Submissions - 1, outcomes.Count(status => status == HttpStatusCode.Conflict));
+        Assert.Equal(1, outcomes.Count(status => status is null));
+        await using var db = api.CreateDbContext();
+        Assert.Equal(1, await db.Set<ArchivedChatRequest>().CountAsync(r => r.RequestId == requestId));
+    }
+
+    [Fact]
+    public async Task A_caller_chosen_id_the_saga_knows_without_an_archive_row_is_refused_409_and_writes_nothing()
+    {
+        // A replay's or an experiment's request has a saga row and no archive row.
+        var requestId = Guid.NewGuid();
+        await using (var db = api.CreateDbContext())
+        {
+            var requestedAt = DateTime.UtcNow;
+            db.Add(ChatRoutingState.Dispatched(requestId, Guid.NewGuid(), new ChatQuestion("Che cos'è il CRA?", false, "frank", null, "frank"),
+                new Uri("queue:instance-api-elsewhere"), streamTokens: false, requestedAt, requestedAt.AddSeconds(30)));
+            await db.SaveChangesAsync();
+        }
+
+        using var http = api.Client(key: null);
+        using var response = await http.SendAsync(Post(requestId, "frank"));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        await using var check = api.CreateDbContext();
+        Assert.False(await check.Set<ArchivedChatRequest>().AnyAsync(r => r.RequestId == requestId));
     }
 
     private async Task<(Guid RequestId, Guid ConversationId)> ArrangeAsync(string owner, bool answered)
