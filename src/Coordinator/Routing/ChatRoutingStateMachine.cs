@@ -15,7 +15,7 @@ using Pipeline.Platform.Routing;
 namespace Pipeline.Coordinator.Routing;
 
 /// <summary>
-/// Owns each chat request from <see cref="ChatRequested"/> to its end: routes it by the routing flag to the legacy or
+/// Owns each chat request to its end: routes it by the routing flag to the legacy or
 /// the workflow workers (both in shadow mode, the old one served), records the one answer its worker served to the
 /// caller, falls back to legacy when the workflow fails, hands shadow pairs to the comparator, and fails the request
 /// cleanly when its deadline passes. A flag-off request the API dispatched itself starts here already executing: the API
