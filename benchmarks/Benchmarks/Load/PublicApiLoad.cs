@@ -2,12 +2,15 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Pipeline.Api.Security;
 
 namespace Pipeline.Benchmarks.Load;
 
 /// <summary>
 /// Closed-loop load on the public API: most clients post <c>POST /api/chat</c> (JSON), every fourth streams through the
-/// SignalR hub, each starting its next request when the last one ended.
+/// SignalR hub, each starting its next request when the last one ended. Each client is a user of its own
+/// (<c>X-User-Id</c>), so that the per-caller chat limit bounds each client as it would a person, and the load stays
+/// within it at any throughput; together they still spend one address's budget.
 /// </summary>
 public static class PublicApiLoad
 {
@@ -39,7 +42,9 @@ public static class PublicApiLoad
             var ok = false;
             try
             {
-                using var response = await http.PostAsJsonAsync("/api/chat", new { message = Questions[i % Questions.Length] });
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/chat") { Content = JsonContent.Create(new { message = Questions[i % Questions.Length] }) };
+                request.Headers.Add(CallerIdentity.UserIdHeader, UserOf(client));
+                using var response = await http.SendAsync(request);
                 if (response.IsSuccessStatusCode)
                 {
                     var result = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -57,7 +62,9 @@ public static class PublicApiLoad
 
     private static async Task HubClientAsync(Uri api, int client, Stopwatch clock, TimeSpan duration, List<LoadSample> samples)
     {
-        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(api, "/hubs/chat")).Build();
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(api, "/hubs/chat"), options => options.Headers[CallerIdentity.UserIdHeader] = UserOf(client))
+            .Build();
         await connection.StartAsync();
         for (var i = client; clock.Elapsed < duration; i++)
         {
@@ -76,6 +83,8 @@ public static class PublicApiLoad
             Record(samples, new LoadSample(id, Stopwatch.GetElapsedTime(started).TotalMilliseconds, ok, "signalr"));
         }
     }
+
+    private static string UserOf(int client) => $"load-client-{client}";
 
     private static void Record(List<LoadSample> samples, LoadSample sample)
     {
