@@ -13,8 +13,12 @@ namespace Pipeline.EntityFrameworkOutbox;
 /// gets no row back instead of a unique violation, and EF reports the missing row as a concurrency failure: the same
 /// lost race the repository and the endpoint's retry already handle (<see cref="SagaConflicts"/>), rolled back and run
 /// again against the winner's row, but without EF logging a failed command and save at error level for what is an
-/// expected race. Only the key is a conflict target, so any other unique constraint still fails as before. Written
-/// here because neither EF Core nor the provider has a conflict clause for <c>SaveChanges</c>.
+/// expected race. Only the key is a conflict target, so any other unique constraint still fails as before. Only inside
+/// a transaction the application holds (a consume step's), which rolls the whole step back on that failure: EF finds
+/// the missing row in the client after the batch has run, so outside one (a save of inserts in one implicit
+/// transaction, such as the API's request with its saga row) the other rows would already be committed. There a plain
+/// insert fails on the key and the server rolls the batch back. Written here because neither EF Core nor the provider
+/// has a conflict clause for <c>SaveChanges</c>.
 /// </summary>
 [SuppressMessage("Usage", "EF1001", Justification = "The provider's generator is the one to extend; only a saga insert's conflict clause changes.")]
 internal sealed class SagaInsertSqlGenerator(UpdateSqlGeneratorDependencies dependencies) : NpgsqlUpdateSqlGenerator(dependencies)
@@ -23,7 +27,9 @@ internal sealed class SagaInsertSqlGenerator(UpdateSqlGeneratorDependencies depe
         StringBuilder commandStringBuilder, IReadOnlyModificationCommand command, int commandPosition, bool overridingSystemValue, out bool requiresTransaction)
     {
         // Every other row's insert goes to the provider before anything is collected: this runs for each insert saved.
-        if (overridingSystemValue || command.Table?.PrimaryKey is not { } key || !command.Entries.Any(e => typeof(ISaga).IsAssignableFrom(e.EntityType.ClrType)))
+        if (overridingSystemValue || command.Table?.PrimaryKey is not { } key
+            || command.Entries.FirstOrDefault(e => typeof(ISaga).IsAssignableFrom(e.EntityType.ClrType)) is not { } saga
+            || saga.Context.Database.CurrentTransaction is null)
             return base.AppendInsertOperation(commandStringBuilder, command, commandPosition, overridingSystemValue, out requiresTransaction);
 
         // EF sees a skipped insert only by the row it reads back (the saga's xmin): without one, insert as before.
@@ -40,7 +46,7 @@ internal sealed class SagaInsertSqlGenerator(UpdateSqlGeneratorDependencies depe
         commandStringBuilder.Append(") DO NOTHING");
         AppendReturningClause(commandStringBuilder, readOperations);
         commandStringBuilder.AppendLine(SqlGenerationHelper.StatementTerminator);
-        requiresTransaction = false;
+        requiresTransaction = true;
         return ResultSetMapping.LastInResultSet;
     }
 }

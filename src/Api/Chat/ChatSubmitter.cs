@@ -47,7 +47,7 @@ public sealed class ChatSubmitter(
             throw new ServiceUnavailableException("The message broker is not reachable.");
 
         var requestId = body.RequestId ?? NewId.NextGuid();
-        if (body.RequestId is not null && await IsTakenAsync(requestId, cancellationToken))
+        if (body.RequestId is not null && await db.Set<ArchivedChatRequest>().AnyAsync(r => r.RequestId == requestId, cancellationToken))
             return new ChatRequestIdTaken(requestId);
         // Random, not time-ordered like NewId: a conversation id is all that guards an anonymous caller's history.
         var conversationId = body.ConversationId ?? Guid.NewGuid();
@@ -99,10 +99,10 @@ public sealed class ChatSubmitter(
 
             await db.SaveChangesAsync(cancellationToken);
         }
-        // Two submissions of one caller-chosen id through two instances raced past the check above: the archive's key let
-        // one in. The other's batch fails on it, or first finds the saga row there (a concurrency failure, see
-        // SagaInsertSqlGenerator); either way the server rolls the whole batch back.
-        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        // Two submissions of one caller-chosen id through two instances raced past the check above, or the id is a
+        // replay's or an experiment's (a saga row and no archive row): the archive's or the saga row's key refuses it,
+        // and the server rolls the whole batch back.
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             sessions.Remove(session);
             return new ChatRequestIdTaken(requestId);
@@ -115,16 +115,6 @@ public sealed class ChatSubmitter(
 
         return new ChatAccepted(session);
     }
-
-    /// <summary>
-    /// Whether a caller-chosen request id is in use: archived, or known to the saga without an archive row (a replay's
-    /// or an experiment's request). Checked before anything is written, because a dispatched request's saga row skips
-    /// an existing row rather than failing on it, and the request's save commits as one implicit transaction.
-    /// </summary>
-    private Task<bool> IsTakenAsync(Guid requestId, CancellationToken cancellationToken) =>
-        db.Set<ArchivedChatRequest>().Where(r => r.RequestId == requestId).Select(r => r.RequestId)
-            .Concat(db.Set<ChatRoutingState>().Where(s => s.CorrelationId == requestId).Select(s => s.CorrelationId))
-            .AnyAsync(cancellationToken);
 
     /// <summary>
     /// Off, killed or absent: no caller is routed elsewhere. A caller left out of a percentage is not dispatched: both
