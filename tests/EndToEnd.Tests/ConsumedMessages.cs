@@ -8,26 +8,24 @@ namespace Pipeline.EndToEnd.Tests;
 public sealed class ConsumedMessages<T> : IConsumeMessageObserver<T>, IDisposable
     where T : class
 {
-    private readonly ConcurrentQueue<T> _messages = new();
     private readonly ConcurrentQueue<(T Message, bool? Persistent)> _deliveries = new();
     private readonly ConnectHandle _handle;
 
     public ConsumedMessages(IBus bus) => _handle = bus.ConnectConsumeMessageObserver(this);
 
-    public IReadOnlyCollection<T> Messages => _messages;
+    public IReadOnlyCollection<T> Messages => _deliveries.Select(d => d.Message).ToList();
 
     /// <summary>Each message with whether the broker delivered it as persistent (null off RabbitMQ).</summary>
     public IReadOnlyCollection<(T Message, bool? Persistent)> Deliveries => _deliveries;
 
     /// <summary>Waits (30 s at most) until a message that matches has been consumed.</summary>
     public Task WaitForAsync(Func<T, bool> match, string because) =>
-        Eventually.TrueAsync(() => Task.FromResult(_messages.Any(match)), TimeSpan.FromSeconds(30), because);
+        Eventually.TrueAsync(() => Task.FromResult(_deliveries.Any(d => match(d.Message))), TimeSpan.FromSeconds(30), because);
 
     public Task PreConsume(ConsumeContext<T> context) => Task.CompletedTask;
 
     public Task PostConsume(ConsumeContext<T> context)
     {
-        _messages.Enqueue(context.Message);
         _deliveries.Enqueue((context.Message,
             context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var delivery) ? delivery.Properties.Persistent : null));
         return Task.CompletedTask;

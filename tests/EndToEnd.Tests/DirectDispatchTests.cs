@@ -3,12 +3,12 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts;
 using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 using Pipeline.Persistence.Routing;
 using Pipeline.Platform.Routing;
-using Microsoft.Extensions.Options;
 using Pipeline.Testing;
 using Xunit;
 

@@ -22,6 +22,9 @@ namespace Pipeline.Components.Tests.Coordinator.Routing;
 internal sealed class RoutingSagaHarness : IAsyncDisposable
 {
     public static readonly Uri Caller = new("queue:instance-caller-test");
+
+    /// <summary>Every request's question, from alice (who is also its bucketing key), whichever way it reaches the saga.</summary>
+    private static readonly ChatQuestion Question = new("What does GDPR article 17 say?", WebSearchEnabled: false, UserId: "alice", UserGroup: null, BucketingKey: "alice");
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
@@ -74,8 +77,8 @@ internal sealed class RoutingSagaHarness : IAsyncDisposable
     public async Task RequestAsync(Guid requestId, Guid? replayId = null, bool dispatched = false, DateTime? requestedAt = null)
     {
         var caller = replayId is null ? Caller : null;
-        await PublishAsync(new ChatRequested(requestId, Guid.NewGuid(), "What does GDPR article 17 say?", false, "alice", null, "alice", caller,
-            requestedAt ?? Clock.GetUtcNow().UtcDateTime, replayId, Dispatched: dispatched));
+        await PublishAsync(new ChatRequested(requestId, Guid.NewGuid(), Question.Message, Question.WebSearchEnabled, Question.UserId, Question.UserGroup,
+            Question.BucketingKey, caller, requestedAt ?? Clock.GetUtcNow().UtcDateTime, replayId, Dispatched: dispatched));
     }
 
     /// <summary>
@@ -85,8 +88,7 @@ internal sealed class RoutingSagaHarness : IAsyncDisposable
     public ChatRoutingState RecordDispatched(Guid requestId, DateTime? requestedAt = null)
     {
         var at = requestedAt ?? Clock.GetUtcNow().UtcDateTime;
-        var state = ChatRoutingState.Dispatched(requestId, Guid.NewGuid(), new ChatQuestion("What does GDPR article 17 say?", false, "alice", null, "alice"),
-            Caller, streamTokens: true, at, at + Options.Deadline);
+        var state = ChatRoutingState.Dispatched(requestId, Guid.NewGuid(), Question, Caller, streamTokens: true, at, at + Options.Deadline);
         _provider.GetRequiredService<IndexedSagaDictionary<ChatRoutingState>>().Add(new SagaInstance<ChatRoutingState>(state));
         return state;
     }
