@@ -68,7 +68,7 @@ print(f"{requests} requests: {round_trips / requests:.2f} round trips and {sum(e
 misses = sum(n for sql, n in executed.items() if re.match(r'INSERT INTO "?semantic_cache"?', sql))
 if misses:
     print(f"{misses} cache misses: {search_trips / misses:.2f} round trips with a knowledge search per miss")
-for sql, n in executed.most_common(16):
+for sql, n in executed.most_common(28):
     print(f"{n / requests:6.2f}  {sql}")
 PY
   rm -f "$trace"

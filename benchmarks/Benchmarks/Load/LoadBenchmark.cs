@@ -41,7 +41,9 @@ public static class LoadBenchmark
             await system.SetFlagAsync(MigrationFlags.WorkflowComplete, status);
             await PublicApiLoad.RunAsync(system.ApiAddress, Clients, Warmup);
             var since = DateTime.UtcNow;
+            var machine = CpuSplit.Take();
             var run = await PublicApiLoad.RunAsync(system.ApiAddress, Clients, Measure);
+            var machineUsed = CpuSplit.Take()?.Since(machine!);
             var facts = await LoadInvariants.CheckAsync(system, since);
             lost += facts.Lost;
 
@@ -53,6 +55,7 @@ public static class LoadBenchmark
                 $"p50 x{run.Percentile(0.5) / raw.Percentile(0.5):0.0} the raw bus; routing overhead p50 {LoadResult.PercentileOf(overhead, 0.5):0.0} ms, " +
                 $"p99 {LoadResult.PercentileOf(overhead, 0.99):0.0} ms; accepted {facts.Accepted}, finished {facts.Finished}, lost {facts.Lost}" +
                 (status == FlagStatus.Shadow ? $"; shadow requests {facts.ShadowServed}, with exactly one comparison {facts.ShadowWithOneComparison}" : ""));
+            ReportCpu(machineUsed, run.Completed);
         }
 
         await system.SetFlagAsync(MigrationFlags.WorkflowComplete, FlagStatus.Disabled);
@@ -77,10 +80,12 @@ public static class LoadBenchmark
                 var durability = level == "durable" ? HopDurability.CallerAndConsumers : HopDurability.None;
                 var database = new NpgsqlConnectionStringBuilder(infrastructure.DatabaseConnectionString).Database;
                 Console.WriteLine($"hops: pid {Environment.ProcessId}, database {database}, {level} chain for {seconds} s after {HopChainWarmup.TotalSeconds:0} s of warm-up");
-                var cpu = TimeSpan.Zero;
-                var held = await HopChainBaseline.RunAsync(settings, HopShape.Off, durability, Clients, HopChainWarmup, TimeSpan.FromSeconds(int.Parse(seconds)), used => cpu = used);
+                var (cpu, machine) = (TimeSpan.Zero, (CpuSplit?)null);
+                var held = await HopChainBaseline.RunAsync(settings, HopShape.Off, durability, Clients, HopChainWarmup, TimeSpan.FromSeconds(int.Parse(seconds)),
+                    (used, split) => (cpu, machine) = (used, split));
                 Report(durability == HopDurability.None ? "hops" : "durable hops", held, "requests/s", raw: null);
                 Console.WriteLine($"process CPU {cpu.TotalMilliseconds / Math.Max(1, held.Completed):0.00} ms per request");
+                ReportCpu(machine, held.Completed);
                 return 0;
             }
 
@@ -117,7 +122,10 @@ public static class LoadBenchmark
             foreach (var (name, durability) in HopChains)
             {
                 var label = $"{(shape == HopShape.Shadow ? "shadow " : "")}{name}";
-                Report(label, await HopChainBaseline.RunAsync(settings, shape, durability, Clients, HopChainWarmup, Measure), "requests/s", raw);
+                CpuSplit? machine = null;
+                var run = await HopChainBaseline.RunAsync(settings, shape, durability, Clients, HopChainWarmup, Measure, (_, split) => machine = split);
+                Report(label, run, "requests/s", raw);
+                ReportCpu(machine, run.Completed);
             }
         }
 
@@ -130,6 +138,13 @@ public static class LoadBenchmark
         ("durable consumers", HopDurability.Consumers),
         ("durable hops", HopDurability.CallerAndConsumers),
     ];
+
+    /// <summary>The measured part's CPU per request by process and the machine's busy share, under the line it belongs to.</summary>
+    private static void ReportCpu(CpuSplit? used, int requests)
+    {
+        if (used is not null)
+            Console.WriteLine($"{"",-24} {used.PerRequest(requests)}");
+    }
 
     /// <summary>One baseline's line; against <paramref name="raw"/> when given, the ratio of their medians.</summary>
     private static void Report(string name, LoadResult run, string unit, LoadResult? raw) =>

@@ -38,9 +38,11 @@ public static class LoadProfileRun
         var cpuBefore = process.TotalProcessorTime;
         var (allocatedBefore, pauseBefore, gen0Before, gen2Before) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(2));
         var jitBefore = JitWork.SoFar();
+        var machineBefore = CpuSplit.Take();
         var clock = Stopwatch.StartNew();
         var run = await PublicApiLoad.RunAsync(system.ApiAddress, Clients, measure);
         var jit = jitBefore.Since();
+        var machine = CpuSplit.Take()?.Since(machineBefore!);
         process.Refresh();
         // CPU per request of this process (the whole system but the servers) is far less sensitive to a busy machine than req/s.
         var cpuMs = (process.TotalProcessorTime - cpuBefore).TotalMilliseconds;
@@ -49,6 +51,8 @@ public static class LoadProfileRun
             $"GC pauses {(GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds / run.Seconds:0} ms/s ({GC.CollectionCount(0) - gen0Before} gen0, {GC.CollectionCount(2) - gen2Before} gen2), " +
             $"p50 {run.Percentile(0.5):0.0} ms, p95 {run.Percentile(0.95):0.0} ms, p99 {run.Percentile(0.99):0.0} ms, errors {run.Errors}; " +
             $"JIT {jit.Methods} methods in {jit.Time.TotalMilliseconds:0} ms; done at {DateTime.UtcNow:HH:mm:ss}");
+        if (machine is not null)
+            Console.WriteLine($"profile: {machine.PerRequest(run.Completed)}");
         return 0;
     }
 }

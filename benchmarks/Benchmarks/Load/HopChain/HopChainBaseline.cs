@@ -30,10 +30,11 @@ public static class HopChainBaseline
 
     /// <summary>
     /// Starts the chain in a host of its own, warms it up, measures it, stops it; <paramref name="measuredCpu"/> hears the
-    /// process CPU the measured part took (far less sensitive to a busy machine than requests/s).
+    /// process CPU the measured part took (far less sensitive to a busy machine than requests/s) and, where the machine
+    /// tells, its split between the process and the servers.
     /// </summary>
     public static async Task<LoadResult> RunAsync(IReadOnlyDictionary<string, string?> settings, HopShape shape, HopDurability durability, int clients, TimeSpan warmup, TimeSpan duration,
-        Action<TimeSpan>? measuredCpu = null)
+        Action<TimeSpan, CpuSplit?>? measuredCpu = null)
     {
         var waiters = new ConcurrentDictionary<Guid, TaskCompletionSource>();
         var instance = BusServiceCollectionExtensions.InstanceEndpointName("hops");
@@ -72,8 +73,9 @@ public static class HopChainBaseline
             var request = durability == HopDurability.CallerAndConsumers ? RequestThroughOutboxAsync(host.Services) : RequestDirectly(host.Services);
             await MeasureAsync(request, waiters, caller, shape, clients, warmup);
             var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+            var machine = CpuSplit.Take();
             var run = await MeasureAsync(request, waiters, caller, shape, clients, duration);
-            measuredCpu?.Invoke(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu);
+            measuredCpu?.Invoke(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu, CpuSplit.Take()?.Since(machine!));
             return run;
         }
         finally
