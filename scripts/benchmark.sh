@@ -80,8 +80,8 @@ if [ "${1:-}" != hops-peer ]; then
 fi
 
 rounds=${2:-2}
-# Warm-up per chain on both sides (default 15 s); HOPS_WARMUP_SECONDS tells our side.
-export HOPS_WARMUP_SECONDS=${3:-15}
+# Warm-up per chain on both sides (default 45 s, as `hops` alone); HOPS_WARMUP_SECONDS tells our side.
+export HOPS_WARMUP_SECONDS=${3:-45}
 peer="$repo_root/../shared/peer-bench/run.sh"
 [ -f "$peer" ] || { echo "no $peer: the peer benchmark sits in ../shared/peer-bench beside the repository" >&2; exit 1; }
 # The peer's warm-up and measure match the hop chain's (LoadBenchmark.HopChainWarmup, LoadBenchmark.Measure).

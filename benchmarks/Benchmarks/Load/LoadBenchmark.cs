@@ -12,28 +12,30 @@ using Pipeline.Testing;
 namespace Pipeline.Benchmarks.Load;
 
 /// <summary>
-/// The load benchmark of the fault-and-load issue: the raw bus round trip as the baseline, then the public API (JSON
-/// and SignalR clients) with the routing flag off, in shadow and on, same load, one run; afterwards the database is
-/// asked whether every accepted request finished and every shadow request has exactly one comparison.
+/// The load benchmark of the fault-and-load issue: the raw bus round trip and the hop chains as the baselines, alone,
+/// then the public API (JSON and SignalR clients) with the routing flag off, in shadow and on, same load, one run;
+/// afterwards the database is asked whether every accepted request finished and every shadow request has exactly one
+/// comparison.
 /// </summary>
 public static class LoadBenchmark
 {
     private const int Clients = 8;
     private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Measure = TimeSpan.FromSeconds(20);
-    // Longer than the pipeline's: the chain's host and consumers are new to the JIT, the outbox code is not.
-    // HOPS_WARMUP_SECONDS lengthens it for both sides of `hops-peer`: a durable chain held alone still spends a fifth of
-    // its process's CPU in the JIT 20-28 s after its start, and is settled by 45 s.
+    // Longer than the pipeline's phases: a durable chain held alone still spends a fifth of its process's CPU in the JIT
+    // 20-28 s after its start, and is settled by 45 s; a baseline measured sooner costs more per request and flatters
+    // the pipeline's ratio to it. HOPS_WARMUP_SECONDS sets it (`hops-peer` passes the peer's).
     private static readonly TimeSpan HopChainWarmup = TimeSpan.FromSeconds(
-        int.TryParse(Environment.GetEnvironmentVariable("HOPS_WARMUP_SECONDS"), out var seconds) && seconds > 0 ? seconds : 15);
+        int.TryParse(Environment.GetEnvironmentVariable("HOPS_WARMUP_SECONDS"), out var seconds) && seconds > 0 ? seconds : 45);
     private static readonly string[] Statuses = [FlagStatus.Disabled, FlagStatus.Shadow, FlagStatus.Enabled];
 
     public static async Task<int> RunAsync()
     {
+        // The baselines first, each alone on servers nothing else uses, as `hops` runs them: beside the pipeline they
+        // would share the servers with its background work (sweeps, alerts, rollout checks).
+        var raw = await RunBaselinesAloneAsync();
         await using var system = await BenchmarkSystem.StartAsync();
         await JitSettledWarmup.RunAcrossModesAsync(system, Statuses, slice => PublicApiLoad.RunAsync(system.ApiAddress, Clients, slice));
-
-        var raw = await RunBaselinesAsync(system.Api.Services.GetRequiredService<IBus>(), system.Settings);
 
         var lost = 0;
         foreach (var status in Statuses)
@@ -70,37 +72,55 @@ public static class LoadBenchmark
     /// </summary>
     public static async Task<int> RunBaselinesOnlyAsync(string[] args)
     {
+        if (args is [("durable" or "none") and var level, var seconds])
+        {
+            await HoldChainAsync(level == "durable" ? HopDurability.CallerAndConsumers : HopDurability.None, level, TimeSpan.FromSeconds(int.Parse(seconds)));
+            return 0;
+        }
+
+        await RunBaselinesAloneAsync();
+        return 0;
+    }
+
+    private static async Task HoldChainAsync(HopDurability durability, string level, TimeSpan duration)
+    {
+        var infrastructure = new IsolatedInfrastructure();
+        await infrastructure.InitializeAsync();
+        try
+        {
+            var database = new NpgsqlConnectionStringBuilder(infrastructure.DatabaseConnectionString).Database;
+            Console.WriteLine($"hops: pid {Environment.ProcessId}, database {database}, {level} chain for {duration.TotalSeconds:0} s after {HopChainWarmup.TotalSeconds:0} s of warm-up");
+            var (cpu, machine) = (TimeSpan.Zero, (CpuSplit?)null);
+            var held = await HopChainBaseline.RunAsync(infrastructure.Settings, HopShape.Off, durability, Clients, HopChainWarmup, duration,
+                (used, split) => (cpu, machine) = (used, split));
+            Report(durability == HopDurability.None ? "hops" : "durable hops", held, "requests/s", raw: null);
+            Console.WriteLine($"process CPU {cpu.TotalMilliseconds / Math.Max(1, held.Completed):0.00} ms per request");
+            ReportCpu(machine, held.Completed);
+        }
+        finally
+        {
+            await infrastructure.DisposeAsync();
+        }
+    }
+
+    /// <summary>The baselines on a migrated database and a virtual host of their own, with no pipeline host beside them; returns the raw bus.</summary>
+    private static async Task<LoadResult> RunBaselinesAloneAsync()
+    {
         var infrastructure = new IsolatedInfrastructure();
         await infrastructure.InitializeAsync();
         try
         {
             var settings = infrastructure.Settings;
-            if (args is [("durable" or "none") and var level, var seconds])
-            {
-                var durability = level == "durable" ? HopDurability.CallerAndConsumers : HopDurability.None;
-                var database = new NpgsqlConnectionStringBuilder(infrastructure.DatabaseConnectionString).Database;
-                Console.WriteLine($"hops: pid {Environment.ProcessId}, database {database}, {level} chain for {seconds} s after {HopChainWarmup.TotalSeconds:0} s of warm-up");
-                var (cpu, machine) = (TimeSpan.Zero, (CpuSplit?)null);
-                var held = await HopChainBaseline.RunAsync(settings, HopShape.Off, durability, Clients, HopChainWarmup, TimeSpan.FromSeconds(int.Parse(seconds)),
-                    (used, split) => (cpu, machine) = (used, split));
-                Report(durability == HopDurability.None ? "hops" : "durable hops", held, "requests/s", raw: null);
-                Console.WriteLine($"process CPU {cpu.TotalMilliseconds / Math.Max(1, held.Completed):0.00} ms per request");
-                ReportCpu(machine, held.Completed);
-                return 0;
-            }
-
             var busHost = await TestHosts.StartBusWorkerAsync(settings, builder => builder.Services.AddPipelineBus(builder.Configuration, _ => { }));
             try
             {
-                await RunBaselinesAsync(busHost.Services.GetRequiredService<IBus>(), settings);
+                return await RunBaselinesAsync(busHost.Services.GetRequiredService<IBus>(), settings);
             }
             finally
             {
                 await TestHosts.StopQuietlyAsync(busHost);
                 busHost.Dispose();
             }
-
-            return 0;
         }
         finally
         {
