@@ -56,6 +56,23 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
             print(out.text.rstrip())
 PY
 
+# Which tests failed and the first line of why, just above the summary, where a truncated log still shows them.
+python3 - "$results" <<'PY'
+import glob, sys
+import xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        continue
+    for result in root.iterfind(".//t:UnitTestResult", ns):
+        if result.get("outcome") not in ("Passed", "NotExecuted"):
+            message = result.find("t:Output/t:ErrorInfo/t:Message", ns)
+            first = (message.text or "").strip().splitlines()[0][:300] if message is not None and message.text else ""
+            print(f"FAILED {result.get('testName')}: {first}")
+PY
+
 read -r passed failed < <(python3 - "$results" <<'PY'
 import glob, re, sys
 passed = failed = 0

@@ -5,6 +5,7 @@ using Pipeline.Flags;
 using Pipeline.Persistence.Flags;
 using Pipeline.Testing;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Pipeline.EndToEnd.Tests;
 
@@ -68,7 +69,7 @@ public class RolloutSystem : PipelineSystem
 /// A healthy workflow (its steps delegating to the legacy implementations, so its answers agree) walks
 /// shadow → 50 % → 100 % by itself, each advance an audit event carrying the evidence that justified it.
 /// </summary>
-public sealed class HealthyRolloutTests(RolloutSystem system) : IClassFixture<RolloutSystem>
+public sealed class HealthyRolloutTests(RolloutSystem system, ITestOutputHelper output) : IClassFixture<RolloutSystem>
 {
     private const int MinSamples = 60;
 
@@ -84,6 +85,9 @@ public sealed class HealthyRolloutTests(RolloutSystem system) : IClassFixture<Ro
             rollout = await system.AwaitRolloutEndAsync(TimeSpan.FromMinutes(3));
 
         var decisions = await system.RolloutEventsAsync(started);
+        // The p95 latencies each decision weighed: how close the gate came is worth seeing on a pass too.
+        foreach (var decision in decisions)
+            output.WriteLine($"{decision.Text("reason")} {LatencyOf(decision)}");
         Assert.True("completed" == rollout.Text("status"), string.Join(Environment.NewLine, decisions.Select(d => d.ToString())));
         Assert.Equal("100", rollout.Text("stage"));
         var flag = await system.RoutingFlagAsync();
@@ -98,6 +102,9 @@ public sealed class HealthyRolloutTests(RolloutSystem system) : IClassFixture<Ro
         Assert.True(shadowAdvance.GetProperty("matchRate").GetDouble() >= 0.99);
         Assert.DoesNotContain(decisions, e => e.Text("reason").Contains("rolled back", StringComparison.Ordinal));
     }
+
+    private static string LatencyOf(JsonElement decision) =>
+        decision.GetProperty("after").TryGetProperty("latencyP95", out var p95) ? $"p95 latency {p95}" : "";
 
     [Fact]
     public async Task A_bad_rollout_request_is_a_400_naming_the_field_and_starts_nothing()
