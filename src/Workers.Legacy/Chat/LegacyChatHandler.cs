@@ -34,7 +34,7 @@ public sealed class LegacyChatHandler(
             return await stats.WriteAsync(command.Question.Message, tokens.SendAsync, cancellationToken);
 
         var question = command.Question.Message;
-        var (cached, passages) = LooksUpCache(command) ? await LookupAsync(command, cancellationToken) : (null, null);
+        var (cached, passages) = AnswerCachePolicy.AppliesTo(command) ? await LookupAsync(command, cancellationToken) : (null, null);
         if (cached is not null)
             return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
 
@@ -44,10 +44,6 @@ public sealed class LegacyChatHandler(
         // The pipeline's whole work, retrieval included, as for a cached answer: the writer times only the generation.
         return answer with { DurationMs = (long)time.GetElapsedTime(started).TotalMilliseconds };
     }
-
-    /// <summary>Whether the execution asks the semantic cache first: not a count question, and no web search (its results are fresh by request; a cached answer would not be).</summary>
-    public static bool LooksUpCache(ExecuteChat command) =>
-        !command.Question.WebSearchEnabled && !CountQuestion.Matches(command.Question.Message);
 
     /// <summary>
     /// The semantic cache's answer, and the retrieval's passages when they were fetched meanwhile. Embedding the question

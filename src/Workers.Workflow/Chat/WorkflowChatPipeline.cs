@@ -17,6 +17,7 @@ namespace Pipeline.Workers.Workflow.Chat;
 /// <summary>
 /// The workflow pipeline: the legacy capability as an explicit step graph — analysis → cache → enhancement → retrieval →
 /// generation — each step a span behind its own flag (off: the legacy step, shadow: both, compared; on: the new step).
+/// A new question's enhancement and retrieval run while the cache step's model embeds it, as in the legacy pipeline.
 /// </summary>
 public sealed class WorkflowChatPipeline(
     StepRunner steps,
@@ -54,32 +55,36 @@ public sealed class WorkflowChatPipeline(
         if (analysis.Intent == QueryIntent.Meta || CountQuestion.Matches(command.Question.Message))
             return await stats.WriteAsync(command.Question.Message, tokens.SendAsync, cancellationToken);
 
-        // Web results are fresh by request; a cached answer would not be. Off, the step reads the legacy pipeline's
-        // cache (the component being strangled); on, the workflow's own entries, which only its served answers fill.
+        // Off, the cache step reads the legacy pipeline's cache (the component being strangled); on, the workflow's own
+        // entries, which only its served answers fill.
         cache.WriteInto(flags.Evaluate(MigrationFlags.WorkflowCache, FlagContextOf(command)).Mode switch
         {
             FlagMode.On => [ChatPipeline.Workflow],
             FlagMode.Shadow => [ChatPipeline.Legacy, ChatPipeline.Workflow],
             _ => [ChatPipeline.Legacy],
         });
-        var cached = command.Question.WebSearchEnabled ? null : await steps.RunAsync(ComparisonKind.Cache, MigrationFlags.WorkflowCache, command,
+        var lookup = AnswerCachePolicy.AppliesTo(command);
+        IReadOnlyList<RetrievedPassage>? retrieved = null;
+        if (lookup && !cache.HasEmbedded(command.Question.Message))
+        {
+            // As in the legacy pipeline: a new question's enhancement and retrieval (the database) run while the model
+            // embeds it (the CPU), and a cache hit drops their passages; a question embedded before waits for no model,
+            // so its retrieval waits for the cache's answer rather than run in vain. Both finish before the lookup: a
+            // failed embedding must not leave a retrieval statement running on the execution's connection.
+            var embedding = Task.Run(() => cache.EmbedQuestionAsync(command.Question.Message, cancellationToken), cancellationToken);
+            var retrieving = RetrieveAsync(command, analysis, Compare, cancellationToken);
+            await Task.WhenAll(embedding, retrieving);
+            retrieved = await retrieving;
+        }
+
+        var cached = !lookup ? null : await steps.RunAsync(ComparisonKind.Cache, MigrationFlags.WorkflowCache, command,
             ct => cache.LookupAsync(ChatPipeline.Legacy, command, ct),
             ct => cache.LookupAsync(ChatPipeline.Workflow, command, ct),
             Compare, cancellationToken);
         if (cached is not null)
             return await CachedAnswerReplay.ReplayAsync(cached, generation.Value.WordsPerToken, (long)time.GetElapsedTime(started).TotalMilliseconds, tokens.SendAsync, cancellationToken);
 
-        // The legacy system searched with the question as typed; the new step expands regulation names first.
-        var query = await steps.RunAsync(ComparisonKind.Enhancement, MigrationFlags.WorkflowEnhancement, command,
-            _ => Task.FromResult(command.Question.Message),
-            _ => Task.FromResult(QueryEnhancer.Enhance(command.Question.Message, parallelTerms.Current)),
-            Compare, cancellationToken);
-
-        var passages = await steps.RunAsync(ComparisonKind.Retrieval, MigrationFlags.WorkflowRetrieval, command,
-            ct => legacyRetrieval.RetrieveAsync(query, options.Value.TopK, ct),
-            ct => hybridRetrieval.RetrieveAsync(command.Question.Message, query, analysis, ct),
-            Compare, cancellationToken);
-        passages = await web.AppendAsync(command, passages, cancellationToken);
+        var passages = await web.AppendAsync(command, retrieved ?? await RetrieveAsync(command, analysis, Compare, cancellationToken), cancellationToken);
 
         // Only the served side streams; the other's answer still comes back whole for the comparison.
         Func<string, CancellationToken, Task> StreamFor(StepRole role) => role == StepRole.Served ? tokens.SendAsync : Discard;
@@ -92,6 +97,21 @@ public sealed class WorkflowChatPipeline(
     }
 
     public IReadOnlyList<string> StepsOn(ExecuteChat command) => steps.StepsOn(command);
+
+    /// <summary>The enhancement step, then the retrieval step on its query.</summary>
+    private async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(ExecuteChat command, QueryAnalysis analysis, Func<CompareResults, Task> compare,
+        CancellationToken cancellationToken)
+    {
+        // The legacy system searched with the question as typed; the new step expands regulation names first.
+        var query = await steps.RunAsync(ComparisonKind.Enhancement, MigrationFlags.WorkflowEnhancement, command,
+            _ => Task.FromResult(command.Question.Message),
+            _ => Task.FromResult(QueryEnhancer.Enhance(command.Question.Message, parallelTerms.Current)),
+            compare, cancellationToken);
+        return await steps.RunAsync(ComparisonKind.Retrieval, MigrationFlags.WorkflowRetrieval, command,
+            ct => legacyRetrieval.RetrieveAsync(query, options.Value.TopK, ct),
+            ct => hybridRetrieval.RetrieveAsync(command.Question.Message, query, analysis, ct),
+            compare, cancellationToken);
+    }
 
     /// <summary>
     /// History in the prompt is the new generation's memory (memory-loading), optionally summarised
