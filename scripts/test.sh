@@ -39,38 +39,28 @@ for project in "${projects[@]}"; do
 done
 
 # What tests wrote through their output helper (phase times, outcome histograms), short enough to be notes rather than
-# captured logs: the console logger shows them only for failures, and a slow pass is worth seeing too.
+# captured logs: the console logger shows them only for failures, and a slow pass is worth seeing too. Then which tests
+# failed and the first line of why, just above the summary, where a truncated log still shows them.
 python3 - "$results" <<'PY'
 import glob, sys
 import xml.etree.ElementTree as ET
 ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+results = []
 for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
     try:
-        root = ET.parse(path).getroot()
+        results += ET.parse(path).getroot().iterfind(".//t:UnitTestResult", ns)
     except ET.ParseError:
         continue
-    for result in root.iterfind(".//t:UnitTestResult", ns):
-        out = result.find("t:Output/t:StdOut", ns)
-        if out is not None and out.text and len(out.text) <= 1000:
-            print(f"--- {result.get('testName')} [{result.get('outcome')}, {result.get('duration')}]")
-            print(out.text.rstrip())
-PY
-
-# Which tests failed and the first line of why, just above the summary, where a truncated log still shows them.
-python3 - "$results" <<'PY'
-import glob, sys
-import xml.etree.ElementTree as ET
-ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
-for path in sorted(glob.glob(sys.argv[1] + "/*.trx")):
-    try:
-        root = ET.parse(path).getroot()
-    except ET.ParseError:
-        continue
-    for result in root.iterfind(".//t:UnitTestResult", ns):
-        if result.get("outcome") not in ("Passed", "NotExecuted"):
-            message = result.find("t:Output/t:ErrorInfo/t:Message", ns)
-            first = (message.text or "").strip().splitlines()[0][:300] if message is not None and message.text else ""
-            print(f"FAILED {result.get('testName')}: {first}")
+for result in results:
+    out = result.find("t:Output/t:StdOut", ns)
+    if out is not None and out.text and len(out.text) <= 1000:
+        print(f"--- {result.get('testName')} [{result.get('outcome')}, {result.get('duration')}]")
+        print(out.text.rstrip())
+for result in results:
+    if result.get("outcome") not in ("Passed", "NotExecuted"):
+        message = result.find("t:Output/t:ErrorInfo/t:Message", ns)
+        first = (message.text or "").strip().splitlines()[0][:300] if message is not None and message.text else ""
+        print(f"FAILED {result.get('testName')}: {first}")
 PY
 
 read -r passed failed < <(python3 - "$results" <<'PY'
