@@ -57,23 +57,10 @@ public sealed class LegacyChatHandler(
         var question = command.Question.Message;
         IReadOnlyList<RetrievedPassage>? passages = null;
         if (!cache.HasEmbedded(question))
-        {
-            var embedding = Task.Run(() => EmbedAsync(question, cancellationToken), cancellationToken);
-            var retrieving = RetrieveAsync(question, cancellationToken);
-            // Both finish before anything goes on: a failed embedding must not leave the retrieval's statement running
-            // on the execution's connection.
-            await Task.WhenAll(embedding, retrieving);
-            passages = await retrieving;
-        }
+            passages = await cache.EmbedQuestionAlongsideAsync(question, () => RetrieveAsync(question, cancellationToken), cancellationToken);
 
         using (PipelineTelemetry.Source.StartActivity("legacy.cache.search"))
             return (await cache.LookupAsync(command.Pipeline, command, cancellationToken), passages);
-    }
-
-    private async Task EmbedAsync(string question, CancellationToken cancellationToken)
-    {
-        using (PipelineTelemetry.Source.StartActivity("legacy.cache.embedding"))
-            await cache.EmbedQuestionAsync(question, cancellationToken);
     }
 
     private async Task<IReadOnlyList<RetrievedPassage>> RetrieveAsync(string question, CancellationToken cancellationToken)

@@ -64,18 +64,12 @@ public sealed class WorkflowChatPipeline(
             _ => [ChatPipeline.Legacy],
         });
         var lookup = AnswerCachePolicy.AppliesTo(command);
-        IReadOnlyList<RetrievedPassage>? retrieved = null;
-        if (lookup && !cache.HasEmbedded(command.Question.Message))
-        {
-            // As in the legacy pipeline: a new question's enhancement and retrieval (the database) run while the model
-            // embeds it (the CPU), and a cache hit drops their passages; a question embedded before waits for no model,
-            // so its retrieval waits for the cache's answer rather than run in vain. Both finish before the lookup: a
-            // failed embedding must not leave a retrieval statement running on the execution's connection.
-            var embedding = Task.Run(() => cache.EmbedQuestionAsync(command.Question.Message, cancellationToken), cancellationToken);
-            var retrieving = RetrieveAsync(command, analysis, Compare, cancellationToken);
-            await Task.WhenAll(embedding, retrieving);
-            retrieved = await retrieving;
-        }
+        // As in the legacy pipeline: a new question's enhancement and retrieval (the database) run while the model embeds
+        // it (the CPU), and a cache hit drops their passages; a question embedded before waits for no model, so its
+        // retrieval waits for the cache's answer rather than run in vain.
+        var retrieved = lookup && !cache.HasEmbedded(command.Question.Message)
+            ? await cache.EmbedQuestionAlongsideAsync(command.Question.Message, () => RetrieveAsync(command, analysis, Compare, cancellationToken), cancellationToken)
+            : null;
 
         var cached = !lookup ? null : await steps.RunAsync(ComparisonKind.Cache, MigrationFlags.WorkflowCache, command,
             ct => cache.LookupAsync(ChatPipeline.Legacy, command, ct),
